@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"safelib/web"
+)
+
+func init() { subcommands = append(subcommands, serveCmd) }
+
+func serveCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the library (search pages, JSON API) over HTTP",
+		Long: `serve opens the data directory (loading the embedded default library into an
+empty one, rebuilding the index when it is missing or outdated) and serves
+the search site and API until interrupted (SIGINT or SIGTERM).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.serve(cmd.Context()) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&a.cfg.Addr, "addr", a.cfg.Addr, "listen address")
+	f.StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of the site, for absolute links (default http://ADDR)")
+	f.BoolVar(&a.cfg.AllowPrivate, "allow-private", false, "let the fetcher reach private and loopback addresses (tests only)")
+	f.StringSliceVar(&a.cfg.TrustedProxies, "trusted-proxies", nil, "proxies whose X-Forwarded-For is trusted (comma-separated)")
+	f.DurationVar(&a.cfg.SessionLifetime, "session-lifetime", a.cfg.SessionLifetime, "how long a sign-in lasts")
+	f.StringVar(&a.cfg.Sources, "sources", "", "crawler sources file; when set, sources are recrawled on their schedules")
+	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
+	return cmd
+}
+
+func (a *app) serve(ctx context.Context) error {
+	start := time.Now()
+	h, err := a.open(ctx, !a.cfg.NoSeed)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+
+	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.Data,
+		"ready_in", time.Since(start).Round(time.Millisecond))
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.log.Warn("shutdown", "err", err)
+	}
+	srv.Close()
+	return nil
+}

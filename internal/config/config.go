@@ -1,0 +1,90 @@
+// Package config holds the settings shared by the subcommands, filled from
+// flags and SAFELIB_* environment variables by cmd/safelib, and validated
+// here. It is passed down explicitly: there are no globals.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+)
+
+// Config is the whole configuration of a safelib process.
+type Config struct {
+	// Data is the data directory (database, index, lock).
+	Data string
+	// Addr is the listen address of serve.
+	Addr string
+	// BaseURL is the public URL of the site, for absolute links in feeds,
+	// embeds and reset links. Empty means http://Addr.
+	BaseURL string
+	// AllowPrivate lets the fetcher reach private and loopback addresses
+	// (tests and fixture sites only).
+	AllowPrivate bool
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is json or text.
+	LogFormat string
+	// SessionLifetime is how long a sign-in lasts.
+	SessionLifetime time.Duration
+	// Sources is the crawler's sources file; empty disables scheduled crawls.
+	Sources string
+	// NoSeed skips loading the embedded default library into an empty store.
+	NoSeed bool
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{
+		Data:            "./data",
+		Addr:            "127.0.0.1:8080",
+		LogLevel:        "info",
+		LogFormat:       "text",
+		SessionLifetime: 14 * 24 * time.Hour,
+	}
+}
+
+// Validate checks the configuration, naming the setting at fault.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Data == "" {
+		errs = append(errs, errors.New("--data: must not be empty"))
+	}
+	if c.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--base-url %q: must be an absolute http(s) URL", c.BaseURL))
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("--log-format %q: want json or text", c.LogFormat))
+	}
+	if c.SessionLifetime < time.Minute {
+		errs = append(errs, errors.New("--session-lifetime: at least 1m"))
+	}
+	return errors.Join(errs...)
+}
+
+// PublicURL is BaseURL, or http://Addr when unset.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	return "http://" + c.Addr
+}

@@ -1,0 +1,182 @@
+package library
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"safelib/index"
+	"safelib/internal/catalog"
+)
+
+const indexBatch = 500
+
+// document turns a resource into what the index needs. Withdrawn and gone
+// resources are not indexed.
+func (l *Library) document(r *catalog.Resource) index.Document {
+	labels := make([]string, 0, len(r.Themes)+len(r.MachineThemes))
+	themes := make([]string, 0, len(r.Themes)+len(r.MachineThemes))
+	for _, t := range append(append([]string{}, r.Themes...), r.MachineThemes...) {
+		themes = append(themes, t)
+		labels = append(labels, l.tax.Label(t))
+	}
+	return index.Document{
+		ID:          r.ID,
+		Title:       r.Title,
+		Summary:     r.Summary,
+		Body:        r.Body,
+		Publisher:   r.Publisher,
+		Type:        r.Type,
+		Themes:      themes,
+		ThemeLabels: labels,
+		Year:        r.Published.Year(),
+		Published:   r.Published.SortKey(),
+		Area:        r.Area,
+		Region:      r.Region,
+		Access:      string(r.Access),
+		Source:      r.Source,
+		Extra:       joinNonEmpty(" ", r.Sport, r.Phone, r.Email),
+	}
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	out := ""
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if out != "" {
+			out += sep
+		}
+		out += p
+	}
+	return out
+}
+
+// indexResources writes the given resources to the index (deleting those
+// that are not active) and clears their outbox flags.
+func (l *Library) indexResources(ctx context.Context, rs []*catalog.Resource) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	var docs []index.Document
+	var deletes []string
+	versions := make(map[string]int64, len(rs))
+	for _, r := range rs {
+		versions[r.ID] = r.Version
+		if r.Status == catalog.StatusActive {
+			docs = append(docs, l.document(r))
+		} else {
+			deletes = append(deletes, r.ID)
+		}
+	}
+	if err := l.ix.Batch(docs, deletes); err != nil {
+		return fmt.Errorf("index %d resources: %w", len(rs), err)
+	}
+	return l.st.MarkIndexed(ctx, versions)
+}
+
+// Heal brings the index up to date with the store: it indexes every row
+// whose outbox flag is set (writes a crash interrupted), then checks that
+// the index holds exactly the active ids and repairs any difference.
+func (l *Library) Heal(ctx context.Context) (int, error) {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	n, err := l.drainPending(ctx, nil)
+	if err != nil {
+		return n, err
+	}
+	want, err := l.st.ActiveIDs(ctx)
+	if err != nil {
+		return n, err
+	}
+	got, err := l.ix.IDs()
+	if err != nil {
+		return n, fmt.Errorf("list index ids: %w", err)
+	}
+	have := make(map[string]bool, len(got))
+	for _, id := range got {
+		have[id] = true
+	}
+	var missing []string
+	for _, id := range want {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+		delete(have, id)
+	}
+	var extra []string
+	for id := range have {
+		extra = append(extra, id)
+	}
+	if len(extra) > 0 {
+		if err := l.ix.Batch(nil, extra); err != nil {
+			return n, fmt.Errorf("remove %d stray index entries: %w", len(extra), err)
+		}
+	}
+	if len(missing) > 0 {
+		if err := l.st.MarkPending(ctx, missing); err != nil {
+			return n, err
+		}
+		m, err := l.drainPending(ctx, nil)
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	if len(missing)+len(extra) > 0 {
+		l.log.Warn("index repaired", "missing", len(missing), "stray", len(extra))
+	}
+	return n, nil
+}
+
+// drainPending indexes every resource with its outbox flag set. Callers
+// hold writeMu.
+func (l *Library) drainPending(ctx context.Context, progress func(done int)) (int, error) {
+	done := 0
+	for {
+		rs, err := l.st.PendingIndex(ctx, indexBatch)
+		if err != nil {
+			return done, err
+		}
+		if len(rs) == 0 {
+			return done, nil
+		}
+		if err := l.indexResources(ctx, rs); err != nil {
+			return done, err
+		}
+		done += len(rs)
+		if progress != nil {
+			progress(done)
+		}
+	}
+}
+
+// Rebuild re-indexes every resource from the store into the (empty or
+// existing) index. progress, when not nil, is called after each batch.
+func (l *Library) Rebuild(ctx context.Context, progress func(done, total int)) error {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	counts, err := l.st.ResourceCounts(ctx)
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	start := time.Now()
+	if err := l.st.MarkAllPending(ctx); err != nil {
+		return err
+	}
+	n, err := l.drainPending(ctx, func(done int) {
+		if progress != nil {
+			progress(done, total)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild index: %w", err)
+	}
+	l.log.Info("index rebuilt", "resources", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}

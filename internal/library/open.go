@@ -1,0 +1,170 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"safelib/index"
+	"safelib/internal/store"
+	"safelib/internal/taxonomy"
+)
+
+// ErrInUse is returned when another process owns the data directory.
+var ErrInUse = errors.New("data directory in use")
+
+// Handle is an open data directory: its lock, store, index and library.
+type Handle struct {
+	*Library
+	dir  string
+	lock *os.File
+}
+
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// Seed loads the embedded default library into an empty store.
+	Seed bool
+	// Progress, when not nil, hears about a rebuild's progress.
+	Progress func(done, total int)
+}
+
+// Open locks dir (creating it), opens the store and the index, rebuilds
+// the index when it is missing, corrupt or of an older mapping version,
+// heals writes a crash interrupted, and optionally seeds an empty store.
+func Open(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Logger, opt OpenOptions) (*Handle, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	h := &Handle{dir: dir, lock: lock}
+	ok := false
+	defer func() {
+		if !ok {
+			h.Close()
+		}
+	}()
+	st, err := store.Open(ctx, filepath.Join(dir, "safelib.db"))
+	if err != nil {
+		return nil, err
+	}
+	idxDir := filepath.Join(dir, "index")
+	opts := index.Options{Synonyms: tax.SynonymMap()}
+	ix, err := index.Open(idxDir, opts)
+	rebuild := false
+	if errors.Is(err, index.ErrNeedsRebuild) {
+		log.Warn("index needs a rebuild", "reason", err)
+		if err := os.RemoveAll(idxDir); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("remove old index: %w", err)
+		}
+		ix, err = index.Open(idxDir, opts)
+		rebuild = true
+	}
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	h.Library = New(st, ix, tax, log)
+	if rebuild {
+		if err := h.Rebuild(ctx, opt.Progress); err != nil {
+			return nil, err
+		}
+	} else if n, err := h.Heal(ctx); err != nil {
+		return nil, fmt.Errorf("heal index: %w", err)
+	} else if n > 0 {
+		log.Info("indexed writes left pending", "resources", n)
+	}
+	if opt.Seed {
+		if _, err := h.SeedIfEmpty(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ok = true
+	return h, nil
+}
+
+// Dir returns the data directory.
+func (h *Handle) Dir() string { return h.dir }
+
+// Close closes the index, then the store, then releases the lock.
+func (h *Handle) Close() error {
+	var errs []error
+	if h.Library != nil {
+		if err := h.ix.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close index: %w", err))
+		}
+		if err := h.st.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close store: %w", err))
+		}
+	}
+	if h.lock != nil {
+		syscall.Flock(int(h.lock.Fd()), syscall.LOCK_UN)
+		h.lock.Close()
+	}
+	return errors.Join(errs...)
+}
+
+// lockDir takes an exclusive advisory lock on dir/safelib.lock and writes
+// our PID into it. The kernel drops the lock when the process dies, so a
+// crash never leaves the directory locked.
+func lockDir(dir string) (*os.File, error) {
+	name := filepath.Join(dir, "safelib.lock")
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		b, _ := os.ReadFile(name)
+		f.Close()
+		pid := strings.TrimSpace(string(b))
+		if _, perr := strconv.Atoi(pid); perr != nil {
+			pid = "unknown"
+		}
+		return nil, fmt.Errorf("%w: %s is in use by PID %s (stop it, or use another --data)", ErrInUse, dir, pid)
+	}
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return f, nil
+}
+
+// Ping checks the store answers, for health checks.
+func (l *Library) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return l.st.DB().PingContext(ctx)
+}
+
+// RebuildIndex throws the index away and rebuilds it from the store.
+func (h *Handle) RebuildIndex(ctx context.Context, progress func(done, total int)) error {
+	h.writeMu.Lock()
+	idxDir := filepath.Join(h.dir, "index")
+	if err := h.ix.Close(); err != nil {
+		h.log.Warn("close index before rebuild", "err", err)
+	}
+	if err := os.RemoveAll(idxDir); err != nil {
+		h.writeMu.Unlock()
+		return fmt.Errorf("remove index: %w", err)
+	}
+	ix, err := index.Open(idxDir, index.Options{Synonyms: h.tax.SynonymMap()})
+	if err != nil {
+		h.writeMu.Unlock()
+		return fmt.Errorf("create index: %w", err)
+	}
+	h.ix = ix
+	h.writeMu.Unlock()
+	return h.Rebuild(ctx, progress)
+}

@@ -1,0 +1,34 @@
+package library
+
+import (
+	"context"
+
+	"safelib/internal/catalog"
+)
+
+// View is a resource as one reader may see it.
+type View struct {
+	Resource *catalog.Resource
+	// Teaser is set when the reader may not read the item: only title,
+	// publisher, type, date and themes are filled in.
+	Teaser bool
+}
+
+// Resource returns the resource with this id as rd may see it. Withdrawn
+// items are visible to staff only; to anyone else they are not found.
+func (l *Library) Resource(ctx context.Context, rd Reader, id string) (*View, error) {
+	if !catalog.ValidID(id) {
+		return nil, ErrNotFound
+	}
+	r, err := l.st.GetResource(ctx, id)
+	if err != nil {
+		return nil, wrapStore(err)
+	}
+	if r.Status == catalog.StatusWithdrawn && !rd.IsStaff() {
+		return nil, ErrNotFound
+	}
+	if !canRead(rd, r) {
+		return &View{Resource: teaser(r), Teaser: true}, nil
+	}
+	return &View{Resource: r}, nil
+}

@@ -1,0 +1,248 @@
+package library
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"safelib/index"
+	"safelib/internal/catalog"
+)
+
+// Bounds on a search request.
+const (
+	MaxPerPage     = 100
+	DefaultPerPage = 20
+	MaxPage        = 500
+	MaxQueryLen    = 1000
+)
+
+// Sorts are the accepted sort orders.
+var Sorts = []string{"relevance", "newest", "oldest", "title"}
+
+// FacetFields are the facets a search can filter and count by.
+var FacetFields = []string{"theme", "publisher", "type", "year", "area"}
+
+// filterFields are the fields a search can filter by (facets plus region).
+var filterFields = map[string]bool{"theme": true, "publisher": true, "type": true, "year": true, "area": true, "region": true}
+
+// SearchParams is a validated search request.
+type SearchParams struct {
+	Q        string
+	Filters  map[string][]string // field -> values, OR within a field
+	Excludes map[string][]string // field -> values excluded
+	Sort     string
+	Page     int
+	PerPage  int
+	// NoFacets skips facet counting (feeds, embeds).
+	NoFacets bool
+}
+
+// Validate checks bounds and names, returning an error wrapping ErrInvalid.
+func (p *SearchParams) Validate() error {
+	if len(p.Q) > MaxQueryLen {
+		return fmt.Errorf("%w: query is longer than %d bytes", ErrInvalid, MaxQueryLen)
+	}
+	if p.Page == 0 {
+		p.Page = 1
+	}
+	if p.Page < 1 || p.Page > MaxPage {
+		return fmt.Errorf("%w: page must be between 1 and %d", ErrInvalid, MaxPage)
+	}
+	if p.PerPage == 0 {
+		p.PerPage = DefaultPerPage
+	}
+	if p.PerPage < 1 || p.PerPage > MaxPerPage {
+		return fmt.Errorf("%w: per_page must be between 1 and %d", ErrInvalid, MaxPerPage)
+	}
+	if p.Sort == "" {
+		p.Sort = "relevance"
+	}
+	if !contains(Sorts, p.Sort) {
+		return fmt.Errorf("%w: unknown sort %q (want relevance, newest, oldest or title)", ErrInvalid, p.Sort)
+	}
+	for _, m := range []map[string][]string{p.Filters, p.Excludes} {
+		for f, vs := range m {
+			if !filterFields[f] {
+				return fmt.Errorf("%w: unknown facet %q", ErrInvalid, f)
+			}
+			if len(vs) > 50 {
+				return fmt.Errorf("%w: at most 50 values for facet %q", ErrInvalid, f)
+			}
+			for _, v := range vs {
+				if len(v) > 200 {
+					return fmt.Errorf("%w: facet value too long", ErrInvalid)
+				}
+				if f == "year" {
+					if _, err := strconv.Atoi(v); err != nil {
+						return fmt.Errorf("%w: year %q is not a number", ErrInvalid, v)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Hit is one search result as the reader may see it.
+type Hit struct {
+	Resource *catalog.Resource
+	// Teaser is set when the reader may not read this item: only its title,
+	// publisher, type, date and themes are filled in.
+	Teaser     bool
+	Highlights map[string][]string
+	// Page is the PDF page the body snippet came from (0 when none).
+	Page int
+}
+
+// FacetValue is one facet bucket.
+type FacetValue struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// SearchResult is a page of results.
+type SearchResult struct {
+	Params     SearchParams
+	Total      int
+	Hits       []Hit
+	Facets     map[string][]FacetValue
+	Suggestion string
+	Took       time.Duration
+}
+
+// Pages returns the number of result pages (capped at MaxPage).
+func (r *SearchResult) Pages() int {
+	n := (r.Total + r.Params.PerPage - 1) / r.Params.PerPage
+	if n > MaxPage {
+		n = MaxPage
+	}
+	return n
+}
+
+// Search runs a search as rd. Members-only items the reader can't read
+// match only on their title, publisher and themes, and come back as teasers.
+func (l *Library) Search(ctx context.Context, rd Reader, p SearchParams) (*SearchResult, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	q, err := index.Parse(p.Q)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	start := time.Now()
+	res, err := l.ix.Search(ctx, index.Request{
+		Query:     q,
+		Filters:   p.Filters,
+		Excludes:  p.Excludes,
+		Members:   rd.Members,
+		Sort:      p.Sort,
+		From:      (p.Page - 1) * p.PerPage,
+		Size:      p.PerPage,
+		Facets:    !p.NoFacets,
+		FacetSize: 100,
+	})
+	if err != nil {
+		if errors.Is(err, index.ErrBadQuery) {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	rs, err := l.st.Resources(ctx, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	out := &SearchResult{
+		Params:     p,
+		Total:      int(res.Total),
+		Suggestion: res.Suggestion,
+		Facets:     map[string][]FacetValue{},
+	}
+	for _, r := range rs {
+		out.Hits = append(out.Hits, l.hit(r, rd, q))
+	}
+	for field, vals := range res.Facets {
+		fv := make([]FacetValue, 0, len(vals))
+		for _, v := range vals {
+			label := v.Value
+			if field == "theme" {
+				label = l.tax.Label(v.Value)
+			}
+			fv = append(fv, FacetValue{Value: v.Value, Label: label, Count: v.Count})
+		}
+		out.Facets[field] = fv
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// hit builds a result for rd: a teaser when rd can't read r, else the
+// resource with snippets cut from its text.
+func (l *Library) hit(r *catalog.Resource, rd Reader, q index.Query) Hit {
+	if !canRead(rd, r) {
+		return Hit{Resource: teaser(r), Teaser: true}
+	}
+	h := Hit{Resource: r, Highlights: map[string][]string{}}
+	if len(q.Terms()) > 0 {
+		if s := index.Snippets(r.Title, q, 1, 300); len(s) > 0 {
+			h.Highlights["title"] = s
+		}
+		if s := index.Snippets(r.Summary, q, 1, 240); len(s) > 0 {
+			h.Highlights["summary"] = s
+		}
+		if len(r.Pages) > 0 {
+			for i, page := range r.Pages {
+				if s := index.Snippets(page, q, 2, 200); len(s) > 0 {
+					h.Highlights["body"] = s
+					h.Page = i + 1
+					break
+				}
+			}
+		} else if s := index.Snippets(r.Body, q, 2, 200); len(s) > 0 {
+			h.Highlights["body"] = s
+		}
+	}
+	r.Body = "" // results carry snippets, not whole texts
+	r.Pages = nil
+	return h
+}
+
+// canRead reports whether rd may read r's link, summary and text.
+func canRead(rd Reader, r *catalog.Resource) bool {
+	return r.Access == catalog.Public || rd.Members
+}
+
+// teaser keeps only what anyone may see of a members-only item.
+func teaser(r *catalog.Resource) *catalog.Resource {
+	return &catalog.Resource{
+		ID:        r.ID,
+		Title:     r.Title,
+		Publisher: r.Publisher,
+		Type:      r.Type,
+		Themes:    r.Themes,
+		Published: r.Published,
+		Area:      r.Area,
+		Region:    r.Region,
+		Access:    r.Access,
+		Source:    r.Source,
+		Status:    r.Status,
+		Created:   r.Created,
+		Updated:   r.Updated,
+	}
+}
