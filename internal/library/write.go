@@ -2,7 +2,9 @@ package library
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"safelib/internal/catalog"
 	"safelib/internal/store"
@@ -37,4 +39,42 @@ func (l *Library) Upsert(ctx context.Context, rs []*catalog.Resource) (store.Ups
 		return st, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
 	}
 	return st, nil
+}
+
+// assignID gives a resource without an id the id of the resource with the
+// same URL, or else a fresh slug from its title and year that neither the
+// store nor taken (ids claimed earlier in the same batch) holds.
+func (l *Library) assignID(ctx context.Context, r *catalog.Resource, taken map[string]int) error {
+	if r.ID != "" {
+		return nil
+	}
+	if u := strings.TrimSpace(r.URL); u != "" {
+		old, err := l.st.ResourceByURL(ctx, u)
+		if err == nil {
+			r.ID = old.ID
+			return nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	base := catalog.Slug(r.Title, r.Published)
+	for i := 1; i < 1000; i++ {
+		id := base
+		if i > 1 {
+			id = fmt.Sprintf("%s-%d", base, i)
+		}
+		if _, ok := taken[id]; ok {
+			continue
+		}
+		exists, err := l.st.ResourceExists(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			r.ID = id
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: no free id for %q", ErrConflict, r.Title)
 }

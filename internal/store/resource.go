@@ -462,3 +462,12 @@ func (s *Store) UpsertResources(ctx context.Context, rs []*catalog.Resource) (Up
 	})
 	return st, err
 }
+
+// ResourceExists reports whether a resource with this id exists.
+func (s *Store) ResourceExists(ctx context.Context, id string) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE id = ?`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("resource exists: %w", err)
+	}
+	return n > 0, nil
+}

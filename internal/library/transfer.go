@@ -1,0 +1,312 @@
+package library
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"safelib/internal/catalog"
+)
+
+// Record is a resource in the exchange shape shared by the API, import and
+// export (JSONL and CSV).
+type Record struct {
+	ID           string   `json:"id"`
+	Title        string   `json:"title"`
+	URL          string   `json:"url"`
+	Publisher    string   `json:"publisher"`
+	Type         string   `json:"type"`
+	Themes       []string `json:"themes"`
+	Published    string   `json:"published"`
+	Area         string   `json:"area"`
+	Region       string   `json:"region"`
+	Summary      string   `json:"summary"`
+	Access       string   `json:"access"`
+	Body         string   `json:"body,omitempty"`
+	Source       string   `json:"source,omitempty"`
+	Status       string   `json:"status,omitempty"`
+	Sport        string   `json:"sport,omitempty"`
+	Phone        string   `json:"phone,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	LastVerified string   `json:"last_verified,omitempty"`
+	LastReviewed string   `json:"last_reviewed,omitempty"`
+}
+
+// csvColumns is the CSV header, in order.
+var csvColumns = []string{"id", "title", "url", "publisher", "type", "themes", "published", "area", "region",
+	"summary", "access", "body", "source", "status", "sport", "phone", "email", "last_verified", "last_reviewed"}
+
+// RecordOf converts a resource to its exchange shape.
+func RecordOf(r *catalog.Resource) Record {
+	return Record{
+		ID: r.ID, Title: r.Title, URL: r.URL, Publisher: r.Publisher, Type: r.Type,
+		Themes: append([]string{}, r.Themes...), Published: string(r.Published), Area: r.Area, Region: r.Region,
+		Summary: r.Summary, Access: string(r.Access), Body: r.Body, Source: r.Source, Status: r.Status,
+		Sport: r.Sport, Phone: r.Phone, Email: r.Email, LastVerified: string(r.LastVerified),
+		LastReviewed: string(r.LastReviewed),
+	}
+}
+
+// Resource converts a record to a resource (not yet validated).
+func (rec Record) Resource() *catalog.Resource {
+	return &catalog.Resource{
+		ID: rec.ID, Title: rec.Title, URL: rec.URL, Publisher: rec.Publisher, Type: rec.Type,
+		Themes: rec.Themes, Published: catalog.Date(strings.TrimSpace(rec.Published)), Area: rec.Area,
+		Region: rec.Region, Summary: rec.Summary, Access: catalog.Access(rec.Access), Body: rec.Body,
+		Source: rec.Source, Status: rec.Status, Sport: rec.Sport, Phone: rec.Phone, Email: rec.Email,
+		LastVerified: catalog.Date(rec.LastVerified), LastReviewed: catalog.Date(rec.LastReviewed),
+	}
+}
+
+func (rec Record) csvRow() []string {
+	return []string{rec.ID, rec.Title, rec.URL, rec.Publisher, rec.Type, strings.Join(rec.Themes, ";"),
+		rec.Published, rec.Area, rec.Region, rec.Summary, rec.Access, rec.Body, rec.Source, rec.Status,
+		rec.Sport, rec.Phone, rec.Email, rec.LastVerified, rec.LastReviewed}
+}
+
+// Export writes every resource (withdrawn ones too, with their status) as
+// JSONL or CSV. Only staff may export: the file holds members-only text.
+func (l *Library) Export(ctx context.Context, rd Reader, w io.Writer, format string) (int, error) {
+	if !rd.IsStaff() {
+		return 0, fmt.Errorf("%w: only staff may export the library", ErrForbidden)
+	}
+	var write func(Record) error
+	var flush func() error
+	switch format {
+	case "jsonl":
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		write = func(r Record) error { return enc.Encode(r) }
+		flush = func() error { return nil }
+	case "csv":
+		cw := csv.NewWriter(w)
+		if err := cw.Write(csvColumns); err != nil {
+			return 0, err
+		}
+		write = func(r Record) error { return cw.Write(r.csvRow()) }
+		flush = func() error { cw.Flush(); return cw.Error() }
+	default:
+		return 0, fmt.Errorf("%w: unknown format %q (want jsonl or csv)", ErrInvalid, format)
+	}
+	n := 0
+	err := l.st.ScanResources(ctx, 500, true, func(rs []*catalog.Resource) error {
+		for _, r := range rs {
+			if err := write(RecordOf(r)); err != nil {
+				return fmt.Errorf("export %s: %w", r.ID, err)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, flush()
+}
+
+// LineError is a rejected row of an import.
+type LineError struct {
+	Line   int    `json:"line"`
+	ID     string `json:"id,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// ImportReport says what an import did (or would do, on a dry run).
+type ImportReport struct {
+	Rows      int         `json:"rows"`
+	Inserted  int         `json:"inserted"`
+	Updated   int         `json:"updated"`
+	Unchanged int         `json:"unchanged"`
+	Errors    []LineError `json:"errors"`
+	DryRun    bool        `json:"dry_run"`
+}
+
+// MaxImportRows bounds one import file.
+const MaxImportRows = 500_000
+
+// Import reads JSONL or CSV (format "", "jsonl" or "csv"; "" sniffs) and
+// upserts the valid rows, keyed on id, else url: importing the same file
+// twice changes nothing. Bad rows are reported with their line number and
+// do not stop the good ones. dryRun validates only. Staff only.
+func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format string, dryRun bool) (*ImportReport, error) {
+	if !rd.IsStaff() {
+		return nil, fmt.Errorf("%w: only staff may import", ErrForbidden)
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	if format == "" {
+		peek, _ := br.Peek(512)
+		if bytes.HasPrefix(bytes.TrimLeft(peek, " \t\r\n\ufeff"), []byte("{")) {
+			format = "jsonl"
+		} else {
+			format = "csv"
+		}
+	}
+	rep := &ImportReport{DryRun: dryRun, Errors: []LineError{}}
+	var good []*catalog.Resource
+	seenID := map[string]int{}
+	seenURL := map[string]int{}
+	accept := func(line int, rec Record) {
+		rep.Rows++
+		res := rec.Resource()
+		if res.Source == "" {
+			res.Source = "import"
+		}
+		if err := l.assignID(ctx, res, seenID); err != nil {
+			rep.Errors = append(rep.Errors, LineError{Line: line, Reason: err.Error()})
+			return
+		}
+		if err := l.prepare(res); err != nil {
+			rep.Errors = append(rep.Errors, LineError{Line: line, ID: rec.ID, Reason: strings.ReplaceAll(err.Error(), "\n", "; ")})
+			return
+		}
+		if prev, ok := seenID[res.ID]; ok {
+			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate id (also on line %d)", prev)})
+			return
+		}
+		if prev, ok := seenURL[res.URL]; ok && res.URL != "" {
+			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate url (also on line %d)", prev)})
+			return
+		}
+		seenID[res.ID] = line
+		seenURL[res.URL] = line
+		good = append(good, res)
+	}
+	reject := func(line int, reason string) {
+		rep.Rows++
+		rep.Errors = append(rep.Errors, LineError{Line: line, Reason: reason})
+	}
+	var err error
+	switch format {
+	case "jsonl":
+		err = readJSONL(br, accept, reject)
+	case "csv":
+		err = readCSV(br, accept, reject)
+	default:
+		return nil, fmt.Errorf("%w: unknown format %q (want jsonl or csv)", ErrInvalid, format)
+	}
+	if err != nil {
+		return rep, err
+	}
+	if dryRun || len(good) == 0 {
+		return rep, nil
+	}
+	for start := 0; start < len(good); start += 1000 {
+		end := min(start+1000, len(good))
+		st, err := l.Upsert(ctx, good[start:end])
+		rep.Inserted += st.Inserted
+		rep.Updated += st.Updated
+		rep.Unchanged += st.Unchanged
+		if err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+func readJSONL(r *bufio.Reader, accept func(int, Record), reject func(int, string)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<20), catalog.MaxBody+(1<<20))
+	line := 0
+	for sc.Scan() {
+		line++
+		if line > MaxImportRows {
+			return fmt.Errorf("%w: more than %d rows", ErrInvalid, MaxImportRows)
+		}
+		b := bytes.TrimSpace(sc.Bytes())
+		if line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\ufeff"))
+		}
+		if len(b) == 0 {
+			continue
+		}
+		var rec Record
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&rec); err != nil {
+			reject(line, "not a valid resource object: "+err.Error())
+			continue
+		}
+		accept(line, rec)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%w: line %d is too long", ErrInvalid, line+1)
+		}
+		return fmt.Errorf("read import: %w", err)
+	}
+	return nil
+}
+
+func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)) error {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("%w: CSV header: %w", ErrInvalid, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		known := false
+		for _, c := range csvColumns {
+			known = known || c == h
+		}
+		if !known {
+			return fmt.Errorf("%w: CSV header: unknown column %q (known: %s)", ErrInvalid, h, strings.Join(csvColumns, ", "))
+		}
+		col[h] = i
+	}
+	if _, ok := col["title"]; !ok {
+		return fmt.Errorf("%w: CSV header: a title column is required", ErrInvalid)
+	}
+	rows := 0
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				reject(pe.StartLine, "malformed CSV: "+pe.Err.Error())
+				continue
+			}
+			return fmt.Errorf("read import: %w", err)
+		}
+		rows++
+		if rows > MaxImportRows {
+			return fmt.Errorf("%w: more than %d rows", ErrInvalid, MaxImportRows)
+		}
+		if len(row) != len(header) {
+			reject(line, fmt.Sprintf("has %d fields, the header has %d", len(row), len(header)))
+			continue
+		}
+		get := func(name string) string {
+			if i, ok := col[name]; ok {
+				return row[i]
+			}
+			return ""
+		}
+		var themes []string
+		for _, t := range strings.Split(get("themes"), ";") {
+			if t = strings.TrimSpace(t); t != "" {
+				themes = append(themes, t)
+			}
+		}
+		accept(line, Record{
+			ID: get("id"), Title: get("title"), URL: get("url"), Publisher: get("publisher"), Type: get("type"),
+			Themes: themes, Published: get("published"), Area: get("area"), Region: get("region"),
+			Summary: get("summary"), Access: get("access"), Body: get("body"), Source: get("source"),
+			Status: get("status"), Sport: get("sport"), Phone: get("phone"), Email: get("email"),
+			LastVerified: get("last_verified"), LastReviewed: get("last_reviewed"),
+		})
+	}
+}
