@@ -294,11 +294,11 @@ func Slug(title string, d Date) string {
 	if len(s) > 80 {
 		s = strings.TrimRight(s[:80], "-")
 	}
-	if y := d.Year(); y > 0 {
-		s += fmt.Sprintf("-%d", y)
-	}
 	if s == "" {
 		s = "resource"
+	}
+	if y := d.Year(); y > 0 {
+		s += fmt.Sprintf("-%d", y)
 	}
 	return s
 }
