@@ -6,7 +6,6 @@
 package library
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"safelib/index"
-	"safelib/internal/catalog"
 	"safelib/internal/store"
 	"safelib/internal/taxonomy"
 )

@@ -272,7 +272,6 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -281,6 +280,7 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 			}
 			return fmt.Errorf("read import: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
 		rows++
 		if rows > MaxImportRows {
 			return fmt.Errorf("%w: more than %d rows", ErrInvalid, MaxImportRows)
