@@ -1,0 +1,28 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// apiResource answers GET /api/v1/resources/:id.
+func (s *Server) apiResource(c *gin.Context) {
+	v, err := s.lib.Resource(c.Request.Context(), s.reader(c), c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	r := v.Resource
+	out := apiResource{
+		apiHit:  newAPIHit(r, v.Teaser),
+		Created: r.Created,
+		Updated: r.Updated,
+	}
+	if !v.Teaser {
+		out.Body = r.Body
+		out.LastVerified = string(r.LastVerified)
+		out.LastReviewed = string(r.LastReviewed)
+	}
+	s.writeJSON(c, http.StatusOK, out)
+}

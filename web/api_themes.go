@@ -1,0 +1,53 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/library"
+)
+
+// apiTheme is one theme of the vocabulary with how many active resources
+// the reader can find under it.
+type apiTheme struct {
+	Slug        string   `json:"slug"`
+	Label       string   `json:"label"`
+	Description string   `json:"description"`
+	Synonyms    []string `json:"synonyms"`
+	Count       int      `json:"count"`
+}
+
+// apiThemes answers GET /api/v1/themes.
+func (s *Server) apiThemes(c *gin.Context) {
+	themes, err := s.themes(c.Request.Context(), s.reader(c))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.writeJSON(c, http.StatusOK, gin.H{"themes": themes})
+}
+
+// themes lists the vocabulary with counts from one search's theme facet,
+// run as rd so the counts match what rd would find.
+func (s *Server) themes(ctx context.Context, rd library.Reader) ([]apiTheme, error) {
+	res, err := s.lib.Search(ctx, rd, library.SearchParams{Sort: "newest", PerPage: 1})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, f := range res.Facets["theme"] {
+		counts[f.Value] = f.Count
+	}
+	all := s.lib.Taxonomy().Themes()
+	out := make([]apiTheme, 0, len(all))
+	for _, t := range all {
+		syn := t.Synonyms
+		if syn == nil {
+			syn = []string{}
+		}
+		out = append(out, apiTheme{Slug: t.Slug, Label: t.Label, Description: t.Description, Synonyms: syn, Count: counts[t.Slug]})
+	}
+	return out, nil
+}

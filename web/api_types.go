@@ -1,0 +1,81 @@
+package web
+
+import (
+	"time"
+
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+)
+
+// apiHit is a resource in API answers. Field names are a published
+// contract: add fields, never rename them. For a teaser (a members-only
+// item the reader can't read) url and summary are empty and highlights and
+// body are absent.
+type apiHit struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	URL       string   `json:"url"`
+	Publisher string   `json:"publisher"`
+	Type      string   `json:"type"`
+	Themes    []string `json:"themes"`
+	Published string   `json:"published"`
+	Area      string   `json:"area"`
+	Region    string   `json:"region"`
+	Summary   string   `json:"summary"`
+	Access    string   `json:"access"`
+	Teaser    bool     `json:"teaser,omitempty"`
+	// Highlights are HTML snippets (text escaped, matches in <mark>).
+	Highlights map[string][]string `json:"highlights,omitempty"`
+	// Page is the PDF page the body highlight comes from.
+	Page int `json:"page,omitempty"`
+	// Listing contact fields (type "listing").
+	Sport string `json:"sport,omitempty"`
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+func newAPIHit(r *catalog.Resource, teaser bool) apiHit {
+	h := apiHit{
+		ID:        r.ID,
+		Title:     r.Title,
+		Publisher: r.Publisher,
+		Type:      r.Type,
+		Themes:    r.Themes,
+		Published: string(r.Published),
+		Area:      r.Area,
+		Region:    r.Region,
+		Access:    string(r.Access),
+		Teaser:    teaser,
+	}
+	if h.Themes == nil {
+		h.Themes = []string{}
+	}
+	if !teaser {
+		h.URL = r.URL
+		h.Summary = r.Summary
+		h.Sport, h.Phone, h.Email = r.Sport, r.Phone, r.Email
+	}
+	return h
+}
+
+func searchHit(h library.Hit) apiHit {
+	out := newAPIHit(h.Resource, h.Teaser)
+	if !h.Teaser {
+		out.Highlights = h.Highlights
+		if out.Highlights == nil {
+			out.Highlights = map[string][]string{}
+		}
+		out.Page = h.Page
+	}
+	return out
+}
+
+// apiResource is one resource with its text and times.
+type apiResource struct {
+	apiHit
+	Body         string    `json:"body,omitempty"`
+	LastVerified string    `json:"last_verified,omitempty"`
+	LastReviewed string    `json:"last_reviewed,omitempty"`
+	Created      time.Time `json:"created"`
+	Updated      time.Time `json:"updated"`
+}

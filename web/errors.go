@@ -1,0 +1,103 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/library"
+)
+
+// statusOf maps an error to an HTTP status and the detail a client may see.
+// It is the one place library error kinds become statuses. Anything
+// unexpected is a 500 with a generic detail; the caller logs the error.
+func statusOf(err error) (int, string) {
+	switch {
+	case errors.Is(err, library.ErrInvalid):
+		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), library.ErrInvalid.Error()+": ")
+	case errors.Is(err, library.ErrNotFound):
+		// Say no more: an item the reader may not see looks like a missing one.
+		return http.StatusNotFound, "There is nothing at this address."
+	case errors.Is(err, library.ErrConflict):
+		return http.StatusConflict, strings.TrimPrefix(err.Error(), library.ErrConflict.Error()+": ")
+	case errors.Is(err, library.ErrForbidden):
+		return http.StatusForbidden, "You may not do this."
+	}
+	return http.StatusInternalServerError, ""
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+// genericDetail is said when there is nothing more specific.
+func genericDetail(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "There is nothing at this address."
+	case http.StatusMethodNotAllowed:
+		return "This address does not accept that method."
+	case http.StatusInternalServerError:
+		return "Something went wrong on our side. Please try again later."
+	}
+	return http.StatusText(status)
+}
+
+// writeProblem answers with an application/problem+json document.
+func writeProblem(c *gin.Context, status int, detail string) {
+	if detail == "" {
+		detail = genericDetail(status)
+	}
+	b, err := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
+	if err != nil { // cannot happen for this struct
+		c.Status(http.StatusInternalServerError)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "application/problem+json", b)
+}
+
+// apiError answers an API request that failed with err.
+func (s *Server) apiError(c *gin.Context, err error) {
+	status, detail := statusOf(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	}
+	writeProblem(c, status, detail)
+}
+
+// pageError answers a page request that failed with err, as an HTML page.
+func (s *Server) pageError(c *gin.Context, err error) {
+	status, detail := statusOf(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	}
+	s.renderError(c, status, detail)
+}
+
+func isAPI(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/api/")
+}
+
+func (s *Server) notFound(c *gin.Context) {
+	if isAPI(c) {
+		writeProblem(c, http.StatusNotFound, "")
+		return
+	}
+	s.renderError(c, http.StatusNotFound, "")
+}
+
+func (s *Server) methodNotAllowed(c *gin.Context) {
+	if isAPI(c) {
+		writeProblem(c, http.StatusMethodNotAllowed, "")
+		return
+	}
+	s.renderError(c, http.StatusMethodNotAllowed, "")
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"safelib/internal/library"
+)
+
+// filterParams are the query parameters that filter a search; each may be
+// repeated (OR within a field) and negated with a leading minus
+// ("-theme=sport" excludes). region filters but has no facet.
+var filterParams = []string{"theme", "publisher", "type", "year", "area", "region"}
+
+// searchParamNames are every parameter a search accepts, for messages.
+var searchParamNames = append([]string{"q", "sort", "page", "per_page"}, filterParams...)
+
+// parseSearch turns a query string into validated search parameters. The
+// HTML pages and the API share it, so both accept exactly the same input.
+// Errors wrap library.ErrInvalid.
+func parseSearch(v url.Values) (library.SearchParams, error) {
+	p := library.SearchParams{Filters: map[string][]string{}, Excludes: map[string][]string{}}
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // the first error reported is stable
+	for _, key := range keys {
+		vals := v[key]
+		switch key {
+		case "q", "sort", "page", "per_page":
+			if len(vals) > 1 {
+				return p, invalid("%s is given %d times; give it once", key, len(vals))
+			}
+		}
+		val := strings.TrimSpace(vals[0])
+		switch key {
+		case "q":
+			p.Q = val
+		case "sort":
+			p.Sort = val
+		case "page", "per_page":
+			if val == "" {
+				continue
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				return p, invalid("%s must be a whole number", key)
+			}
+			if key == "page" {
+				if n < 1 || n > library.MaxPage {
+					return p, invalid("page must be between 1 and %d", library.MaxPage)
+				}
+				p.Page = n
+			} else {
+				if n < 1 || n > library.MaxPerPage {
+					return p, invalid("per_page must be between 1 and %d", library.MaxPerPage)
+				}
+				p.PerPage = n
+			}
+		default:
+			field, into := key, p.Filters
+			if strings.HasPrefix(key, "-") {
+				field, into = key[1:], p.Excludes
+			}
+			if !slices.Contains(filterParams, field) {
+				if field != key {
+					return p, invalid("unknown facet %s (want one of %s)", quoteName(field), strings.Join(filterParams, ", "))
+				}
+				return p, invalid("unknown parameter %s (want one of %s)", quoteName(key), strings.Join(searchParamNames, ", "))
+			}
+			for _, x := range vals {
+				// An empty value is what an untouched form control sends.
+				if x = strings.TrimSpace(x); x != "" && !slices.Contains(into[field], x) {
+					into[field] = append(into[field], x)
+				}
+			}
+		}
+	}
+	if p.Sort == "" && p.Q == "" {
+		p.Sort = "newest" // browsing everything: newest first
+	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", library.ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+// quoteName quotes a parameter name for an error message, shortened so a
+// hostile name can't make the answer huge.
+func quoteName(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// encodeSearch writes p back as a query string, leaving out defaults, so
+// links built from it (pagination, chips) are short and canonical. sort is
+// the sort the reader chose ("" for the default).
+func encodeSearch(p library.SearchParams, sort string, page int) string {
+	v := url.Values{}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	for _, f := range filterParams {
+		for _, x := range p.Filters[f] {
+			v.Add(f, x)
+		}
+		for _, x := range p.Excludes[f] {
+			v.Add("-"+f, x)
+		}
+	}
+	if sort != "" {
+		v.Set("sort", sort)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if p.PerPage != 0 && p.PerPage != library.DefaultPerPage {
+		v.Set("per_page", strconv.Itoa(p.PerPage))
+	}
+	if len(v) == 0 {
+		return "/search"
+	}
+	return "/search?" + v.Encode()
+}

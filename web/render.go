@@ -1,0 +1,227 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Page is what every page template gets: the layout reads these fields.
+// Each page's data struct embeds it.
+type Page struct {
+	// Title is the document title (the site name is appended).
+	Title string
+	// Reader is who is reading, for the header's account area.
+	Reader library.Reader
+	// CSRFToken goes in a hidden field of every POST form (set by the
+	// auth middleware of a later issue; empty until then).
+	CSRFToken string
+	// Flash is a one-shot message shown at the top of main.
+	Flash string
+	// Nonce is the CSP nonce for an inline script, if a page ever has one.
+	Nonce string
+	// Path is the request path, for aria-current in the navigation.
+	Path string
+}
+
+// basePage fills the common fields for the request.
+func (s *Server) basePage(c *gin.Context, title string) Page {
+	return Page{
+		Title:     title,
+		Reader:    s.reader(c),
+		CSRFToken: c.GetString(ctxCSRFToken),
+		Flash:     c.GetString(ctxFlash),
+		Nonce:     c.GetString(ctxNonce),
+		Path:      c.Request.URL.Path,
+	}
+}
+
+// parseTemplates parses the layout and partials once, then each page on a
+// clone of them, so pages can each define "content".
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("web: clone layout: %w", err)
+		}
+		if _, err := t.ParseFS(templateFS, f); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("web: %s defines no \"content\"", f)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"static":     s.static.url,
+		"date":       formatDate,
+		"typeLabel":  typeLabel,
+		"themeLabel": func(slug string) string { return s.lib.Taxonomy().Label(slug) },
+		"number":     formatNumber,
+		"tel":        telURL,
+		"plural": func(n int, one, many string) string {
+			if n == 1 {
+				return one
+			}
+			return many
+		},
+	}
+}
+
+// render executes page name into a buffer and writes it only on success,
+// so a template error never sends half a page.
+func (s *Server) render(c *gin.Context, status int, name string, data any) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		writeProblem(c, http.StatusInternalServerError, "")
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("render page", "template", name, "path", c.Request.URL.Path, "err", err)
+		writeProblem(c, http.StatusInternalServerError, "")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	Page
+	Status int
+	Detail string
+	// Search offers a new search (for bad search input).
+	Search bool
+	Query  string
+}
+
+// renderError answers with the HTML error page.
+func (s *Server) renderError(c *gin.Context, status int, detail string) {
+	s.render(c, status, "error", s.errorData(c, status, detail))
+}
+
+func (s *Server) errorData(c *gin.Context, status int, detail string) errorPage {
+	title := http.StatusText(status)
+	switch status {
+	case http.StatusNotFound:
+		title = "Page not found"
+	case http.StatusBadRequest:
+		title = "There is a problem with your request"
+	case http.StatusInternalServerError:
+		title = "Sorry, something went wrong"
+	}
+	if detail == "" {
+		detail = genericDetail(status)
+	}
+	return errorPage{Page: s.basePage(c, title), Status: status, Detail: detail}
+}
+
+// writeJSON answers with v as JSON. encoding/json escapes <, > and & so a
+// hostile title can't become markup if a browser sniffs the answer.
+func (s *Server) writeJSON(c *gin.Context, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.apiError(c, fmt.Errorf("encode JSON: %w", err))
+		return
+	}
+	c.Data(status, "application/json; charset=utf-8", b)
+}
+
+var months = [...]string{"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"}
+
+// formatDate writes a Date in British style at its own precision:
+// "12 October 2016", "October 2016" or "2016".
+func formatDate(d catalog.Date) string {
+	s := string(d)
+	switch len(s) {
+	case 4:
+		return s
+	case 7, 10:
+		m, err := strconv.Atoi(s[5:7])
+		if err != nil || m < 1 || m > 12 {
+			return s
+		}
+		if len(s) == 7 {
+			return months[m-1] + " " + s[:4]
+		}
+		day, err := strconv.Atoi(s[8:10])
+		if err != nil {
+			return s
+		}
+		return fmt.Sprintf("%d %s %s", day, months[m-1], s[:4])
+	}
+	return s
+}
+
+// typeLabel turns a type slug into words: "serious-case-review" ->
+// "Serious case review".
+func typeLabel(t string) string {
+	if t == "" {
+		return ""
+	}
+	s := strings.ReplaceAll(t, "-", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// formatNumber writes n with thousands separators.
+func formatNumber(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + formatNumber(-n)
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// telURL makes a tel: link from a phone number as written ("0800 123
+// 4567"), keeping only digits and a leading plus; html/template would
+// otherwise refuse the scheme.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
+}

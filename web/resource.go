@@ -1,0 +1,93 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/catalog"
+)
+
+// resourcePage answers GET /resources/:id. A members-only item the reader
+// can't read shows as a teaser: what it is, not what it says.
+func (s *Server) resourcePage(c *gin.Context) {
+	v, err := s.lib.Resource(c.Request.Context(), s.reader(c), c.Param("id"))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	r := v.Resource
+	d := resourceData{
+		Page:         s.basePage(c, r.Title),
+		R:            r,
+		Teaser:       v.Teaser,
+		Themes:       s.themeLinks(r.Themes),
+		TypeURL:      "/search?type=" + url.QueryEscape(r.Type),
+		PublisherURL: "/search?publisher=" + url.QueryEscape(r.Publisher),
+		Listing:      r.Type == "listing",
+		Members:      r.Access == catalog.Members,
+		Excerpt:      excerpt(r.Body, excerptLen),
+		BodyText:     paragraphs(r.Body, maxBodyShown),
+	}
+	d.Truncated = len(r.Body) > maxBodyShown
+	s.render(c, http.StatusOK, "resource", d)
+}
+
+// resourceData is the data of resource.html.
+type resourceData struct {
+	Page
+	R            *catalog.Resource
+	Teaser       bool
+	Members      bool
+	Listing      bool
+	Themes       []themeLink
+	TypeURL      string
+	PublisherURL string
+	// Excerpt is the start of the text; BodyText the text (up to
+	// maxBodyShown) in paragraphs, shown in a <details>.
+	Excerpt   string
+	BodyText  []string
+	Truncated bool
+}
+
+const (
+	excerptLen   = 600
+	maxBodyShown = 200_000 // a page, not a book: the original has the rest
+)
+
+// excerpt is the first n bytes of text, cut at a word boundary.
+func excerpt(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if len(text) <= n {
+		return text
+	}
+	cut := strings.LastIndexByte(text[:n], ' ')
+	if cut < n/2 {
+		cut = n
+	}
+	for cut > 0 && !utf8Start(text[cut]) {
+		cut--
+	}
+	return text[:cut] + " …"
+}
+
+func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// paragraphs splits text on blank lines, after cutting it to n bytes.
+func paragraphs(text string, n int) []string {
+	if len(text) > n {
+		for n > 0 && !utf8Start(text[n]) {
+			n--
+		}
+		text = text[:n]
+	}
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

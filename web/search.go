@@ -1,0 +1,213 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/library"
+)
+
+// searchPage answers GET / and GET /search: the search form, filters,
+// results and pagination. An empty query browses everything, newest first.
+func (s *Server) searchPage(c *gin.Context) {
+	p, err := parseQuery(c)
+	if err != nil {
+		s.badSearch(c, err)
+		return
+	}
+	res, err := s.lib.Search(c.Request.Context(), s.reader(c), p)
+	if err != nil {
+		s.badSearch(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "search", s.searchView(c, res))
+}
+
+// parseQuery parses the request's query string for a search. A malformed
+// query string is bad input, not something to guess about.
+func parseQuery(c *gin.Context) (library.SearchParams, error) {
+	v, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return library.SearchParams{}, invalid("the query string is malformed")
+	}
+	return parseSearch(v)
+}
+
+// badSearch answers a search that failed: bad input gets the error page
+// with a fresh search box (400), anything else the usual error handling.
+func (s *Server) badSearch(c *gin.Context, err error) {
+	status, detail := statusOf(err)
+	if status != http.StatusBadRequest {
+		s.pageError(c, err)
+		return
+	}
+	data := s.errorData(c, status, detail)
+	data.Title = "There is a problem with your search"
+	data.Search = true
+	if q := c.Query("q"); len(q) <= library.MaxQueryLen {
+		data.Query = q
+	}
+	s.render(c, status, "error", data)
+}
+
+// searchView builds everything search.html shows from one result.
+func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchData {
+	p := res.Params
+	sortChoice := c.Query("sort")
+	if sortChoice == "relevance" {
+		sortChoice = "" // the default option says the same
+	}
+	title := "Search the library"
+	if p.Q != "" {
+		title = "Results for “" + trimForTitle(p.Q, 80) + "”"
+	}
+	d := searchData{
+		Page:     s.basePage(c, title),
+		Q:        p.Q,
+		Sort:     sortChoice,
+		Sorts:    sortOptions,
+		Result:   res,
+		Browsing: p.Q == "",
+		Filtered: len(p.Filters)+len(p.Excludes) > 0,
+	}
+	if p.PerPage != library.DefaultPerPage {
+		d.PerPage = p.PerPage
+	}
+	for _, h := range res.Hits {
+		d.Hits = append(d.Hits, s.hitView(h))
+	}
+	d.Facets = s.facetViews(res)
+	d.Chips, d.ClearURL = s.chips(p, sortChoice)
+	for _, f := range []string{"region"} { // filters with no facet: keep them in the form
+		for _, v := range p.Filters[f] {
+			d.Hidden = append(d.Hidden, hiddenField{Name: f, Value: v})
+		}
+		for _, v := range p.Excludes[f] {
+			d.Hidden = append(d.Hidden, hiddenField{Name: "-" + f, Value: v})
+		}
+	}
+	d.Pager = newPager(res, sortChoice)
+	d.Chart = newYearChart(res.Facets["year"])
+	if res.Suggestion != "" && res.Suggestion != p.Q {
+		q := p
+		q.Q = res.Suggestion
+		d.Suggestion = res.Suggestion
+		d.SuggestionURL = encodeSearch(q, sortChoice, 1)
+	}
+	return d
+}
+
+// searchData is the data of search.html.
+type searchData struct {
+	Page
+	Q        string
+	Sort     string // the sort the reader chose; "" for the default
+	Sorts    []option
+	PerPage  int // set only when not the default, to keep it in the form
+	Result   *library.SearchResult
+	Browsing bool // no query: browsing everything
+	Filtered bool
+	Hits     []hitView
+	Facets   []facetView
+	Hidden   []hiddenField
+	Chips    []chip
+	ClearURL string
+	Pager    pager
+	Chart    *yearChart
+
+	Suggestion    string
+	SuggestionURL string
+}
+
+type option struct{ Value, Label string }
+
+// sortOptions are the choices of the sort control. The default is the
+// best match for a query and newest first when browsing.
+var sortOptions = []option{
+	{"", "Best match"},
+	{"newest", "Newest first"},
+	{"oldest", "Oldest first"},
+	{"title", "Title (A to Z)"},
+}
+
+type hiddenField struct{ Name, Value string }
+
+// chip is an active filter shown as a link that removes it.
+type chip struct {
+	Label     string
+	Excluded  bool
+	RemoveURL string
+}
+
+var facetNames = map[string]string{
+	"theme": "Theme", "publisher": "Publisher", "type": "Type", "year": "Year",
+	"area": "Area", "region": "Region",
+}
+
+// chips lists the active filters, each with the address of the same
+// search without it, and the address with no filters at all.
+func (s *Server) chips(p library.SearchParams, sortChoice string) ([]chip, string) {
+	var out []chip
+	for _, f := range filterParams {
+		for _, excl := range []bool{false, true} {
+			m := p.Filters
+			if excl {
+				m = p.Excludes
+			}
+			for _, v := range m[f] {
+				q := withoutValue(p, f, v, excl)
+				out = append(out, chip{
+					Label:     facetNames[f] + ": " + s.valueLabel(f, v),
+					Excluded:  excl,
+					RemoveURL: encodeSearch(q, sortChoice, 1),
+				})
+			}
+		}
+	}
+	clear := p
+	clear.Filters, clear.Excludes = nil, nil
+	return out, encodeSearch(clear, sortChoice, 1)
+}
+
+// withoutValue copies p leaving out one filter value.
+func withoutValue(p library.SearchParams, field, value string, excl bool) library.SearchParams {
+	cp := func(m map[string][]string, drop bool) map[string][]string {
+		out := make(map[string][]string, len(m))
+		for f, vs := range m {
+			for _, v := range vs {
+				if drop && f == field && v == value {
+					continue
+				}
+				out[f] = append(out[f], v)
+			}
+		}
+		return out
+	}
+	q := p
+	q.Filters = cp(p.Filters, !excl)
+	q.Excludes = cp(p.Excludes, excl)
+	return q
+}
+
+// valueLabel is how a filter value is shown.
+func (s *Server) valueLabel(field, value string) string {
+	switch field {
+	case "theme":
+		return s.lib.Taxonomy().Label(value)
+	case "type":
+		return typeLabel(value)
+	}
+	return value
+}
+
+// trimForTitle shortens text for a heading.
+func trimForTitle(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

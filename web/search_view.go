@@ -1,0 +1,279 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+)
+
+// hitView is one search result as search.html shows it.
+type hitView struct {
+	ID        string
+	Title     template.HTML // highlighted, or the escaped title
+	Publisher string
+	Type      string
+	Published catalog.Date
+	Area      string
+	Region    string
+	Themes    []themeLink
+	Teaser    bool
+	// Readable items only:
+	URL      string        // the original, on the publisher's site
+	Summary  template.HTML // highlighted, or the escaped summary
+	Snippets []template.HTML
+	// SnippetPage is the PDF page the snippets come from, PageURL a link
+	// to that page of the original.
+	SnippetPage int
+	PageURL     string
+	Sport       string
+	Phone       string
+	Email       string
+}
+
+type themeLink struct{ Slug, Label, URL string }
+
+func (s *Server) themeLinks(slugs []string) []themeLink {
+	out := make([]themeLink, 0, len(slugs))
+	for _, t := range slugs {
+		out = append(out, themeLink{Slug: t, Label: s.lib.Taxonomy().Label(t), URL: "/search?theme=" + url.QueryEscape(t)})
+	}
+	return out
+}
+
+func (s *Server) hitView(h library.Hit) hitView {
+	r := h.Resource
+	v := hitView{
+		ID:        r.ID,
+		Title:     highlighted(h.Highlights["title"], r.Title),
+		Publisher: r.Publisher,
+		Type:      r.Type,
+		Published: r.Published,
+		Area:      r.Area,
+		Region:    r.Region,
+		Themes:    s.themeLinks(r.Themes),
+		Teaser:    h.Teaser,
+	}
+	if h.Teaser {
+		return v
+	}
+	v.URL = r.URL
+	v.Summary = highlighted(h.Highlights["summary"], r.Summary)
+	for _, sn := range h.Highlights["body"] {
+		v.Snippets = append(v.Snippets, snippetHTML(sn))
+	}
+	if h.Page > 0 && len(v.Snippets) > 0 {
+		v.SnippetPage = h.Page
+		if r.URL != "" {
+			v.PageURL = r.URL + "#page=" + strconv.Itoa(h.Page)
+		}
+	}
+	v.Sport, v.Phone, v.Email = r.Sport, r.Phone, r.Email
+	return v
+}
+
+// highlighted is the first snippet of a field when there is one, else the
+// plain text escaped.
+func highlighted(snippets []string, plain string) template.HTML {
+	if len(snippets) > 0 {
+		return snippetHTML(snippets[0])
+	}
+	return template.HTML(template.HTMLEscapeString(plain))
+}
+
+// snippetHTML trusts a snippet from the library as HTML. This is the only
+// place web turns library text into markup: index.Snippets HTML-escapes
+// the text it cuts and adds only <mark> and </mark> around matches
+// (TestSnippetsAreEscaped holds it to that).
+func snippetHTML(s string) template.HTML { return template.HTML(s) }
+
+// facetView is one facet's fieldset in the filter form.
+type facetView struct {
+	Field  string
+	Legend string
+	Values []facetValueView // shown
+	More   []facetValueView // behind "Show more"
+	// MoreOpen opens "Show more" when a chosen value is in it.
+	MoreOpen bool
+}
+
+type facetValueView struct {
+	Field    string
+	Value    string
+	Label    string
+	Count    int
+	Included bool
+	Excluded bool
+	// ID and ExcludeID are the ids of the two checkboxes, for their labels.
+	ID        string
+	ExcludeID string
+}
+
+// facetShown is how many values of a facet show before "Show more".
+const facetShown = 8
+
+// facetViews builds the filter fieldsets. Values the reader chose appear
+// even when the search no longer counts them (an excluded value has no
+// results, by definition), so the form keeps them.
+func (s *Server) facetViews(res *library.SearchResult) []facetView {
+	p := res.Params
+	var out []facetView
+	for _, f := range library.FacetFields {
+		fv := facetView{Field: f, Legend: facetNames[f]}
+		vals := slices.Clone(res.Facets[f])
+		if f == "year" {
+			slices.SortStableFunc(vals, func(a, b library.FacetValue) int { return compareYear(b.Value, a.Value) })
+		}
+		seen := map[string]bool{}
+		for _, v := range vals {
+			seen[v.Value] = true
+		}
+		for _, chosen := range [][]string{p.Filters[f], p.Excludes[f]} {
+			for _, v := range chosen {
+				if !seen[v] {
+					seen[v] = true
+					vals = append(vals, library.FacetValue{Value: v, Label: s.valueLabel(f, v)})
+				}
+			}
+		}
+		for i, v := range vals {
+			label := v.Label
+			if f == "type" {
+				label = typeLabel(v.Value)
+			}
+			if label == "" {
+				label = v.Value
+			}
+			vv := facetValueView{
+				Field: f, Value: v.Value, Label: label, Count: v.Count,
+				Included:  slices.Contains(p.Filters[f], v.Value),
+				Excluded:  slices.Contains(p.Excludes[f], v.Value),
+				ID:        fmt.Sprintf("f-%s-%d", f, i),
+				ExcludeID: fmt.Sprintf("x-%s-%d", f, i),
+			}
+			if i < facetShown {
+				fv.Values = append(fv.Values, vv)
+			} else {
+				fv.More = append(fv.More, vv)
+				fv.MoreOpen = fv.MoreOpen || vv.Included || vv.Excluded
+			}
+		}
+		if len(vals) > 0 {
+			out = append(out, fv)
+		}
+	}
+	return out
+}
+
+func compareYear(a, b string) int {
+	x, _ := strconv.Atoi(a)
+	y, _ := strconv.Atoi(b)
+	return x - y
+}
+
+// pager is the pagination: previous, next and a window of numbered pages.
+type pager struct {
+	Prev, Next string
+	Links      []pageLink
+	Page       int
+	Pages      int
+}
+
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool // an ellipsis before this link
+}
+
+func newPager(res *library.SearchResult, sortChoice string) pager {
+	p := res.Params
+	n := res.Pages()
+	pg := pager{Page: p.Page, Pages: n}
+	if n <= 1 {
+		return pg
+	}
+	if p.Page > 1 {
+		pg.Prev = encodeSearch(p, sortChoice, min(p.Page-1, n))
+	}
+	if p.Page < n {
+		pg.Next = encodeSearch(p, sortChoice, p.Page+1)
+	}
+	last := 0
+	for i := 1; i <= n; i++ {
+		if i != 1 && i != n && (i < p.Page-2 || i > p.Page+2) {
+			continue
+		}
+		pg.Links = append(pg.Links, pageLink{N: i, URL: encodeSearch(p, sortChoice, i), Current: i == p.Page, Gap: last != 0 && i != last+1})
+		last = i
+	}
+	return pg
+}
+
+// yearChart is a small bar chart of results by year, drawn as SVG on the
+// server: no script, fine under the CSP, with a text alternative.
+type yearChart struct {
+	Width, Height int
+	Bars          []yearBar
+	Summary       string // the chart's <title>
+}
+
+type yearBar struct {
+	Year          string
+	Count         int
+	X, Y, W, H    int
+	LabelX        int
+	ShowLabel     bool
+	CountY        int
+	ShowCountText bool
+}
+
+const (
+	chartWidth  = 600
+	chartPlot   = 110 // height of the bars' area
+	chartHeight = chartPlot + 40
+)
+
+// newYearChart draws the year facet, oldest first; nil when fewer than two
+// years have results (a single bar says nothing a number doesn't).
+func newYearChart(vals []library.FacetValue) *yearChart {
+	var years []library.FacetValue
+	for _, v := range vals {
+		if y, err := strconv.Atoi(v.Value); err == nil && y > 0 && v.Count > 0 {
+			years = append(years, v)
+		}
+	}
+	if len(years) < 2 {
+		return nil
+	}
+	slices.SortFunc(years, func(a, b library.FacetValue) int { return compareYear(a.Value, b.Value) })
+	peak := 0
+	for _, v := range years {
+		peak = max(peak, v.Count)
+	}
+	slot := chartWidth / len(years)
+	gap := max(slot/5, 1)
+	// Label every k-th year so labels (about 36 units wide) never overlap.
+	every := (36 + slot - 1) / slot
+	ch := &yearChart{Width: chartWidth, Height: chartHeight}
+	summary := "Results by year:"
+	for i, v := range years {
+		h := max(v.Count*chartPlot/peak, 2)
+		x := i * slot
+		ch.Bars = append(ch.Bars, yearBar{
+			Year: v.Value, Count: v.Count,
+			X: x + gap/2, W: slot - gap, Y: chartPlot - h + 16, H: h,
+			LabelX:        x + slot/2,
+			ShowLabel:     i%every == 0,
+			CountY:        chartPlot - h + 12,
+			ShowCountText: slot >= 24,
+		})
+		summary += fmt.Sprintf(" %s: %d;", v.Value, v.Count)
+	}
+	ch.Summary = summary[:len(summary)-1]
+	return ch
+}

@@ -1,0 +1,81 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/config"
+	"safelib/internal/library"
+)
+
+// Options are what New needs.
+type Options struct {
+	Config  config.Config
+	Library *library.Library
+	Log     *slog.Logger
+}
+
+// Server is the HTTP front of the library.
+type Server struct {
+	cfg    config.Config
+	lib    *library.Library
+	log    *slog.Logger
+	engine *gin.Engine
+	pages  map[string]*template.Template
+	static *staticFiles
+}
+
+// New builds the server: it parses the embedded templates and indexes the
+// static files (failing at start when one is broken) and registers routes.
+func New(opt Options) (*Server, error) {
+	if opt.Library == nil {
+		return nil, fmt.Errorf("web: no library")
+	}
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// Gin's mode is process-wide; debug mode only adds route dumps and
+	// warnings on stdout, so it follows the log level.
+	if opt.Config.LogLevel == "debug" {
+		gin.SetMode(gin.DebugMode)
+	} else {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	s := &Server{cfg: opt.Config, lib: opt.Library, log: log}
+	var err error
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	// Gin trusts every proxy by default, which lets any client spoof its
+	// address through X-Forwarded-For; nil trusts none.
+	var proxies []string
+	if len(opt.Config.TrustedProxies) > 0 {
+		proxies = opt.Config.TrustedProxies
+	}
+	if err := e.SetTrustedProxies(proxies); err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
+	s.engine = e
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.engine.ServeHTTP(w, r)
+}
+
+// Close releases what the server holds. Nothing yet: the HTTP server is shut
+// down by the caller, and the library belongs to the caller too. Sessions
+// (a later issue) will stop their cleanup here.
+func (s *Server) Close() {}
