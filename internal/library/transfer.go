@@ -150,7 +150,6 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 	rep := &ImportReport{DryRun: dryRun, Errors: []LineError{}}
 	var good []*catalog.Resource
 	seenID := map[string]int{}
-	seenURL := map[string]int{}
 	accept := func(line int, rec Record) {
 		rep.Rows++
 		res := rec.Resource()
@@ -169,12 +168,7 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate id (also on line %d)", prev)})
 			return
 		}
-		if prev, ok := seenURL[res.URL]; ok && res.URL != "" {
-			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate url (also on line %d)", prev)})
-			return
-		}
 		seenID[res.ID] = line
-		seenURL[res.URL] = line
 		good = append(good, res)
 	}
 	reject := func(line int, reason string) {

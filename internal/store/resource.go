@@ -56,10 +56,10 @@ func (s *Store) GetResource(ctx context.Context, id string) (*catalog.Resource, 
 	return r, nil
 }
 
-// ResourceByURL finds the resource with exactly this URL.
+// ResourceByURL finds the (oldest) resource with exactly this URL.
 func (s *Store) ResourceByURL(ctx context.Context, u string) (*catalog.Resource, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url = ?`, u).Scan(&id)
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url = ? ORDER BY created, id LIMIT 1`, u).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("resource with url %q: %w", u, ErrNotFound)
 	}
@@ -180,19 +180,18 @@ func (s *Store) loadThemes(ctx context.Context, rs []*catalog.Resource) error {
 }
 
 // InsertResource adds a new resource. It fails with ErrConflict when the id
-// or the URL is taken.
+// is taken.
 func (s *Store) InsertResource(ctx context.Context, r *catalog.Resource) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return insertResource(ctx, tx, r) })
 }
 
 func insertResource(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE id = ? OR (url <> '' AND url = ?)`,
-		r.ID, r.URL).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE id = ?`, r.ID).Scan(&n); err != nil {
 		return fmt.Errorf("insert resource: %w", err)
 	}
 	if n > 0 {
-		return fmt.Errorf("insert resource %q: id or url already in the library: %w", r.ID, ErrConflict)
+		return fmt.Errorf("insert resource %q: id already in the library: %w", r.ID, ErrConflict)
 	}
 	t := time.Now().UTC()
 	if r.Created.IsZero() {
@@ -425,8 +424,8 @@ type UpsertStats struct {
 }
 
 // UpsertResources writes many resources in one transaction: a resource
-// whose id (or, failing that, URL) exists replaces it unless its content
-// hash is unchanged; others are inserted. Version checks are skipped.
+// whose id exists replaces it unless its content hash is unchanged; others
+// are inserted. Version checks are skipped.
 func (s *Store) UpsertResources(ctx context.Context, rs []*catalog.Resource) (UpsertStats, error) {
 	var st UpsertStats
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -434,9 +433,6 @@ func (s *Store) UpsertResources(ctx context.Context, rs []*catalog.Resource) (Up
 		for _, r := range rs {
 			var id, hash string
 			err := tx.QueryRowContext(ctx, `SELECT id, hash FROM resources WHERE id = ?`, r.ID).Scan(&id, &hash)
-			if errors.Is(err, sql.ErrNoRows) && r.URL != "" {
-				err = tx.QueryRowContext(ctx, `SELECT id, hash FROM resources WHERE url = ?`, r.URL).Scan(&id, &hash)
-			}
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
 				if err := insertResource(ctx, tx, r); err != nil {

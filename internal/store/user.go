@@ -280,10 +280,11 @@ func (s *Store) TouchLogin(ctx context.Context, id int64, at time.Time) error {
 	return nil
 }
 
-// CountUsers returns the number of accounts with role ("" for all).
+// CountUsers returns the number of enabled accounts with role ("" for all).
 func (s *Store) CountUsers(ctx context.Context, role string) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE ? = '' OR role = ?`, role, role).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE disabled = 0 AND (? = '' OR role = ?)`,
+		role, role).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count users: %w", err)
 	}

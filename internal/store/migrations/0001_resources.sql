@@ -27,7 +27,8 @@ CREATE TABLE resources (
     -- the two leaves it set, and the next start re-indexes the row.
     index_pending INTEGER NOT NULL DEFAULT 1
 );
-CREATE UNIQUE INDEX resources_url ON resources (url) WHERE url <> '';
+-- Not unique: several documents may share a landing page as their link.
+CREATE INDEX resources_url ON resources (url) WHERE url <> '';
 CREATE INDEX resources_pending ON resources (index_pending) WHERE index_pending = 1;
 CREATE INDEX resources_updated ON resources (updated);
 
