@@ -1,0 +1,189 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// weightedField is a text field searched by default, with its boost.
+type weightedField struct {
+	name  string
+	boost float64
+}
+
+// Default text fields. Title outweighs summary and theme labels, which
+// outweigh the body. The m_ fields hold members-only text and are added only
+// for members: the access rule lives in which fields a query can reach.
+var (
+	publicFields = []weightedField{
+		{fTitle, 4}, {fSummary, 2}, {fThemeLabels, 2}, {fExtra, 2}, {fPublisherTx, 2}, {fBody, 1},
+	}
+	memberFields = []weightedField{
+		{fMSummary, 2}, {fMExtra, 2}, {fMBody, 1},
+	}
+)
+
+// fieldTargets lists the Bleve fields a fielded term searches.
+var fieldTargets = map[string][]weightedField{
+	fTitle:     {{fTitle, 1}},
+	fPublisher: {{fPublisherTx, 1}},
+	fType:      {{fTypeTx, 1}},
+	fTheme:     {{fThemeTx, 1}, {fThemeLabels, 1}},
+	fArea:      {{fAreaTx, 1}},
+	fRegion:    {{fRegionTx, 1}},
+}
+
+// compiler turns our query tree into a Bleve query for one reader.
+type compiler struct {
+	an     *analyzers
+	fields []weightedField // default fields this reader may search
+}
+
+func newCompiler(an *analyzers, members bool) *compiler {
+	c := &compiler{an: an, fields: publicFields}
+	if members {
+		c.fields = append(append([]weightedField(nil), publicFields...), memberFields...)
+	}
+	return c
+}
+
+// compile returns the Bleve query for q, or nil when q has no terms (match
+// everything). A typed query whose words are all stop words matches nothing.
+func (c *compiler) compile(q Query) query.Query {
+	if q.root == nil {
+		return nil
+	}
+	if bq, ok := c.node(q.root); ok {
+		return bq
+	}
+	if onlyExclusions(q.root) {
+		return nil
+	}
+	return query.NewMatchNoneQuery()
+}
+
+func onlyExclusions(n *node) bool {
+	if n.kind == nNot {
+		return true
+	}
+	if n.kind != nAnd {
+		return false
+	}
+	for _, k := range n.kids {
+		if k.kind != nNot {
+			return false
+		}
+	}
+	return true
+}
+
+// node compiles n; ok is false when n vanished (stop words only).
+func (c *compiler) node(n *node) (query.Query, bool) {
+	switch n.kind {
+	case nTerm, nPhrase:
+		return c.leaf(n)
+	case nNot:
+		k, ok := c.node(n.kids[0])
+		if !ok {
+			return nil, false
+		}
+		b := query.NewBooleanQuery(nil, nil, nil)
+		b.AddMust(query.NewMatchAllQuery())
+		b.AddMustNot(k)
+		return b, true
+	case nOr:
+		var qs []query.Query
+		for _, k := range n.kids {
+			if q, ok := c.node(k); ok {
+				qs = append(qs, q)
+			}
+		}
+		switch len(qs) {
+		case 0:
+			return nil, false
+		case 1:
+			return qs[0], true
+		}
+		return query.NewDisjunctionQuery(qs), true
+	}
+	// nAnd
+	var must, not []query.Query
+	for _, k := range n.kids {
+		if k.kind == nNot {
+			if q, ok := c.node(k.kids[0]); ok {
+				not = append(not, q)
+			}
+			continue
+		}
+		if q, ok := c.node(k); ok {
+			must = append(must, q)
+		}
+	}
+	if len(must) == 0 && len(not) == 0 {
+		return nil, false
+	}
+	if len(not) == 0 {
+		if len(must) == 1 {
+			return must[0], true
+		}
+		return query.NewConjunctionQuery(must), true
+	}
+	b := query.NewBooleanQuery(nil, nil, nil)
+	if len(must) == 0 {
+		b.AddMust(query.NewMatchAllQuery())
+	} else {
+		b.AddMust(must...)
+	}
+	b.AddMustNot(not...)
+	return b, true
+}
+
+func (c *compiler) leaf(n *node) (query.Query, bool) {
+	if n.field == fYear {
+		tq := query.NewTermQuery(n.text)
+		tq.SetField(fYear)
+		return tq, true
+	}
+	targets := c.fields
+	if n.field != "" {
+		targets = fieldTargets[n.field]
+	}
+	ph := c.an.phrase(n.text)
+	if len(ph) == 0 {
+		return nil, false // stop words only
+	}
+	qs := make([]query.Query, 0, len(targets))
+	for _, f := range targets {
+		var q query.Query
+		if len(ph) == 1 && len(ph[0]) == 1 {
+			tq := query.NewTermQuery(ph[0][0])
+			tq.SetField(f.name)
+			tq.SetBoost(f.boost)
+			q = tq
+		} else {
+			// Phrases, and single words the analyzer splits ("covid-19").
+			pq := query.NewMultiPhraseQuery(ph, f.name)
+			pq.SetBoost(f.boost)
+			q = pq
+		}
+		qs = append(qs, q)
+	}
+	if len(qs) == 1 {
+		return qs[0], true
+	}
+	return query.NewDisjunctionQuery(qs), true
+}
+
+// keywordAny matches documents whose keyword field has any of values.
+func keywordAny(field string, values []string) query.Query {
+	qs := make([]query.Query, 0, len(values))
+	for _, v := range values {
+		tq := query.NewTermQuery(v)
+		tq.SetField(field)
+		tq.SetBoost(0) // filters must not change relevance
+		qs = append(qs, tq)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}

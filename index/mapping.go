@@ -1,0 +1,270 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// MappingVersion is stored in the index. An index written with another
+// version is reported as ErrNeedsRebuild. Bump it whenever buildMapping,
+// fieldSpecs or buildDocument change what ends up in the index.
+const MappingVersion = 1
+
+// Field names inside Bleve. Text fields use the English analyzer; keyword
+// fields hold one exact value per entry and carry docvalues when they are
+// faceted or sorted on.
+const (
+	fTitle       = "title"
+	fSummary     = "summary"
+	fBody        = "body"
+	fExtra       = "extra"
+	fMSummary    = "m_summary" // members-only documents' summary
+	fMBody       = "m_body"    // members-only documents' body
+	fMExtra      = "m_extra"   // members-only documents' extra text
+	fThemeLabels = "theme_labels"
+	fPublisherTx = "publisher_text"
+	fTypeTx      = "type_text"
+	fThemeTx     = "theme_text"
+	fAreaTx      = "area_text"
+	fRegionTx    = "region_text"
+	fSpell       = "spell" // unstemmed words of visible short text, for suggestions
+
+	fPublisher = "publisher"
+	fType      = "type"
+	fTheme     = "theme"
+	fYear      = "year"
+	fArea      = "area"
+	fRegion    = "region"
+	fAccess    = "access"
+	fSource    = "source"
+	fPublished = "published"
+	fTitleSort = "title_sort"
+	fIDSort    = "id_sort" // the id again, as docvalues, so sort tiebreaks never load stored ids
+)
+
+const (
+	anEnglish = en.AnalyzerName // unicode tokenizer, possessive, lower case, stop words, porter stemmer
+	anKeyword = keyword.Name
+	anSpell   = "safelib_spell" // unicode tokenizer + lower case, no stemming
+)
+
+// Access values of Document.Access.
+const (
+	AccessPublic  = "public"
+	AccessMembers = "members"
+)
+
+type fieldKind int
+
+const (
+	kindText    fieldKind = iota // analyzed English text with positions (phrases need them)
+	kindKeyword                  // exact values
+	kindSpell                    // unstemmed words, no positions
+)
+
+type fieldSpec struct {
+	name      string
+	kind      fieldKind
+	docValues bool // faceted or sorted on
+}
+
+// fieldSpecs is the whole schema. buildMapping and buildDocument both read it.
+var fieldSpecs = []fieldSpec{
+	{fTitle, kindText, false},
+	{fSummary, kindText, false},
+	{fBody, kindText, false},
+	{fExtra, kindText, false},
+	{fMSummary, kindText, false},
+	{fMBody, kindText, false},
+	{fMExtra, kindText, false},
+	{fThemeLabels, kindText, false},
+	{fPublisherTx, kindText, false},
+	{fTypeTx, kindText, false},
+	{fThemeTx, kindText, false},
+	{fAreaTx, kindText, false},
+	{fRegionTx, kindText, false},
+	{fSpell, kindSpell, false},
+
+	{fPublisher, kindKeyword, true},
+	{fType, kindKeyword, true},
+	{fTheme, kindKeyword, true},
+	{fYear, kindKeyword, true},
+	{fArea, kindKeyword, true},
+	{fRegion, kindKeyword, true},
+	{fAccess, kindKeyword, false},
+	{fSource, kindKeyword, false},
+	{fPublished, kindKeyword, true},
+	{fTitleSort, kindKeyword, true},
+	{fIDSort, kindKeyword, true},
+}
+
+func (s fieldSpec) analyzerName() string {
+	switch s.kind {
+	case kindKeyword:
+		return anKeyword
+	case kindSpell:
+		return anSpell
+	default:
+		return anEnglish
+	}
+}
+
+func (s fieldSpec) options() bindex.FieldIndexingOptions {
+	o := bindex.IndexField
+	if s.kind == kindText {
+		o |= bindex.IncludeTermVectors
+	}
+	if s.docValues {
+		o |= bindex.DocValues
+	}
+	return o
+}
+
+// buildMapping returns the Bleve mapping. Documents are indexed with
+// IndexAdvanced (no reflection), so the mapping mainly serves queries
+// (analyzers by field) and is compared on Open to catch drift.
+// DefaultMapping is static, nothing is stored, there is no _all field.
+func buildMapping() (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	err := im.AddCustomAnalyzer(anSpell, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index: spell analyzer: %w", err)
+	}
+	im.DefaultAnalyzer = anEnglish
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	im.DefaultField = fBody
+
+	dm := mapping.NewDocumentStaticMapping()
+	for _, s := range fieldSpecs {
+		fm := mapping.NewTextFieldMapping()
+		fm.Name = s.name
+		fm.Analyzer = s.analyzerName()
+		fm.Store = false
+		fm.Index = true
+		fm.IncludeTermVectors = s.kind == kindText
+		fm.IncludeInAll = false
+		fm.DocValues = s.docValues
+		dm.AddFieldMappingsAt(s.name, fm)
+	}
+	im.DefaultMapping = dm
+	if err := im.Validate(); err != nil {
+		return nil, fmt.Errorf("index: mapping: %w", err)
+	}
+	return im, nil
+}
+
+// docBuilder turns Documents into Bleve documents with the analyzers of the
+// mapping. It is safe for concurrent use.
+type docBuilder struct {
+	specs     map[string]fieldSpec
+	analyzers map[string]analysis.Analyzer
+}
+
+func newDocBuilder(im *mapping.IndexMappingImpl) (*docBuilder, error) {
+	b := &docBuilder{specs: map[string]fieldSpec{}, analyzers: map[string]analysis.Analyzer{}}
+	for _, s := range fieldSpecs {
+		b.specs[s.name] = s
+		name := s.analyzerName()
+		if _, ok := b.analyzers[name]; ok {
+			continue
+		}
+		a := im.AnalyzerNamed(name)
+		if a == nil {
+			return nil, fmt.Errorf("index: analyzer %q not registered", name)
+		}
+		b.analyzers[name] = a
+	}
+	return b, nil
+}
+
+func (b *docBuilder) add(d *document.Document, field, value string, pos int) {
+	if value == "" {
+		return
+	}
+	s := b.specs[field]
+	var ap []uint64
+	if pos >= 0 {
+		ap = []uint64{uint64(pos)}
+	}
+	d.AddField(document.NewTextFieldCustom(field, ap, []byte(value), s.options(), b.analyzers[s.analyzerName()]))
+}
+
+// validate checks what the index relies on. Unknown access is refused rather
+// than guessed, so members-only text cannot land in public fields by mistake.
+func (doc *Document) validate() error {
+	if strings.TrimSpace(doc.ID) == "" {
+		return fmt.Errorf("index: document without id")
+	}
+	if doc.Access != AccessPublic && doc.Access != AccessMembers {
+		return fmt.Errorf("index: document %q: access %q is neither %q nor %q", doc.ID, doc.Access, AccessPublic, AccessMembers)
+	}
+	if doc.Year < 0 || doc.Year > 9999 {
+		return fmt.Errorf("index: document %q: year %d out of range", doc.ID, doc.Year)
+	}
+	return nil
+}
+
+func (b *docBuilder) build(doc *Document) *document.Document {
+	d := document.NewDocument(doc.ID)
+	b.add(d, fIDSort, doc.ID, -1)
+	b.add(d, fTitle, doc.Title, -1)
+	b.add(d, fTitleSort, strings.ToLower(strings.TrimSpace(doc.Title)), -1)
+	if doc.Access == AccessPublic {
+		b.add(d, fSummary, doc.Summary, -1)
+		b.add(d, fBody, doc.Body, -1)
+		b.add(d, fExtra, doc.Extra, -1)
+	} else {
+		b.add(d, fMSummary, doc.Summary, -1)
+		b.add(d, fMBody, doc.Body, -1)
+		b.add(d, fMExtra, doc.Extra, -1)
+	}
+	b.add(d, fPublisher, doc.Publisher, -1)
+	b.add(d, fPublisherTx, doc.Publisher, -1)
+	b.add(d, fType, doc.Type, -1)
+	b.add(d, fTypeTx, doc.Type, -1)
+	for i, t := range doc.Themes {
+		b.add(d, fTheme, t, i)
+		b.add(d, fThemeTx, t, i)
+	}
+	for i, l := range doc.ThemeLabels {
+		b.add(d, fThemeLabels, l, i)
+	}
+	if doc.Year > 0 {
+		b.add(d, fYear, strconv.Itoa(doc.Year), -1)
+	}
+	b.add(d, fPublished, doc.Published, -1)
+	b.add(d, fArea, doc.Area, -1)
+	b.add(d, fAreaTx, doc.Area, -1)
+	b.add(d, fRegion, doc.Region, -1)
+	b.add(d, fRegionTx, doc.Region, -1)
+	b.add(d, fAccess, doc.Access, -1)
+	b.add(d, fSource, doc.Source, -1)
+
+	// Spelling suggestions come only from text every reader can see, so a
+	// suggestion can never reveal a word of a members-only body.
+	spell := make([]string, 0, 4+len(doc.ThemeLabels))
+	spell = append(spell, doc.Title, doc.Publisher)
+	spell = append(spell, doc.ThemeLabels...)
+	if doc.Access == AccessPublic {
+		spell = append(spell, doc.Summary)
+	}
+	b.add(d, fSpell, strings.Join(spell, " \n "), -1)
+	return d
+}

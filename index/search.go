@@ -1,0 +1,311 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Request limits.
+const (
+	DefaultSize      = 20
+	MaxSize          = 100
+	MaxWindow        = 10000 // From+Size
+	DefaultFacetSize = 50
+	MaxFacetSize     = 1000
+	MaxFilterValues  = 50
+)
+
+// FacetFields are the public facet names, in display order.
+var FacetFields = []string{"theme", "publisher", "type", "year", "area"}
+
+// filterFields maps filter names to keyword fields. Besides the facets,
+// "region", "access" and "source" may be filtered on.
+var filterFields = map[string]string{
+	"theme": fTheme, "publisher": fPublisher, "type": fType, "year": fYear,
+	"area": fArea, "region": fRegion, "access": fAccess, "source": fSource,
+}
+
+// Sort orders accepted in Request.Sort.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+	SortTitle     = "title"
+)
+
+// Request is one search.
+type Request struct {
+	Query    Query
+	Filters  map[string][]string // facet field -> selected values; OR within a field, AND across fields
+	Excludes map[string][]string // facet field -> excluded values (NOT)
+	Members  bool                // the reader may read members-only text
+	Sort     string              // "relevance" (default; newest when the query is empty), "newest", "oldest", "title"
+	From     int
+	Size     int // 0 means DefaultSize; at most MaxSize
+	Facets   bool
+	// FacetSize is the most values per facet (0 means DefaultFacetSize).
+	FacetSize int
+}
+
+// Result is one page of ids plus totals and facets.
+type Result struct {
+	Total      uint64
+	Hits       []Hit
+	Facets     map[string][]FacetValue // field -> values, count desc then value
+	Suggestion string                  // when Total == 0: a corrected or loosened query, or ""
+	Took       time.Duration
+}
+
+// Hit is one matching document.
+type Hit struct {
+	ID    string
+	Score float64
+}
+
+// FacetValue is one facet value and its count.
+type FacetValue struct {
+	Value string
+	Count int
+}
+
+// validate checks the request bounds; errors wrap ErrBadQuery.
+func (r *Request) validate() error {
+	if r.From < 0 || r.Size < 0 {
+		return fmt.Errorf("%w: negative from or size", ErrBadQuery)
+	}
+	if r.Size > MaxSize {
+		return fmt.Errorf("%w: size %d is more than %d", ErrBadQuery, r.Size, MaxSize)
+	}
+	if r.From+r.size() > MaxWindow {
+		return fmt.Errorf("%w: results beyond %d are not available", ErrBadQuery, MaxWindow)
+	}
+	if r.FacetSize < 0 || r.FacetSize > MaxFacetSize {
+		return fmt.Errorf("%w: facet size %d out of range 0..%d", ErrBadQuery, r.FacetSize, MaxFacetSize)
+	}
+	switch r.Sort {
+	case "", SortRelevance, SortNewest, SortOldest, SortTitle:
+	default:
+		return fmt.Errorf("%w: unknown sort %q", ErrBadQuery, r.Sort)
+	}
+	for what, m := range map[string]map[string][]string{"filter": r.Filters, "exclude": r.Excludes} {
+		for f, vs := range m {
+			if _, ok := filterFields[f]; !ok {
+				return fmt.Errorf("%w: unknown %s field %q", ErrBadQuery, what, f)
+			}
+			if len(vs) > MaxFilterValues {
+				return fmt.Errorf("%w: more than %d %s values for %q", ErrBadQuery, MaxFilterValues, what, f)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Request) size() int {
+	if r.Size == 0 {
+		return DefaultSize
+	}
+	return r.Size
+}
+
+func (r *Request) facetSize() int {
+	if r.FacetSize == 0 {
+		return DefaultFacetSize
+	}
+	return r.FacetSize
+}
+
+// Search runs the request. Members-only summaries, bodies and extra text are
+// searched only when req.Members is true.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c := newCompiler(ix.an, req.Members)
+	expanded := ix.Expand(req.Query)
+	text := c.compile(expanded)
+
+	// Relevance needs positive words; browsing (no words, or only
+	// exclusions) lists the newest first.
+	sortOrder := req.Sort
+	if sortOrder == "" {
+		sortOrder = SortRelevance
+	}
+	if sortOrder == SortRelevance && (text == nil || onlyExclusions(req.Query.root)) {
+		sortOrder = SortNewest
+	}
+
+	// The main search counts the facets that have no selection; each facet
+	// with a selection is counted by its own search that leaves that one
+	// selection out (multi-select). They run concurrently.
+	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, ""), req.size(), req.From, false)
+	main.Sort = sortFor(sortOrder)
+	if sortOrder != SortRelevance {
+		main.Score = "none"
+	}
+	type side struct {
+		field string
+		res   *bleve.SearchResult
+		err   error
+	}
+	var sides []*side
+	if req.Facets {
+		for _, f := range FacetFields {
+			if len(nonEmpty(req.Filters[f])) == 0 {
+				main.AddFacet(f, bleve.NewFacetRequest(filterFields[f], req.facetSize()))
+			} else {
+				sides = append(sides, &side{field: f})
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for _, s := range sides {
+		wg.Go(func() {
+			sr := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, s.field), 0, 0, false)
+			sr.Score = "none"
+			sr.AddFacet(s.field, bleve.NewFacetRequest(filterFields[s.field], req.facetSize()))
+			s.res, s.err = ix.bi.SearchInContext(ctx, sr)
+		})
+	}
+	res, err := ix.bi.SearchInContext(ctx, main)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
+	}
+	if req.Facets {
+		out.Facets = make(map[string][]FacetValue, len(FacetFields))
+		for name, fr := range res.Facets {
+			out.Facets[name] = facetValues(fr)
+		}
+		for _, s := range sides {
+			if s.err != nil {
+				return nil, fmt.Errorf("index: facet %s: %w", s.field, s.err)
+			}
+			out.Facets[s.field] = facetValues(s.res.Facets[s.field])
+		}
+		for _, f := range FacetFields {
+			if out.Facets[f] == nil {
+				out.Facets[f] = []FacetValue{}
+			}
+		}
+	}
+	if out.Total == 0 && req.From == 0 && !req.Query.Empty() {
+		out.Suggestion = ix.suggest(ctx, req, c)
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// assemble adds filters and exclusions to the text query. skip names a
+// filter left out (for its own facet counts).
+func (ix *Index) assemble(text query.Query, filters, excludes map[string][]string, skip string) query.Query {
+	var must, not []query.Query
+	for _, name := range sortedKeys(filters) {
+		vs := nonEmpty(filters[name])
+		if name == skip || len(vs) == 0 {
+			continue
+		}
+		must = append(must, keywordAny(filterFields[name], vs))
+	}
+	for _, name := range sortedKeys(excludes) {
+		vs := nonEmpty(excludes[name])
+		if len(vs) == 0 {
+			continue
+		}
+		not = append(not, keywordAny(filterFields[name], vs))
+	}
+	if len(must) == 0 && len(not) == 0 {
+		if text == nil {
+			return query.NewMatchAllQuery()
+		}
+		return text
+	}
+	b := query.NewBooleanQuery(nil, nil, nil)
+	switch {
+	case text == nil && len(must) > 0:
+		// Browsing: the filters themselves drive the search (leapfrogging
+		// postings) instead of filtering a scan of every document.
+		b.AddMust(must...)
+	case text == nil:
+		b.AddMust(query.NewMatchAllQuery())
+	default:
+		b.AddMust(text)
+		if len(must) == 1 {
+			b.AddFilter(must[0])
+		} else if len(must) > 1 {
+			b.AddFilter(query.NewConjunctionQuery(must))
+		}
+	}
+	if len(not) > 0 {
+		b.AddMustNot(not...)
+	}
+	return b
+}
+
+// sortFor returns the Bleve sort order. Every order ends with the id (from
+// docvalues) so equal keys come back in a stable order.
+func sortFor(order string) search.SortOrder {
+	id := &search.SortField{Field: fIDSort, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
+	switch order {
+	case SortNewest:
+		return search.SortOrder{&search.SortField{Field: fPublished, Desc: true, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
+	case SortOldest:
+		return search.SortOrder{&search.SortField{Field: fPublished, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
+	case SortTitle:
+		return search.SortOrder{&search.SortField{Field: fTitleSort, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
+	}
+	return search.SortOrder{&search.SortScore{Desc: true}, id}
+}
+
+func facetValues(fr *search.FacetResult) []FacetValue {
+	if fr == nil || fr.Terms == nil {
+		return []FacetValue{}
+	}
+	terms := fr.Terms.Terms()
+	out := make([]FacetValue, 0, len(terms))
+	for _, t := range terms {
+		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+func sortedKeys(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func nonEmpty(vs []string) []string {
+	out := vs[:0:0]
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
