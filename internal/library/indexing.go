@@ -180,3 +180,53 @@ func (l *Library) Rebuild(ctx context.Context, progress func(done, total int)) e
 	l.log.Info("index rebuilt", "resources", n, "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
+
+// Consistency is what Check found.
+type Consistency struct {
+	Integrity   string `json:"integrity"`    // "ok" or SQLite's complaint
+	StoreActive int    `json:"store_active"` // active resources in the store
+	IndexDocs   int    `json:"index_docs"`   // documents in the index
+	Missing     int    `json:"missing"`      // active in the store, absent from the index
+	Stray       int    `json:"stray"`        // in the index, not active in the store
+	Pending     int    `json:"pending"`      // writes not yet indexed
+}
+
+// OK reports whether store and index agree and the database is sound.
+func (c Consistency) OK() bool {
+	return c.Integrity == "ok" && c.Missing == 0 && c.Stray == 0 && c.Pending == 0 && c.StoreActive == c.IndexDocs
+}
+
+// Check compares the store and the index without changing either.
+func (l *Library) Check(ctx context.Context) (Consistency, error) {
+	l.writeMu.Lock()
+	defer l.writeMu.Unlock()
+	var c Consistency
+	var err error
+	if c.Integrity, err = l.st.IntegrityCheck(ctx); err != nil {
+		return c, err
+	}
+	want, err := l.st.ActiveIDs(ctx)
+	if err != nil {
+		return c, err
+	}
+	got, err := l.ix.IDs()
+	if err != nil {
+		return c, err
+	}
+	if c.Pending, err = l.st.CountPending(ctx); err != nil {
+		return c, err
+	}
+	c.StoreActive, c.IndexDocs = len(want), len(got)
+	have := make(map[string]bool, len(got))
+	for _, id := range got {
+		have[id] = true
+	}
+	for _, id := range want {
+		if !have[id] {
+			c.Missing++
+		}
+		delete(have, id)
+	}
+	c.Stray = len(have)
+	return c, nil
+}

@@ -314,3 +314,27 @@ func TestOpenLocksDataDir(t *testing.T) {
 		t.Fatalf("after reopen: %d, want %d", res.Total, total)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLibrary(t)
+	c, err := l.Check(ctx)
+	if err != nil || !c.OK() {
+		t.Fatalf("fresh library: %+v %v", c, err)
+	}
+	r := &catalog.Resource{ID: "unindexed", Title: "Unindexed", Type: "report", Source: "curated"}
+	r.Normalize()
+	if err := l.st.InsertResource(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = l.Check(ctx)
+	if c.OK() || c.Missing != 1 || c.Pending != 1 {
+		t.Fatalf("after unindexed write: %+v", c)
+	}
+	if _, err := l.Heal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = l.Check(ctx); !c.OK() {
+		t.Fatalf("after heal: %+v", c)
+	}
+}

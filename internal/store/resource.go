@@ -467,3 +467,12 @@ func (s *Store) ResourceExists(ctx context.Context, id string) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// CountPending counts resources whose index entry is out of date.
+func (s *Store) CountPending(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE index_pending = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count pending: %w", err)
+	}
+	return n, nil
+}
