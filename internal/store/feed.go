@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// FeedToken is a private feed address's secret. Only its SHA-256 is kept.
+type FeedToken struct {
+	ID        int64
+	UserID    int64
+	UserEmail string // filled on reads
+	Hash      string
+	Created   time.Time
+	LastUsed  time.Time // zero when never
+	Revoked   time.Time // zero while valid
+}
+
+const feedTokenCols = `t.id, t.user_id, u.email, t.token_hash, t.created, t.last_used, t.revoked`
+
+func scanFeedToken(row interface{ Scan(...any) error }) (*FeedToken, error) {
+	var t FeedToken
+	var created, lastUsed, revoked string
+	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Hash, &created, &lastUsed, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.Created, t.LastUsed, t.Revoked = unstamp(created), unstamp(lastUsed), unstamp(revoked)
+	return &t, nil
+}
+
+// ReplaceFeedToken revokes the user's live feed tokens and adds a new one
+// with hash, in one transaction, so a person has at most one live token.
+func (s *Store) ReplaceFeedToken(ctx context.Context, userID int64, hash string, at time.Time) (*FeedToken, error) {
+	var t *FeedToken
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE feed_tokens SET revoked = ? WHERE user_id = ? AND revoked = ''`,
+			stamp(at), userID); err != nil {
+			return fmt.Errorf("revoke old feed tokens of user %d: %w", userID, err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO feed_tokens (user_id, token_hash, created) VALUES (?,?,?)`,
+			userID, hash, stamp(at))
+		if err != nil {
+			return fmt.Errorf("create feed token for user %d: %w", userID, err)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return fmt.Errorf("create feed token: %w", err)
+		}
+		t, err = scanFeedToken(tx.QueryRowContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t
+			JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id))
+		if err != nil {
+			return fmt.Errorf("read new feed token: %w", err)
+		}
+		return nil
+	})
+	return t, err
+}
+
+// FeedTokenByHash finds a feed token (revoked or not) by its hash.
+func (s *Store) FeedTokenByHash(ctx context.Context, hash string) (*FeedToken, error) {
+	t, err := scanFeedToken(s.db.QueryRowContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t
+		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash))
+	if err != nil {
+		return nil, fmt.Errorf("feed token: %w", err)
+	}
+	return t, nil
+}
+
+// FeedTokens lists one user's feed tokens (userID 0: everyone's), newest first.
+func (s *Store) FeedTokens(ctx context.Context, userID int64) ([]*FeedToken, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t JOIN users u ON u.id = t.user_id
+		WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC`, userID, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list feed tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []*FeedToken
+	for rows.Next() {
+		t, err := scanFeedToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list feed tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeFeedTokens revokes the user's live feed tokens and returns how many
+// there were.
+func (s *Store) RevokeFeedTokens(ctx context.Context, userID int64, at time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE feed_tokens SET revoked = ? WHERE user_id = ? AND revoked = ''`,
+		stamp(at), userID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke feed tokens of user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("revoke feed tokens of user %d: %w", userID, err)
+	}
+	return int(n), nil
+}
+
+// TouchFeedToken records a use of a feed token.
+func (s *Store) TouchFeedToken(ctx context.Context, id int64, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE feed_tokens SET last_used = ? WHERE id = ?`, stamp(at), id); err != nil {
+		return fmt.Errorf("touch feed token %d: %w", id, err)
+	}
+	return nil
+}
+
+// ChangeCounter returns the library's change counter: it moves in the same
+// transaction as any write to a resource, its themes or its index flag
+// (triggers of migration 0005), so caches keyed by it see every change.
+func (s *Store) ChangeCounter(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT counter FROM library_changes WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("change counter: %w", err)
+	}
+	return n, nil
+}
