@@ -460,3 +460,27 @@ func TestParseSearch(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAPISearch holds the API to "never a 500 for user input": any query
+// string gets 200, 400 or 414, and errors are problem documents.
+func FuzzAPISearch(f *testing.F) {
+	for _, s := range []string{"q=early+help", "q=%22unclosed", "q=(a+OR", "q=title:", "q=-", "q=*", "q=a~2",
+		"q=/re.*/", "theme=sport&-theme=sport", "q=" + strings.Repeat("(", 300), "q=\x00", "q=%ff%fe", "sort=title&page=3"} {
+		f.Add(s)
+	}
+	e := newTestEnv(f)
+	f.Fuzz(func(t *testing.T, query string) {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/search", nil)
+		req.URL.RawQuery = query
+		w := e.do(t, req)
+		switch w.Code {
+		case 200:
+		case 400, 414:
+			if w.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%q: %d without a problem document", query, w.Code)
+			}
+		default:
+			t.Errorf("%q: status %d: %s", query, w.Code, w.Body)
+		}
+	})
+}

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"safelib/internal/auth"
 	"safelib/internal/library"
 )
 
@@ -25,6 +28,12 @@ func statusOf(err error) (int, string) {
 		return http.StatusConflict, strings.TrimPrefix(err.Error(), library.ErrConflict.Error()+": ")
 	case errors.Is(err, library.ErrForbidden):
 		return http.StatusForbidden, "You may not do this."
+	case errors.Is(err, library.ErrUnauthorized):
+		return http.StatusUnauthorized, "Sign in first (or send a valid API token)."
+	case errors.Is(err, auth.ErrThrottled):
+		return http.StatusTooManyRequests, "Too many failed sign-ins. Please wait and try again."
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable, "The request took too long. Please try again."
 	}
 	return http.StatusInternalServerError, ""
 }
@@ -67,19 +76,27 @@ func writeProblem(c *gin.Context, status int, detail string) {
 // apiError answers an API request that failed with err.
 func (s *Server) apiError(c *gin.Context, err error) {
 	status, detail := statusOf(err)
-	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	}
+	s.logFailure(c, status, err)
 	writeProblem(c, status, detail)
 }
 
 // pageError answers a page request that failed with err, as an HTML page.
 func (s *Server) pageError(c *gin.Context, err error) {
 	status, detail := statusOf(err)
-	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
-	}
+	s.logFailure(c, status, err)
 	s.renderError(c, status, detail)
+}
+
+// logFailure logs server-side failures; a client that went away is not one.
+func (s *Server) logFailure(c *gin.Context, status int, err error) {
+	if status < 500 {
+		return
+	}
+	level := slog.LevelError
+	if errors.Is(err, context.Canceled) {
+		level = slog.LevelDebug
+	}
+	s.log.Log(c.Request.Context(), level, "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 }
 
 func isAPI(c *gin.Context) bool {

@@ -29,6 +29,9 @@ const (
 	pdfID      = "pdf-neglect-review-2022"
 )
 
+// pdfPage1 is long enough for the resource page to show an excerpt.
+var pdfPage1 = "Page one is about chronic neglect. " + strings.Repeat("The review looked at how agencies recognised and responded to long-term harm. ", 12)
+
 func fixtures() []*catalog.Resource {
 	return []*catalog.Resource{
 		{
@@ -53,8 +56,8 @@ func fixtures() []*catalog.Resource {
 			Type: "serious-case-review", Themes: []string{"neglect"}, Published: "2022",
 			Area: "Exampleshire", Region: "North West",
 			Summary: "A thematic review of neglect cases.",
-			Pages:   []string{"Page one is about chronic neglect.", "Page two mentions " + pdfWord + " in passing."},
-			Body:    "Page one is about chronic neglect.\n\nPage two mentions " + pdfWord + " in passing.",
+			Pages:   []string{pdfPage1, "Page two mentions " + pdfWord + " in passing."},
+			Body:    pdfPage1 + "\n\nPage two mentions " + pdfWord + " in passing.",
 			Access:  catalog.Public, Source: "curated",
 		},
 	}

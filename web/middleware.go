@@ -55,12 +55,17 @@ func (s *Server) recovery() gin.HandlerFunc {
 	}
 }
 
-// limitQuery answers 414 for query strings longer than n bytes.
-func limitQuery(n int) gin.HandlerFunc {
+// limitQuery answers 414 for query strings longer than n bytes, before
+// anything parses them.
+func (s *Server) limitQuery(n int) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if len(c.Request.URL.RawQuery) > n {
-			writeProblem(c, http.StatusRequestURITooLong,
-				fmt.Sprintf("the query string is longer than %d bytes", n))
+			detail := fmt.Sprintf("The query string is longer than %d bytes.", n)
+			if isAPI(c) {
+				writeProblem(c, http.StatusRequestURITooLong, detail)
+			} else {
+				s.renderError(c, http.StatusRequestURITooLong, detail)
+			}
 			c.Abort()
 			return
 		}

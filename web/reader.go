@@ -7,9 +7,12 @@ import (
 )
 
 // reader returns who is making the request, for every call into the
-// library. Until sign-in exists everyone is anonymous; the auth middleware
-// will put the signed-in reader in the context and this will read it.
+// library: the reader the identify middleware found (a session cookie or
+// an API token), else anonymous. Embed routes never get one.
 func (s *Server) reader(c *gin.Context) library.Reader {
+	if id := identity(c); id != nil {
+		return id.Reader
+	}
 	return library.Anonymous
 }
 

@@ -32,6 +32,7 @@ func (s *Server) resourcePage(c *gin.Context) {
 		BodyText:     paragraphs(r.Body, maxBodyShown),
 	}
 	d.Truncated = len(r.Body) > maxBodyShown
+	d.Short = len(r.Body) <= excerptLen
 	s.render(c, http.StatusOK, "resource", d)
 }
 
@@ -50,6 +51,8 @@ type resourceData struct {
 	Excerpt   string
 	BodyText  []string
 	Truncated bool
+	// Short texts show whole, with no excerpt.
+	Short bool
 }
 
 const (

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"safelib/internal/auth"
 )
 
 // routes registers every route. Groups carry their own security headers:
@@ -11,7 +13,11 @@ import (
 func (s *Server) routes() {
 	e := s.engine
 	// Outermost first: the request log sees the status recovery chose.
-	e.Use(s.requestLog(), s.recovery(), limitQuery(maxQueryString))
+	e.Use(s.requestLog(), s.recovery(), s.limitQuery(maxQueryString))
+	// identify finds the reader (session cookie or API token) for every
+	// route but embeds; csrf checks every unsafe request that matched a
+	// route (auth_middleware.go).
+	e.Use(s.identify(), s.flash(), s.csrf())
 
 	e.NoRoute(pageHeaders(), s.notFound)
 	e.NoMethod(pageHeaders(), s.methodNotAllowed)
@@ -32,20 +38,26 @@ func (s *Server) routes() {
 	api.GET("/search", s.apiSearch)
 	api.GET("/resources/:id", s.apiResource)
 	api.GET("/themes", s.apiThemes)
+	api.POST("/resources", s.apiCreateResource)
+
+	// Sign-in, sign-out, password reset and change (auth_*.go), and the
+	// people and audit pages (admin_*.go).
+	s.authRoutes(e.Group("/", pageHeaders(), noStore()))
+	s.adminRoutes(e.Group("/admin", pageHeaders(), noStore(), s.requireRole(auth.RoleStaff)))
 
 	// Groups for later issues, so their routes get the right headers by
 	// construction.
-	s.memberRoutes(e.Group("/members", pageHeaders()))
-	s.staffRoutes(e.Group("/staff", pageHeaders()))
+	s.memberRoutes(e.Group("/members", pageHeaders(), s.requireSignIn()))
+	s.staffRoutes(e.Group("/staff", pageHeaders(), s.requireRole(auth.RoleStaff)))
 	s.embedRoutes(e.Group("/embed", embedHeaders()))
 }
 
-// memberRoutes registers pages for signed-in members (the auth issue adds
-// its sign-in requirement to the group).
+// memberRoutes registers pages for signed-in people (the group requires a
+// sign-in; what each reads is still decided by the library).
 func (s *Server) memberRoutes(g *gin.RouterGroup) {}
 
-// staffRoutes registers curation pages (the auth issue adds the role check
-// and CSRF protection to the group).
+// staffRoutes registers curation pages (the group requires staff or admin;
+// the global csrf middleware checks every unsafe request).
 func (s *Server) staffRoutes(g *gin.RouterGroup) {}
 
 // embedRoutes registers widgets other sites frame: no session, anonymous

@@ -137,7 +137,8 @@ type hiddenField struct{ Name, Value string }
 
 // chip is an active filter shown as a link that removes it.
 type chip struct {
-	Label     string
+	Facet     string
+	Value     string
 	Excluded  bool
 	RemoveURL string
 }
@@ -160,7 +161,8 @@ func (s *Server) chips(p library.SearchParams, sortChoice string) ([]chip, strin
 			for _, v := range m[f] {
 				q := withoutValue(p, f, v, excl)
 				out = append(out, chip{
-					Label:     facetNames[f] + ": " + s.valueLabel(f, v),
+					Facet:     facetNames[f],
+					Value:     s.valueLabel(f, v),
 					Excluded:  excl,
 					RemoveURL: encodeSearch(q, sortChoice, 1),
 				})

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
@@ -62,7 +63,7 @@ func (s *Server) hitView(h library.Hit) hitView {
 		return v
 	}
 	v.URL = r.URL
-	v.Summary = highlighted(h.Highlights["summary"], r.Summary)
+	v.Summary = highlightedSummary(h.Highlights["summary"], r.Summary)
 	for _, sn := range h.Highlights["body"] {
 		v.Snippets = append(v.Snippets, snippetHTML(sn))
 	}
@@ -83,6 +84,24 @@ func highlighted(snippets []string, plain string) template.HTML {
 		return snippetHTML(snippets[0])
 	}
 	return template.HTML(template.HTMLEscapeString(plain))
+}
+
+// highlightedSummary is like highlighted, with ellipses where the snippet
+// cuts the summary short.
+func highlightedSummary(snippets []string, summary string) template.HTML {
+	if len(snippets) == 0 {
+		return highlighted(nil, summary)
+	}
+	sn := snippets[0]
+	text := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(sn)
+	full := template.HTMLEscapeString(strings.TrimSpace(summary))
+	if text = strings.TrimSpace(text); text != "" && !strings.HasPrefix(full, text) {
+		sn = "… " + sn
+	}
+	if text != "" && !strings.HasSuffix(full, text) {
+		sn += " …"
+	}
+	return snippetHTML(sn)
 }
 
 // snippetHTML trusts a snippet from the library as HTML. This is the only
@@ -255,11 +274,11 @@ func newYearChart(vals []library.FacetValue) *yearChart {
 	for _, v := range years {
 		peak = max(peak, v.Count)
 	}
-	slot := chartWidth / len(years)
+	slot := min(chartWidth/len(years), 60) // a few years: narrow bars, not slabs
 	gap := max(slot/5, 1)
 	// Label every k-th year so labels (about 36 units wide) never overlap.
 	every := (36 + slot - 1) / slot
-	ch := &yearChart{Width: chartWidth, Height: chartHeight}
+	ch := &yearChart{Width: slot * len(years), Height: chartHeight}
 	summary := "Results by year:"
 	for i, v := range years {
 		h := max(v.Count*chartPlot/peak, 2)

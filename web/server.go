@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"safelib/internal/auth"
 	"safelib/internal/config"
 	"safelib/internal/library"
 )
@@ -17,6 +18,10 @@ type Options struct {
 	Config  config.Config
 	Library *library.Library
 	Log     *slog.Logger
+	// Auth is the account service; nil builds one over the library's
+	// store with production settings (tests pass cheap hashing and a
+	// settable clock).
+	Auth *auth.Auth
 }
 
 // Server is the HTTP front of the library.
@@ -27,6 +32,10 @@ type Server struct {
 	engine *gin.Engine
 	pages  map[string]*template.Template
 	static *staticFiles
+	auth   *auth.Auth
+	// cop refuses cross-origin unsafe requests (Sec-Fetch-Site, Origin),
+	// a layer under the CSRF tokens.
+	cop *http.CrossOriginProtection
 }
 
 // New builds the server: it parses the embedded templates and indexes the
@@ -46,8 +55,14 @@ func New(opt Options) (*Server, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: opt.Config, lib: opt.Library, log: log}
+	s := &Server{cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth}
+	if s.auth == nil {
+		s.auth = auth.New(opt.Library.Store(), auth.Options{SessionLifetime: opt.Config.SessionLifetime, Log: log})
+	}
 	var err error
+	if s.cop, err = crossOriginProtection(opt.Config); err != nil {
+		return nil, err
+	}
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
 	}

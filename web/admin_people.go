@@ -1,0 +1,219 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/auth"
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+	"safelib/internal/store"
+)
+
+// adminRoutes registers the people, organisation and audit pages. The
+// group lets staff in (they chase renewals); changes and the audit log
+// are for admins, checked here and again by internal/auth.
+func (s *Server) adminRoutes(g *gin.RouterGroup) {
+	g.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/admin/people") })
+	g.GET("/people", s.adminPeople)
+	g.GET("/people/:id", s.adminPerson)
+	g.GET("/organisations", s.adminOrgs)
+	admin := g.Group("", s.requireRole(auth.RoleAdmin))
+	admin.POST("/people", s.adminAddPerson)
+	admin.POST("/people/:id", s.adminUpdatePerson)
+	admin.POST("/people/:id/reset", s.adminResetLink)
+	admin.POST("/people/:id/sessions", s.adminEndSessions)
+	admin.POST("/tokens/:id/revoke", s.adminRevokeToken)
+	admin.POST("/organisations", s.adminAddOrg)
+	admin.POST("/organisations/expires", s.adminSetOrgExpires)
+	admin.GET("/audit", s.adminAudit)
+}
+
+// personRow is one account as the admin pages show it.
+type personRow struct {
+	ID          int64
+	Email       string
+	Name        string
+	Role        string
+	Ends        string // formatted effective end date, "" for none
+	EndsISO     string
+	OwnEnds     string
+	Org         string
+	Status      string
+	StatusClass string
+	Disabled    bool
+	LastLogin   string
+	URL         string
+}
+
+func (s *Server) personRow(u *store.User) personRow {
+	today := s.auth.Today()
+	soon := s.auth.Now().AddDate(0, 0, auth.LapsingDays).Format("2006-01-02")
+	eff := u.EffectiveExpires()
+	r := personRow{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, EndsISO: eff, OwnEnds: u.Expires,
+		Org: u.OrgName, Disabled: u.Disabled, URL: "/admin/people/" + itoa(u.ID), Status: "Active"}
+	if eff != "" {
+		r.Ends = formatDate(catalog.Date(eff))
+	}
+	switch {
+	case u.Disabled:
+		r.Status, r.StatusClass = "Disabled", "status-disabled"
+	case u.Role != auth.RoleMember:
+	case eff == "" || eff < today:
+		r.Status, r.StatusClass = "Lapsed", "status-lapsed"
+	case eff <= soon:
+		r.Status = "Lapsing"
+	}
+	r.LastLogin = clock(u.LastLogin, "never")
+	return r
+}
+
+// london is where the association's people read times.
+var london = func() *time.Location {
+	if l, err := time.LoadLocation("Europe/London"); err == nil {
+		return l
+	}
+	return time.UTC
+}()
+
+// peopleData is the data of admin_people.html.
+type peopleData struct {
+	Page
+	People  []personRow
+	Filters []filterLink
+	Show    string
+	Q       string
+	IsAdmin bool
+	Orgs    []*store.Organisation
+	Roles   []string
+	Days    int
+	// The add form, refilled after an error.
+	Error string
+	Add   auth.NewUser
+}
+
+type filterLink struct {
+	Label, URL string
+	Current    bool
+}
+
+// adminPeople answers GET /admin/people: everyone, or only memberships
+// lapsing within 30 days (to chase renewals) or already lapsed.
+func (s *Server) adminPeople(c *gin.Context) {
+	s.renderPeople(c, http.StatusOK, "", auth.NewUser{Role: auth.RoleMember})
+}
+
+func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.NewUser) {
+	ctx := c.Request.Context()
+	show, q := c.Query("show"), c.Query("q")
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	query := auth.UserQuery{Query: q, Lapsing: show == "lapsing", Lapsed: show == "lapsed", Org: trim(c.Query("org"), 200), Limit: 2000}
+	switch show {
+	case "lapsing", "lapsed":
+	case auth.RoleMember, auth.RoleStaff, auth.RoleAdmin:
+		query.Role = show
+	default:
+		show = ""
+	}
+	users, err := s.auth.Users(ctx, actor(c), query)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	orgs, err := s.auth.Organisations(ctx, actor(c))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d := peopleData{Page: s.basePage(c, "People"), Show: show, Q: q, IsAdmin: hasRole(identity(c), auth.RoleAdmin),
+		Orgs: orgs, Roles: auth.Roles, Days: auth.LapsingDays, Error: msg, Add: add}
+	for _, f := range []struct{ value, label string }{
+		{"", "Everyone"}, {"lapsing", "Lapsing within 30 days"}, {"lapsed", "Lapsed"},
+		{auth.RoleMember, "Members"}, {auth.RoleStaff, "Staff"}, {auth.RoleAdmin, "Admins"},
+	} {
+		u := "/admin/people"
+		if f.value != "" {
+			u += "?show=" + f.value
+		}
+		d.Filters = append(d.Filters, filterLink{Label: f.label, URL: u, Current: f.value == show})
+	}
+	for _, u := range users {
+		d.People = append(d.People, s.personRow(u))
+	}
+	s.render(c, status, "admin_people", d)
+}
+
+// linkData is the data of admin_link.html: a one-time reset link to pass on.
+type linkData struct {
+	Page
+	Email   string
+	Link    string
+	Expires string
+	Person  string
+	New     bool
+}
+
+// adminAddPerson answers POST /admin/people: add an account without a
+// password and show the one-time link with which the person sets one.
+func (s *Server) adminAddPerson(c *gin.Context) {
+	ctx := c.Request.Context()
+	nu := auth.NewUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: c.PostForm("role"),
+		Expires: c.PostForm("expires"), Org: c.PostForm("org")}
+	u, err := s.auth.AddUser(ctx, actor(c), nu)
+	if err != nil {
+		status, detail := statusOf(err)
+		if status >= 500 || status == http.StatusForbidden {
+			s.pageError(c, err)
+			return
+		}
+		if status == http.StatusNotFound {
+			detail = "There is no organisation called “" + nu.Org + "”."
+		}
+		s.renderPeople(c, status, detail, nu)
+		return
+	}
+	s.showResetLink(c, u, true)
+}
+
+// showResetLink issues a reset link for u and shows it once.
+func (s *Server) showResetLink(c *gin.Context, u *store.User, isNew bool) {
+	tok, exp, err := s.auth.IssueReset(c.Request.Context(), actor(c), u.Email)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	c.Header("Referrer-Policy", "no-referrer")
+	s.render(c, http.StatusOK, "admin_link", linkData{
+		Page: s.basePage(c, "One-time link for "+u.Email), Email: u.Email, New: isNew,
+		Link: auth.ResetLink(s.cfg.PublicURL(), tok), Expires: exp.In(london).Format("2 January 2006 at 15:04"),
+		Person: "/admin/people/" + itoa(u.ID),
+	})
+}
+
+// person loads the account named by the :id parameter.
+func (s *Server) person(c *gin.Context) (*store.User, bool) {
+	id, err := parseID(c.Param("id"))
+	if err == nil {
+		var u *store.User
+		if u, err = s.auth.UserByID(c.Request.Context(), actor(c), id); err == nil {
+			return u, true
+		}
+	}
+	s.pageError(c, err)
+	return nil, false
+}
+
+func parseID(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, library.ErrNotFound
+	}
+	return n, nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,234 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"safelib/internal/auth"
+)
+
+// roleCase is one kind of reader, with how it presents itself and what it
+// may read.
+type roleCase struct {
+	name string
+	who  as
+	// access: may read members-only items. lapsed: sees the lapsed notice.
+	// refused: every request answers 401 (a revoked token).
+	access, lapsed, refused bool
+}
+
+// roles builds every kind of reader the issue names against e.
+func roles(t *testing.T, e *authEnv) []roleCase {
+	ctx := context.Background()
+	// An expired session: signed in more than a lifetime ago.
+	e.clock.Set(authNow.Add(-testLifetime - time.Hour))
+	expired := e.session(t, memberEmail)
+	e.clock.Set(authNow)
+	// A session an admin ended, and one of an account disabled since.
+	ended := e.session(t, memberEmail)
+	if _, err := e.auth.EndSessions(ctx, auth.System, memberEmail); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.auth.AddUser(ctx, auth.System, auth.NewUser{Email: "gone@example.org", Role: auth.RoleStaff, Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	disabled := e.session(t, "gone@example.org")
+	yes := true
+	if _, err := e.auth.UpdateUser(ctx, auth.System, "gone@example.org", auth.UserChange{Disabled: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	revoked, tok, err := e.auth.CreateToken(ctx, auth.System, staffEmail, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.auth.RevokeToken(ctx, auth.System, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	return []roleCase{
+		{name: "anonymous", who: anonymous},
+		{name: "member", who: withSession(e.session(t, memberEmail)), access: true},
+		{name: "lapsed member", who: withSession(e.session(t, lapsedEmail)), lapsed: true},
+		{name: "staff", who: withSession(e.session(t, staffEmail)), access: true},
+		{name: "admin", who: withSession(e.session(t, adminEmail)), access: true},
+		{name: "member token", who: withBearer(e.token(t, memberEmail)), access: true},
+		{name: "lapsed member token", who: withBearer(e.token(t, lapsedEmail)), lapsed: true},
+		{name: "revoked token", who: withBearer(revoked), refused: true},
+		{name: "garbage token", who: withBearer("slb_nope"), refused: true},
+		{name: "expired session", who: withSession(expired)},
+		{name: "ended session", who: withSession(ended)},
+		{name: "disabled account's session", who: withSession(disabled)},
+	}
+}
+
+// TestAccessEveryRoleEveryReadPath runs every kind of reader against every
+// path that reads resources and checks that members-only text (the body's
+// secret word, the summary, the link) never matches, never highlights and
+// never appears without access, while readers with access see all of it.
+func TestAccessEveryRoleEveryReadPath(t *testing.T) {
+	e := newAuthEnv(t)
+	// Paths that read resources. Each check gets the answer and the role.
+	paths := []struct {
+		name   string
+		target string
+		check  func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder)
+	}{
+		{"search API: body-only word (hits, snippets, facet counts)", "/api/v1/search?q=" + secretWord, func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			r := decode[searchJSON](t, w.Body)
+			if !rc.access {
+				if r.Total != 0 || len(r.Hits) != 0 {
+					t.Errorf("found %d (%v)", r.Total, hitIDs(r.Hits))
+				}
+				for f, vals := range r.Facets {
+					for _, v := range vals {
+						if v.Count != 0 {
+							t.Errorf("facet %s=%s counts %d", f, v.Value, v.Count)
+						}
+					}
+				}
+				return
+			}
+			if r.Total != 1 || len(r.Hits) != 1 || r.Hits[0]["id"] != membersID {
+				t.Fatalf("found %d: %v", r.Total, hitIDs(r.Hits))
+			}
+			hl, _ := r.Hits[0]["highlights"].(map[string]any)
+			if snippets := strs(hl["body"]); len(snippets) == 0 || !strings.Contains(snippets[0], "<mark>"+secretWord+"</mark>") {
+				t.Errorf("no highlight of the secret word: %v", r.Hits[0]["highlights"])
+			}
+			if facetCount(r.Facets["theme"], "partnership-arrangements") != 1 {
+				t.Errorf("theme facet %v", r.Facets["theme"])
+			}
+		}},
+		{"search API: title words (teaser or full hit)", "/api/v1/search?q=funding+briefing+members", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			r := decode[searchJSON](t, strings.NewReader(body))
+			var hit map[string]any
+			for _, h := range r.Hits {
+				if h["id"] == membersID {
+					hit = h
+				}
+			}
+			if hit == nil {
+				t.Fatalf("members item missing: %v", hitIDs(r.Hits))
+			}
+			if rc.access {
+				if hit["teaser"] == true || hit["summary"] != "Confidential summary of partner contributions." || hit["url"] == "" || hit["highlights"] == nil {
+					t.Errorf("full hit expected: %v", hit)
+				}
+				return
+			}
+			if hit["teaser"] != true || hit["url"] != "" || hit["summary"] != "" || hit["highlights"] != nil {
+				t.Errorf("teaser expected: %v", hit)
+			}
+			for _, s := range []string{membersSummary, membersURL, secretWord, "codeword"} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{"search page: body-only word", "/search?q=codeword", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			if rc.access {
+				mustContain(t, body, membersTitle)
+				mustContain(t, body, "<mark>codeword</mark>")
+				return
+			}
+			mustContain(t, body, "0 results")
+			for _, s := range []string{membersTitle, membersSummary, membersURL, secretWord} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{"search page: title words", "/search?q=funding+briefing+members", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			mustContain(t, body, `href="/resources/`+membersID+`"`)
+			if rc.access {
+				mustContain(t, body, membersSummary)
+				return
+			}
+			mustContain(t, body, membersTitle)
+			mustContain(t, body, "Members only")
+			for _, s := range []string{membersSummary, membersURL, secretWord} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{"resource page", "/resources/" + membersID, func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			mustContain(t, body, membersTitle)
+			if rc.access {
+				for _, s := range []string{secretWord, membersSummary, membersURL} {
+					mustContain(t, body, s)
+				}
+				return
+			}
+			mustContain(t, body, "Members only")
+			for _, s := range []string{secretWord, membersSummary, membersURL} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{"resource API", "/api/v1/resources/" + membersID, func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			r := decode[map[string]any](t, strings.NewReader(body))
+			if rc.access {
+				if r["teaser"] == true || !strings.Contains(r["body"].(string), secretWord) || r["summary"] == "" {
+					t.Errorf("full resource expected: %v", r)
+				}
+				return
+			}
+			if r["teaser"] != true || r["body"] != nil || r["url"] != "" {
+				t.Errorf("teaser expected: %v", r)
+			}
+			for _, s := range []string{secretWord, membersSummary, membersURL} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{"themes API: counts match what the reader finds", "/api/v1/themes", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			r := decode[struct {
+				Themes []apiTheme `json:"themes"`
+			}](t, w.Body)
+			for _, th := range r.Themes {
+				if th.Slug != "partnership-arrangements" {
+					continue
+				}
+				found := decode[searchJSON](t, e.getAs(t, rc.who, "/api/v1/search?theme=partnership-arrangements").Body)
+				if th.Count != found.Total {
+					t.Errorf("theme counts %d, the reader finds %d", th.Count, found.Total)
+				}
+				return
+			}
+			t.Error("theme missing")
+		}},
+		{"themes page", "/themes", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			for _, s := range []string{secretWord, membersSummary, membersURL} {
+				mustNotContain(t, w.Body.String(), s)
+			}
+		}},
+	}
+	for _, rc := range roles(t, e) {
+		t.Run(rc.name, func(t *testing.T) {
+			for _, p := range paths {
+				t.Run(p.name, func(t *testing.T) {
+					w := e.getAs(t, rc.who, p.target)
+					if rc.refused {
+						if w.Code != http.StatusUnauthorized || !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {
+							t.Fatalf("status %d, WWW-Authenticate %q", w.Code, w.Header().Get("WWW-Authenticate"))
+						}
+						for _, s := range []string{secretWord, membersSummary, membersURL, membersTitle} {
+							mustNotContain(t, w.Body.String(), s)
+						}
+						return
+					}
+					if w.Code != http.StatusOK {
+						t.Fatalf("status %d: %s", w.Code, w.Body)
+					}
+					if strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+						if got := strings.Contains(w.Body.String(), `id="lapsed-notice"`); got != rc.lapsed {
+							t.Errorf("lapsed notice shown: %v, want %v", got, rc.lapsed)
+						}
+					}
+					p.check(t, rc, w)
+				})
+			}
+		})
+	}
+}
