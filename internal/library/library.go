@@ -54,6 +54,8 @@ type Library struct {
 	writeMu sync.Mutex
 	// now is the clock, replaceable in tests.
 	now func() time.Time
+	// cur is the staff curation state (fetcher, drafts): addlink.go.
+	cur curation
 }
 
 // New builds a Library over an open store and index.

@@ -36,11 +36,17 @@ type Record struct {
 	Email        string   `json:"email,omitempty"`
 	LastVerified string   `json:"last_verified,omitempty"`
 	LastReviewed string   `json:"last_reviewed,omitempty"`
+	// MachineThemes are the tagger's suggestions awaiting confirmation.
+	MachineThemes []string `json:"machine_themes,omitempty"`
+	// Pages is a PDF's text per page (JSONL only; CSV rows keep the
+	// stored pages while their body is unchanged).
+	Pages []string `json:"pages,omitempty"`
 }
 
 // csvColumns is the CSV header, in order.
 var csvColumns = []string{"id", "title", "url", "publisher", "type", "themes", "published", "area", "region",
-	"summary", "access", "body", "source", "status", "sport", "phone", "email", "last_verified", "last_reviewed"}
+	"summary", "access", "body", "source", "status", "sport", "phone", "email", "last_verified", "last_reviewed",
+	"machine_themes"}
 
 // RecordOf converts a resource to its exchange shape.
 func RecordOf(r *catalog.Resource) Record {
@@ -49,7 +55,8 @@ func RecordOf(r *catalog.Resource) Record {
 		Themes: append([]string{}, r.Themes...), Published: string(r.Published), Area: r.Area, Region: r.Region,
 		Summary: r.Summary, Access: string(r.Access), Body: r.Body, Source: r.Source, Status: r.Status,
 		Sport: r.Sport, Phone: r.Phone, Email: r.Email, LastVerified: string(r.LastVerified),
-		LastReviewed: string(r.LastReviewed),
+		LastReviewed: string(r.LastReviewed), MachineThemes: append([]string(nil), r.MachineThemes...),
+		Pages: append([]string(nil), r.Pages...),
 	}
 }
 
@@ -61,13 +68,14 @@ func (rec Record) Resource() *catalog.Resource {
 		Region: rec.Region, Summary: rec.Summary, Access: catalog.Access(rec.Access), Body: rec.Body,
 		Source: rec.Source, Status: rec.Status, Sport: rec.Sport, Phone: rec.Phone, Email: rec.Email,
 		LastVerified: catalog.Date(rec.LastVerified), LastReviewed: catalog.Date(rec.LastReviewed),
+		MachineThemes: rec.MachineThemes, Pages: rec.Pages,
 	}
 }
 
 func (rec Record) csvRow() []string {
 	return []string{rec.ID, rec.Title, rec.URL, rec.Publisher, rec.Type, strings.Join(rec.Themes, ";"),
 		rec.Published, rec.Area, rec.Region, rec.Summary, rec.Access, rec.Body, rec.Source, rec.Status,
-		rec.Sport, rec.Phone, rec.Email, rec.LastVerified, rec.LastReviewed}
+		rec.Sport, rec.Phone, rec.Email, rec.LastVerified, rec.LastReviewed, strings.Join(rec.MachineThemes, ";")}
 }
 
 // Export writes every resource (withdrawn ones too, with their status) as
@@ -96,6 +104,11 @@ func (l *Library) Export(ctx context.Context, rd Reader, w io.Writer, format str
 	}
 	n := 0
 	err := l.st.ScanResources(ctx, 500, true, func(rs []*catalog.Resource) error {
+		if format == "jsonl" {
+			if err := l.st.LoadPages(ctx, rs); err != nil {
+				return err
+			}
+		}
 		for _, r := range rs {
 			if err := write(RecordOf(r)); err != nil {
 				return fmt.Errorf("export %s: %w", r.ID, err)
@@ -192,6 +205,9 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 	}
 	for start := 0; start < len(good); start += 1000 {
 		end := min(start+1000, len(good))
+		if err := l.keepPages(ctx, good[start:end]); err != nil {
+			return rep, err
+		}
 		st, err := l.Upsert(ctx, good[start:end])
 		rep.Inserted += st.Inserted
 		rep.Updated += st.Updated
@@ -205,7 +221,8 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 
 func readJSONL(r *bufio.Reader, accept func(int, Record), reject func(int, string)) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), catalog.MaxBody+(1<<20))
+	// A line holds the body and, for a PDF, its pages too.
+	sc.Buffer(make([]byte, 0, 1<<20), 2*catalog.MaxBody+(1<<20))
 	line := 0
 	for sc.Scan() {
 		line++
@@ -289,18 +306,45 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 			}
 			return ""
 		}
-		var themes []string
-		for _, t := range strings.Split(get("themes"), ";") {
-			if t = strings.TrimSpace(t); t != "" {
-				themes = append(themes, t)
+		split := func(name string) []string {
+			var out []string
+			for _, t := range strings.Split(get(name), ";") {
+				if t = strings.TrimSpace(t); t != "" {
+					out = append(out, t)
+				}
 			}
+			return out
 		}
+		themes := split("themes")
 		accept(line, Record{
 			ID: get("id"), Title: get("title"), URL: get("url"), Publisher: get("publisher"), Type: get("type"),
 			Themes: themes, Published: get("published"), Area: get("area"), Region: get("region"),
 			Summary: get("summary"), Access: get("access"), Body: get("body"), Source: get("source"),
 			Status: get("status"), Sport: get("sport"), Phone: get("phone"), Email: get("email"),
 			LastVerified: get("last_verified"), LastReviewed: get("last_reviewed"),
+			MachineThemes: split("machine_themes"),
 		})
 	}
+}
+
+// keepPages gives rows without pages the stored per-page text of the
+// resource they replace when its body is unchanged, so importing a CSV
+// (which has no pages) or an older export doesn't lose a PDF's pages.
+func (l *Library) keepPages(ctx context.Context, rs []*catalog.Resource) error {
+	var ids []string
+	for _, r := range rs {
+		if len(r.Pages) == 0 {
+			ids = append(ids, r.ID)
+		}
+	}
+	byID, err := l.st.PagedBodies(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if old := byID[r.ID]; old != nil && len(r.Pages) == 0 && old.Body == r.Body {
+			r.Pages = old.Pages
+		}
+	}
+	return nil
 }

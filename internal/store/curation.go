@@ -210,3 +210,41 @@ func boundLimit(n int) int {
 	}
 	return n
 }
+
+// LoadPages fills in the per-page text of the given resources.
+func (s *Store) LoadPages(ctx context.Context, rs []*catalog.Resource) error {
+	return s.loadPages(ctx, rs)
+}
+
+// PagedBodies returns, for those of ids that have per-page text, their
+// body and pages (only these fields are set).
+func (s *Store) PagedBodies(ctx context.Context, ids []string) (map[string]*catalog.Resource, error) {
+	out := map[string]*catalog.Resource{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, body FROM resources WHERE id IN (`+placeholders(len(ids))+`)
+		AND EXISTS (SELECT 1 FROM resource_pages p WHERE p.resource_id = resources.id)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("paged bodies: %w", err)
+	}
+	defer rows.Close()
+	var rs []*catalog.Resource
+	for rows.Next() {
+		r := &catalog.Resource{}
+		if err := rows.Scan(&r.ID, &r.Body); err != nil {
+			return nil, fmt.Errorf("paged bodies: %w", err)
+		}
+		out[r.ID] = r
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("paged bodies: %w", err)
+	}
+	rows.Close()
+	return out, s.loadPages(ctx, rs)
+}

@@ -34,7 +34,7 @@ BEGIN
     INSERT INTO resource_versions (resource_id, version, url, title, published, summary, body, hash,
         current_since, superseded)
     VALUES (OLD.id, OLD.version, OLD.url, OLD.title, OLD.published, OLD.summary, OLD.body, OLD.hash,
-        OLD.updated, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        OLD.updated, NEW.updated);
     -- Keep the twenty most recent earlier versions of each document.
     DELETE FROM resource_versions WHERE resource_id = OLD.id AND id NOT IN (
         SELECT id FROM resource_versions WHERE resource_id = OLD.id ORDER BY id DESC LIMIT 20);
