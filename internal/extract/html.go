@@ -147,15 +147,16 @@ func firstOf(meta map[string]string, keys ...string) string {
 // title is og:title, else <title> without a " | Site" suffix naming the
 // site, else the first <h1>.
 func title(doc *goquery.Document, meta map[string]string) string {
+	site := plainText(meta["og:site_name"])
 	if t := plainText(meta["og:title"]); t != "" {
-		return truncate(t, maxTitle)
+		return truncate(trimSiteName(t, site), maxTitle)
 	}
 	sel := doc.Find("head title")
 	if sel.Length() == 0 {
 		sel = doc.Find("title")
 	}
 	if t := plainText(sel.First().Text()); t != "" {
-		return truncate(trimSiteName(t, plainText(meta["og:site_name"])), maxTitle)
+		return truncate(trimSiteName(t, site), maxTitle)
 	}
 	if t := plainText(doc.Find("h1").First().Text()); t != "" {
 		return truncate(t, maxTitle)

@@ -40,20 +40,33 @@ const (
 	pdfMemoryPages = 16384
 )
 
-// engine is the lazily started PDFium pool. Starting it compiles the 5 MB
+// The limits in force; tests lower them.
+var (
+	pdfMaxPages = MaxPDFPages
+	pdfTimeout  = PDFTimeout
+)
+
+// engine runs PDFium. It has pdfWorkers slots, each with its own
+// single-instance pool whose context can be cancelled: cancelling stops a
+// runaway call at once (wazero closes the module), and the slot starts a
+// fresh pool for the next document. Starting a slot compiles the 5 MB
 // WebAssembly module: about 3.5 s, or 0.2 s when the compilation cache
-// directory already holds it.
+// already holds it.
 var engine struct {
 	mu       sync.Mutex
 	cacheDir string
-	cache    wazero.CompilationCache
-	pool     pdfium.Pool
+	runtime  wazero.RuntimeConfig // set on first use, with the cache
+	slots    chan *pdfSlot
+}
+
+type pdfSlot struct {
+	pool   pdfium.Pool
+	cancel context.CancelFunc // stops the pool's worker mid-call
 }
 
 // SetCacheDir sets the directory where the compiled PDF engine is cached
-// between runs. It takes effect when the engine next starts (the first PDF,
-// InitPDF, or the first PDF after ClosePDF). The default is
-// os.UserCacheDir()/safelib/wazero; "" keeps the default.
+// between runs. Call it before the first PDF (or InitPDF); later calls have
+// no effect. The default is os.UserCacheDir()/safelib/wazero.
 func SetCacheDir(dir string) {
 	engine.mu.Lock()
 	defer engine.mu.Unlock()
@@ -63,36 +76,42 @@ func SetCacheDir(dir string) {
 // InitPDF starts the PDF engine now rather than on the first PDF, so that a
 // server pays the start-up cost before it takes requests.
 func InitPDF() error {
-	_, err := pdfPool()
-	return err
+	slot, err := acquireSlot(context.Background())
+	if err != nil {
+		return err
+	}
+	defer releaseSlot(slot)
+	return slot.start()
 }
 
-// ClosePDF stops the PDF engine and frees its memory. A later PDF starts it
-// again.
+// ClosePDF waits for the documents being read, then stops the PDF engine and
+// frees its memory. A later PDF starts it again.
 func ClosePDF() error {
-	engine.mu.Lock()
-	defer engine.mu.Unlock()
-	if engine.pool == nil {
-		return nil
+	slots := engineSlots()
+	held := make([]*pdfSlot, 0, pdfWorkers)
+	for range pdfWorkers {
+		held = append(held, <-slots)
 	}
-	err := engine.pool.Close()
-	if engine.cache != nil {
-		err = errors.Join(err, engine.cache.Close(context.Background()))
+	var err error
+	for _, s := range held {
+		err = errors.Join(err, s.stop())
+		slots <- s
 	}
-	engine.pool, engine.cache = nil, nil
 	return err
 }
 
-func pdfPool() (pdfium.Pool, error) {
+// engineSlots returns the slot queue, creating it (and the runtime
+// configuration with its compilation cache) on first use.
+func engineSlots() chan *pdfSlot {
 	engine.mu.Lock()
 	defer engine.mu.Unlock()
-	if engine.pool != nil {
-		return engine.pool, nil
+	if engine.slots != nil {
+		return engine.slots
 	}
 	rc := wazero.NewRuntimeConfig().
 		// The PDFium build lowers setjmp/longjmp to exception handling.
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
-		// Lets a cancelled worker context stop a runaway call.
+		// Lets a cancelled context stop a call in progress.
 		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(pdfMemoryPages)
 	dir := engine.cacheDir
@@ -101,40 +120,81 @@ func pdfPool() (pdfium.Pool, error) {
 			dir = filepath.Join(base, "safelib", "wazero")
 		}
 	}
-	var cache wazero.CompilationCache
 	if dir != "" {
 		// Without a cache the engine still works, only slower to start.
 		if c, err := wazero.NewCompilationCacheWithDir(dir); err == nil {
-			cache = c
 			rc = rc.WithCompilationCache(c)
 		}
 	}
+	engine.runtime = rc
+	engine.slots = make(chan *pdfSlot, pdfWorkers)
+	for range pdfWorkers {
+		engine.slots <- &pdfSlot{}
+	}
+	return engine.slots
+}
+
+func acquireSlot(ctx context.Context) (*pdfSlot, error) {
+	select {
+	case s := <-engineSlots():
+		return s, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+func releaseSlot(s *pdfSlot) { engineSlots() <- s }
+
+// start makes sure the slot has a running pool. Only the holder of the slot
+// calls it.
+func (s *pdfSlot) start() error {
+	if s.pool != nil {
+		return nil
+	}
+	engine.mu.Lock()
+	rc := engine.runtime
+	engine.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
 	pool, err := webassembly.Init(webassembly.Config{
-		MinIdle:       0,
-		MaxIdle:       pdfWorkers,
-		MaxTotal:      pdfWorkers,
+		Context:       ctx,
+		MinIdle:       1,
+		MaxIdle:       1,
+		MaxTotal:      1,
 		RuntimeConfig: rc,
 		// No file system: documents are passed as bytes.
 		FSConfig:     wazero.NewFSConfig(),
 		Stdout:       io.Discard,
 		Stderr:       io.Discard,
-		ReuseWorkers: true,
+		// A fresh instance per document (about 6 ms) returns the memory
+		// a large document made the instance grow, and keeps one
+		// document's state from leaking into the next.
+		ReuseWorkers: false,
 	})
 	if err != nil {
-		if cache != nil {
-			_ = cache.Close(context.Background())
-		}
-		return nil, fmt.Errorf("extract: start pdf engine: %w", err)
+		cancel()
+		return fmt.Errorf("extract: start pdf engine: %w", err)
 	}
-	engine.pool, engine.cache = pool, cache
-	return pool, nil
+	s.pool, s.cancel = pool, cancel
+	return nil
+}
+
+// stop closes the slot's pool, if any. Only the holder of the slot calls it.
+func (s *pdfSlot) stop() error {
+	if s.pool == nil {
+		return nil
+	}
+	s.cancel()
+	err := s.pool.Close()
+	s.pool, s.cancel = nil, nil
+	return err
 }
 
 // PDF extracts the text, per page, and metadata of a PDF. Broken,
 // truncated, password-protected or otherwise unreadable documents give an
 // error wrapping ErrPDF with the reason. PDFs encrypted only to restrict
 // printing or copying (empty user password) are read. ctx bounds the time
-// spent, as does PDFTimeout.
+// spent, as does PDFTimeout; at most pdfWorkers PDFs are read at once, and
+// further calls wait their turn within their own deadline.
 func PDF(ctx context.Context, body []byte, pageURL string) (*Page, error) {
 	if len(body) > MaxInput {
 		return nil, fmt.Errorf("extract: pdf: %d bytes: %w", len(body), ErrTooLarge)
@@ -145,19 +205,25 @@ func PDF(ctx context.Context, body []byte, pageURL string) (*Page, error) {
 	if !hasEOFMarker(body) {
 		return nil, fmt.Errorf("extract: pdf %s: %w: truncated: missing %%%%EOF", pageURL, ErrPDF)
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, PDFTimeout, fmt.Errorf("%w: took longer than %s", ErrPDF, PDFTimeout))
+	ctx, cancel := context.WithTimeoutCause(ctx, pdfTimeout, fmt.Errorf("%w: took longer than %s", ErrPDF, pdfTimeout))
 	defer cancel()
 
-	pool, err := pdfPool()
+	slot, err := acquireSlot(ctx)
 	if err != nil {
+		return nil, fmt.Errorf("extract: pdf %s: waiting for engine: %w", pageURL, err)
+	}
+	defer releaseSlot(slot)
+	if err := slot.start(); err != nil {
 		return nil, err
 	}
-	inst, err := pool.GetInstanceWithContext(ctx)
+	inst, err := slot.pool.GetInstanceWithContext(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("extract: pdf %s: waiting for engine: %w", pageURL, context.Cause(ctx))
+			return nil, fmt.Errorf("extract: pdf %s: %w", pageURL, context.Cause(ctx))
 		}
-		return nil, fmt.Errorf("extract: pdf %s: engine: %w", pageURL, err)
+		// A pool that cannot give out its one instance is broken: start
+		// afresh next time.
+		return nil, fmt.Errorf("extract: pdf %s: engine: %w", pageURL, errors.Join(err, slot.stop()))
 	}
 
 	type result struct {
@@ -179,17 +245,19 @@ func PDF(ctx context.Context, body []byte, pageURL string) (*Page, error) {
 	select {
 	case r := <-done:
 		if err := inst.Close(); err != nil && r.err == nil {
-			r.err = fmt.Errorf("extract: pdf %s: release engine: %w", pageURL, err)
+			r.err = fmt.Errorf("release engine: %w", err)
 		}
 		if r.err != nil {
 			return nil, fmt.Errorf("extract: pdf %s: %w", pageURL, r.err)
 		}
 		return r.page, nil
 	case <-ctx.Done():
-		// Closing the worker's module stops the call in progress; the
-		// pool replaces the worker.
-		_ = inst.Kill()
+		// Cancelling the pool's context closes the module, which stops
+		// the call in progress; once the reader has returned, nothing
+		// else touches the pool, and it is replaced on next use.
+		slot.cancel()
 		<-done
+		_ = slot.stop()
 		return nil, fmt.Errorf("extract: pdf %s: %w", pageURL, context.Cause(ctx))
 	}
 }
@@ -228,7 +296,7 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL strin
 		}
 	}
 
-	n := min(count.PageCount, MaxPDFPages)
+	n := min(count.PageCount, pdfMaxPages)
 	page.Pages = make([]string, 0, n)
 	total := 0
 	for i := range n {

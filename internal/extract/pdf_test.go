@@ -169,3 +169,60 @@ func TestPDFConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// manyPages is a document long enough that extraction takes a while.
+func manyPages(n int) []byte {
+	d := testPDF{Title: "Long", Pages: make([][]string, n)}
+	for i := range d.Pages {
+		d.Pages[i] = []string{fmt.Sprintf("Page %d of a long document with some words on it.", i+1), "And a second line of text."}
+	}
+	return makePDF(d)
+}
+
+func TestPDFPageCap(t *testing.T) {
+	defer func(old int) { pdfMaxPages = old }(pdfMaxPages)
+	pdfMaxPages = 5
+	page, err := PDF(context.Background(), manyPages(8), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.PageCount != 8 || len(page.Pages) != 5 || !strings.HasPrefix(page.Pages[4], "Page 5 ") {
+		t.Errorf("PageCount %d, %d pages read, last %q", page.PageCount, len(page.Pages), page.Pages[len(page.Pages)-1])
+	}
+}
+
+// A deadline that expires while PDFium is working stops it, and the engine
+// serves the next document.
+func TestPDFDeadline(t *testing.T) {
+	body := manyPages(1500)
+	start := time.Now()
+	page, err := PDF(context.Background(), body, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := time.Since(start)
+	t.Logf("1500 pages: %s (%d bytes of text)", full, len(page.Text))
+
+	for _, after := range []time.Duration{time.Millisecond, full / 10, full / 2} {
+		ctx, cancel := context.WithTimeout(context.Background(), after)
+		start := time.Now()
+		_, err := PDF(ctx, body, "")
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("deadline %s: err = %v", after, err)
+		}
+		if d := time.Since(start); d > after+timeScale*2*time.Second {
+			t.Errorf("deadline %s: returned after %s", after, d)
+		}
+	}
+
+	defer func(old time.Duration) { pdfTimeout = old }(pdfTimeout)
+	pdfTimeout = full / 4
+	if _, err := PDF(context.Background(), body, ""); !errors.Is(err, ErrPDF) || !strings.Contains(err.Error(), "took longer than") {
+		t.Errorf("own time limit: err = %v", err)
+	}
+	pdfTimeout = time.Minute
+	if _, err := PDF(context.Background(), makePDF(reportPDF()), ""); err != nil {
+		t.Errorf("after timeouts: %v", err)
+	}
+}
