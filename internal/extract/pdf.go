@@ -162,9 +162,9 @@ func (s *pdfSlot) start() error {
 		MaxTotal:      1,
 		RuntimeConfig: rc,
 		// No file system: documents are passed as bytes.
-		FSConfig:     wazero.NewFSConfig(),
-		Stdout:       io.Discard,
-		Stderr:       io.Discard,
+		FSConfig: wazero.NewFSConfig(),
+		Stdout:   io.Discard,
+		Stderr:   io.Discard,
 		// A fresh instance per document (about 6 ms) returns the memory
 		// a large document made the instance grow, and keeps one
 		// document's state from leaking into the next.
