@@ -45,8 +45,9 @@ var (
 	// the reason (unknown email, wrong password, disabled account).
 	ErrBadCredentials = errors.New("wrong email or password")
 	// ErrUnauthenticated means no valid session or token: missing,
-	// unknown, expired, revoked, or its account is disabled.
-	ErrUnauthenticated = errors.New("not signed in")
+	// unknown, expired, revoked, or its account is disabled. It wraps
+	// library.ErrUnauthorized, so it maps to 401 with the library's kinds.
+	ErrUnauthenticated = fmt.Errorf("not signed in: %w", library.ErrUnauthorized)
 	// ErrThrottled is wrapped by *ThrottledError.
 	ErrThrottled = errors.New("too many failed sign-ins")
 )

@@ -281,6 +281,18 @@ func (a *Auth) User(ctx context.Context, actor Actor, email string) (*store.User
 	return u, nil
 }
 
+// UserByID returns the account with id (staff and admins, or oneself).
+func (a *Auth) UserByID(ctx context.Context, actor Actor, id int64) (*store.User, error) {
+	if actor.Role != RoleAdmin && actor.Role != RoleStaff && actor.ID != id {
+		return nil, fmt.Errorf("%w: %w", library.ErrNotFound, store.ErrNotFound)
+	}
+	u, err := a.st.UserByID(ctx, id)
+	if err != nil {
+		return nil, wrapStore(err)
+	}
+	return u, nil
+}
+
 // UserQuery narrows Users.
 type UserQuery struct {
 	Role  string
