@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"safelib/internal/catalog"
@@ -76,6 +77,7 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 		default:
 			return out, fmt.Errorf("save crawled %s: %w", r.URL, err)
 		}
+		r.MachineThemes = crawlWithout(r.MachineThemes, r.Themes)
 		if err := r.Validate(l.tax.Valid); err != nil {
 			out[i] = CrawlOutcome{ID: r.ID, Err: fmt.Errorf("%w: %s: %w", ErrInvalid, r.URL, err)}
 			continue
@@ -167,6 +169,18 @@ func mergeCrawled(old, r *catalog.Resource) {
 		}
 	}
 	r.Themes, r.MachineThemes = themes, machine
+}
+
+// crawlWithout returns the themes of list not in drop: a theme is either
+// confirmed or suggested, never both (the store keeps one row per theme).
+func crawlWithout(list, drop []string) []string {
+	out := make([]string, 0, len(list))
+	for _, t := range list {
+		if !slices.Contains(drop, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // crawledID picks an id for a new crawled resource: the slug of its title
