@@ -1,11 +1,14 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/gin-gonic/gin"
 )
 
 func TestPages(t *testing.T) {
@@ -159,4 +162,38 @@ func TestSuggestion(t *testing.T) {
 	body := e.get(t, "/search?q=neglekt").Body.String()
 	mustContain(t, body, "Did you mean")
 	mustContain(t, body, `href="/search?q=`+r.Suggestion)
+}
+
+// The CSP allows no inline script or style: keep the templates free of
+// them, so pages never depend on what the browser blocks.
+func TestTemplatesHaveNoInlineScriptOrStyle(t *testing.T) {
+	bad := regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=|javascript:`)
+	err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := templateFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if m := bad.Find(b); m != nil {
+			t.Errorf("%s: %q", p, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEmbedHeaders(t *testing.T) {
+	e := newTestEnv(t)
+	e.srv.engine.Group("/embed", embedHeaders()).GET("/probe", func(c *gin.Context) { c.String(200, "ok") })
+	w := e.get(t, "/embed/probe")
+	if w.Header().Get("X-Frame-Options") != "" || !strings.Contains(w.Header().Get("Content-Security-Policy"), "frame-ancestors *") {
+		t.Errorf("embed headers %v", w.Header())
+	}
+	if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("embed without nosniff")
+	}
 }
