@@ -18,12 +18,21 @@ const metaCharsetWindow = 64 << 10
 var rxMetaCharset = regexp.MustCompile(`(?i)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_:.+-]+)`)
 
 // toUTF8 decodes an HTML body to UTF-8. The order follows the HTML standard
-// with one extension: byte order mark, then the Content-Type charset, then a
-// <meta charset> or http-equiv declaration in the first 64 KiB, then UTF-8 if
-// the whole body is valid UTF-8, else windows-1252 (which is also what the
-// "iso-8859-1" label means on the web).
+// with two extensions: byte order mark; then a body that is valid UTF-8 and
+// not plain ASCII is taken as UTF-8 whatever it is declared as; then the
+// Content-Type charset, then a <meta charset> or http-equiv declaration in
+// the first 64 KiB (browsers look at 1 KiB), then UTF-8 if the whole body is
+// valid UTF-8, else windows-1252 (which is also what the "iso-8859-1" label
+// means on the web).
 func toUTF8(body []byte, contentType string) (out []byte, name string) {
 	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	if name != "utf-8" && !strings.HasPrefix(name, "utf-16") && hasMultibyteUTF8(body) {
+		// Text in a legacy encoding is practically never valid UTF-8 once
+		// it uses a byte above 0x7F, while UTF-8 pages declared as
+		// ISO-8859-1 (a common server default) or with a template's stale
+		// <meta charset> are common. The bytes win.
+		return bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), "utf-8"
+	}
 	if !certain {
 		enc, name = nil, ""
 		if m := rxMetaCharset.FindSubmatch(body[:min(len(body), metaCharsetWindow)]); m != nil {
@@ -56,4 +65,17 @@ func toUTF8(body []byte, contentType string) (out []byte, name string) {
 		return bytes.ToValidUTF8(body, []byte("\uFFFD")), "utf-8"
 	}
 	return bytes.TrimPrefix(decoded, []byte("\xef\xbb\xbf")), name
+}
+
+// hasMultibyteUTF8 reports whether b is valid UTF-8 and uses at least one
+// multi-byte sequence.
+func hasMultibyteUTF8(b []byte) bool {
+	high := false
+	for _, c := range b {
+		if c >= 0x80 {
+			high = true
+			break
+		}
+	}
+	return high && utf8.Valid(b)
 }

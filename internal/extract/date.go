@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -18,10 +20,13 @@ import (
 const (
 	// maxDateScan bounds how much visible text is searched for a date
 	// without a cue such as "Published".
-	maxDateScan = 4000
+	maxDateScan = 1500
 	// maxCueScan bounds how much visible text is searched for cues: bylines
 	// come early, and the search is a case-insensitive regexp.
 	maxCueScan = 20000
+	// maxDatelineLen is the longest paragraph, in characters, taken for a
+	// byline or dateline when looking for a date without a cue.
+	maxDatelineLen = 100
 	// maxJSONLD bounds one JSON-LD block; larger ones are skipped.
 	maxJSONLD = 1 << 20
 	// maxJSONLDDepth bounds the walk through nested JSON-LD objects.
@@ -148,14 +153,26 @@ func textDate(texts ...string) string {
 		text = prefix(text, maxCueScan)
 		for _, m := range rxDateCue.FindAllStringIndex(text, 20) {
 			window := text[m[1]:min(len(text), m[1]+40)]
-			if d, at := visibleDate(window); d != "" && at <= 3 {
+			// The date must follow the cue directly ("Published: 4 May
+			// 2020"), not later in the sentence ("released in May 2020").
+			if d, at := visibleDate(window); d != "" && !strings.ContainsFunc(window[:at], func(r rune) bool {
+				return unicode.IsLetter(r) || unicode.IsDigit(r)
+			}) {
 				return d
 			}
 		}
 	}
+	// Without a cue, only a date standing in a short paragraph near the
+	// start counts: a byline or dateline, not "in December 2002, we..."
+	// in the running text.
 	for _, text := range texts {
-		if d, _ := visibleDate(prefix(text, maxDateScan)); d != "" {
-			return d
+		for p := range strings.SplitSeq(prefix(text, maxDateScan), "\n\n") {
+			if utf8.RuneCountInString(p) > maxDatelineLen {
+				continue
+			}
+			if d, _ := visibleDate(p); d != "" {
+				return d
+			}
 		}
 	}
 	return ""

@@ -47,12 +47,14 @@ func TestTextDate(t *testing.T) {
 		{[]string{"Posted on March 4, 2025 by Staff"}, "2025-03-04"},
 		{[]string{"Report, October 2016\n\nMore text"}, "2016-10"},
 		{[]string{"Issued: Sept 2019"}, "2019-09"},
-		{[]string{"Nothing here", "but the fallback text says 1 June 2020"}, "2020-06-01"},
+		{[]string{"Nothing here", "By Jane Smith, 1 June 2020"}, "2020-06-01"},
+		{[]string{"In a report released in November 2012, Mozilla reported that most of its users were outside the United States."}, ""},
 		{[]string{"The Children Act 1989 is old."}, ""}, // a year alone is not a date
 		{[]string{"Version 1.2.3 of 4/5-2016"}, ""},
 		{[]string{"Published 31/02/2016"}, ""},
 		{[]string{"29 February 2016 was a leap day"}, "2016-02-29"},
 		{[]string{"On 12th of December 2018 we met"}, "2018-12-12"},
+		{[]string{"Long first paragraph of running prose that mentions 3 May 2001 in passing, as articles often do when they recount history.\n\nJane Smith\n\n12 October 2016"}, "2016-10-12"},
 	}
 	for _, tc := range cases {
 		if got := textDate(tc.texts...); got != tc.want {
@@ -125,14 +127,17 @@ func TestTextHelpers(t *testing.T) {
 		t.Errorf("normaliseText: %q", got)
 	}
 	for title, want := range map[string]string{
-		"Annual report | Example Trust": "Annual report",
-		"Annual report - example trust": "Annual report",
-		"Example Trust | Annual report": "Annual report",
-		"Example Trust":                 "Example Trust",
-		"Annual report":                 "Annual report",
-		"Example Trust Annual report":   "Example Trust Annual report",
+		"Annual report | Example Trust":  "Annual report",
+		"Annual report - example trust":  "Annual report",
+		"Example Trust | Annual report":  "Annual report",
+		"Example Trust":                  "Example Trust",
+		"Annual report":                  "Annual report",
+		"Example Trust Annual report":    "Example Trust Annual report",
+		"Hermitian matrix - Wikipedia":   "Hermitian matrix",
+		"Keeping children safe - GOV.UK": "Keeping children safe",
+		"Report | UK":                    "Report | UK",
 	} {
-		if got := trimSiteName(title, "Example Trust"); got != want {
+		if got := trimSiteName(title, "Example Trust", "wikipedia", "gov.uk", "uk"); got != want {
 			t.Errorf("trimSiteName(%q) = %q, want %q", title, got, want)
 		}
 	}

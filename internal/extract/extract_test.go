@@ -197,3 +197,19 @@ func TestHTMLDeepNesting(t *testing.T) {
 		t.Errorf("page %+v", page)
 	}
 }
+
+func TestCharsetUTF8Wins(t *testing.T) {
+	for _, tc := range []struct{ body, contentType string }{
+		{"<p>“Quoted” £5 café</p>", "text/html; charset=ISO-8859-1"},
+		{`<meta charset="gb2312"><p>“Quoted” £5 café</p>`, "text/html"},
+		{`<meta charset="windows-1252"><p>“Quoted” £5 café</p>`, ""},
+	} {
+		page, err := HTML([]byte(tc.body), tc.contentType, "https://example.org/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Text != "“Quoted” £5 café" {
+			t.Errorf("%q as %q: Text %q", tc.body, tc.contentType, page.Text)
+		}
+	}
+}

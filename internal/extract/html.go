@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -88,7 +89,7 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 	page.Links = links(doc, base)
 	page.Language = language(doc, meta)
 	page.NoIndex = robotsNoIndex(meta["robots"]) || robotsNoIndex(meta["googlebot"])
-	page.Title = title(doc, meta)
+	page.Title = title(doc, meta, base)
 	page.Published = structuredDate(doc, meta)
 	description := plainText(firstOf(meta, "description", "og:description", "twitter:description", "dc.description"))
 
@@ -144,19 +145,25 @@ func firstOf(meta map[string]string, keys ...string) string {
 	return ""
 }
 
-// title is og:title, else <title> without a " | Site" suffix naming the
-// site, else the first <h1>.
-func title(doc *goquery.Document, meta map[string]string) string {
-	site := plainText(meta["og:site_name"])
+// title is og:title, else <title>, else the first <h1>; from either title a
+// " | Site" suffix (or "Site | " prefix) is removed when it names the site:
+// og:site_name, application-name, or the host name or one of its labels.
+func title(doc *goquery.Document, meta map[string]string, base *url.URL) string {
+	sites := []string{plainText(meta["og:site_name"]), plainText(meta["application-name"])}
+	if base != nil {
+		// "Hermitian matrix - Wikipedia" on en.wikipedia.org.
+		sites = append(sites, strings.Split(strings.TrimPrefix(base.Hostname(), "www."), ".")...)
+		sites = append(sites, strings.TrimPrefix(base.Hostname(), "www."))
+	}
 	if t := plainText(meta["og:title"]); t != "" {
-		return truncate(trimSiteName(t, site), maxTitle)
+		return truncate(trimSiteName(t, sites...), maxTitle)
 	}
 	sel := doc.Find("head title")
 	if sel.Length() == 0 {
 		sel = doc.Find("title")
 	}
 	if t := plainText(sel.First().Text()); t != "" {
-		return truncate(trimSiteName(t, site), maxTitle)
+		return truncate(trimSiteName(t, sites...), maxTitle)
 	}
 	if t := plainText(doc.Find("h1").First().Text()); t != "" {
 		return truncate(t, maxTitle)
@@ -168,21 +175,39 @@ var titleSeparators = []string{" | ", " - ", " – ", " — ", " :: ", " · ", "
 
 // trimSiteName removes the site name from either end of a title when it is
 // set off by a separator: "Annual report | Example Trust" -> "Annual report".
-func trimSiteName(title, site string) string {
-	if site == "" || strings.EqualFold(title, site) {
+// Names match ignoring case, spaces and punctuation, so "GOV.UK" matches
+// the host www.gov.uk and "Example Trust" the label exampletrust. Names
+// shorter than three characters (such as "uk") never match.
+func trimSiteName(title string, sites ...string) string {
+	names := make(map[string]bool)
+	for _, s := range sites {
+		if k := nameKey(s); len(k) >= 3 {
+			names[k] = true
+		}
+	}
+	if len(names) == 0 || names[nameKey(title)] {
 		return title
 	}
 	for _, sep := range titleSeparators {
-		if len(title) > len(sep)+len(site) {
-			if head, tail := title[:len(title)-len(site)], title[len(title)-len(site):]; strings.EqualFold(tail, site) && strings.HasSuffix(head, sep) {
-				return strings.TrimSpace(strings.TrimSuffix(head, sep))
-			}
-			if head, tail := title[:len(site)], title[len(site):]; strings.EqualFold(head, site) && strings.HasPrefix(tail, sep) {
-				return strings.TrimSpace(strings.TrimPrefix(tail, sep))
-			}
+		if i := strings.LastIndex(title, sep); i > 0 && names[nameKey(title[i+len(sep):])] {
+			return strings.TrimSpace(title[:i])
+		}
+		if i := strings.Index(title, sep); i > 0 && names[nameKey(title[:i])] {
+			return strings.TrimSpace(title[i+len(sep):])
 		}
 	}
 	return title
+}
+
+// nameKey is a site name reduced to lower-case letters and digits.
+func nameKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // language is the declared language of the document.
