@@ -178,17 +178,6 @@ func textDate(texts ...string) string {
 	return ""
 }
 
-// prefix returns at most n bytes of s, cut at a character boundary.
-func prefix(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
-}
-
 // structuredDate finds a publication date in metadata: meta tags, then
 // JSON-LD, then <time datetime>.
 func structuredDate(doc *goquery.Document, meta map[string]string) string {

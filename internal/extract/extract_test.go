@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestDocumentSniffing(t *testing.T) {
@@ -210,6 +211,20 @@ func TestCharsetUTF8Wins(t *testing.T) {
 		}
 		if page.Text != "“Quoted” £5 café" {
 			t.Errorf("%q as %q: Text %q", tc.body, tc.contentType, page.Text)
+		}
+	}
+}
+
+// A long document with no tag near the cut is cut at a character boundary.
+func TestHTMLCutWithoutTag(t *testing.T) {
+	for _, extra := range []int{1, 3} {
+		body := "<p>" + strings.Repeat("é", (maxHTMLParse+extra)/2)
+		page, err := HTML([]byte(body), "text/html; charset=utf-8", "https://example.org/")
+		if err != nil {
+			t.Fatalf("extra %d: %v", extra, err)
+		}
+		if !utf8.ValidString(page.Text) || len(page.Text) > maxHTMLParse || len(page.Text) < maxHTMLParse-10 {
+			t.Errorf("extra %d: Text of %d bytes", extra, len(page.Text))
 		}
 	}
 }

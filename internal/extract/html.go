@@ -61,7 +61,7 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 		// Cut before a tag, so that no word or attribute is split.
 		cut := bytes.LastIndexByte(decoded[:maxHTMLParse], '<')
 		if cut < maxHTMLParse/2 {
-			cut = len(prefix(string(decoded[:maxHTMLParse+utf8.UTFMax]), maxHTMLParse))
+			cut = len(prefix(string(decoded[:min(len(decoded), maxHTMLParse+utf8.UTFMax)]), maxHTMLParse))
 		}
 		decoded = decoded[:cut]
 	}

@@ -296,7 +296,7 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL strin
 		}
 	}
 
-	n := min(count.PageCount, pdfMaxPages)
+	n := max(0, min(count.PageCount, pdfMaxPages))
 	page.Pages = make([]string, 0, n)
 	total := 0
 	for i := range n {
@@ -313,7 +313,9 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL strin
 		}
 		text = pdfParagraphs(text)
 		if total+len(text) > MaxText {
-			page.Pages = append(page.Pages, prefix(text, MaxText-total))
+			if rest := MaxText - total; rest > 0 {
+				page.Pages = append(page.Pages, prefix(text, rest))
+			}
 			break
 		}
 		total += len(text) + len("\n\n")

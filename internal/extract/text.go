@@ -152,3 +152,17 @@ func firstLine(text string) string {
 	}
 	return ""
 }
+
+// prefix returns at most n bytes of s, cut at a character boundary.
+func prefix(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
