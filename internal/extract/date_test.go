@@ -100,6 +100,8 @@ func TestPDFParagraphs(t *testing.T) {
 		"A heading\r\nThis is a long line of body text that goes on\r\nand continues on the next line.\r\n": "A heading\n\nThis is a long line of body text that goes on and continues on the next line.",
 		"This is a long line with a word that is hyph-\r\nenated across the break, as in print.":            "This is a long line with a word that is hyphenated across the break, as in print.",
 		"This is a long line with a soft break in regu\x02\r\nlation text, as PDFium marks it.":             "This is a long line with a soft break in regulation text, as PDFium marks it.",
+		"This is a long line with a hyphen PDFium found at the end of a line: regu\ufffelation.":            "This is a long line with a hyphen PDFium found at the end of a line: regulation.",
+		"This is a long line with a hyphen PDFium left at the end of the regu\ufffe\r\nlation line.":        "This is a long line with a hyphen PDFium left at the end of the regulation line.",
 		"Line one\r\n\r\nLine two": "Line one\n\nLine two",
 		"":                         "",
 	}

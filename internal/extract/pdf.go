@@ -394,9 +394,11 @@ func pdfParagraphs(raw string) string {
 	longest := 0
 	for l := range strings.SplitSeq(raw, "\n") {
 		end := strings.TrimRightFunc(l, unicode.IsSpace)
-		// PDFium reports a hyphen at a line break as U+0002; some files
-		// carry a soft hyphen (U+00AD) instead. collapseSpace drops both.
-		soft := strings.HasSuffix(end, "\x02") || strings.HasSuffix(end, "\u00ad")
+		// PDFium reports a hyphen that breaks a word at the end of a line
+		// as U+FFFE (older builds: U+0002) and usually joins the lines
+		// itself; some files carry a soft hyphen (U+00AD) instead.
+		// collapseSpace drops all three.
+		soft := strings.HasSuffix(end, "\ufffe") || strings.HasSuffix(end, "\x02") || strings.HasSuffix(end, "\u00ad")
 		text := collapseSpace(l)
 		lines = append(lines, line{text, soft})
 		longest = max(longest, utf8.RuneCountInString(text))

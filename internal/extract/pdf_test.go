@@ -17,7 +17,7 @@ func reportPDF() testPDF {
 		Lang:         "en-GB",
 		Pages: [][]string{
 			{"Safeguarding in schools", "", "This report sets out what we learned from safeguarding leads in", "120 primary and secondary schools across England during the 2015", "to 2016 school year, and what we recommend.", "", "Key findings"},
-			{"Most designated safeguarding leads told us that they had too little", "protected time for the role. Café staff paid £12,000 a year.", "Short line."},
+			{"Most designated safeguarding leads told us that they had too little", "protected time for the role. Café staff paid £12,000 a year for regu-", "lation of the premises.", "Short line."},
 			{"Recommendations for local authorities and partnerships."},
 		},
 	}
@@ -52,7 +52,7 @@ func TestPDF(t *testing.T) {
 	for i, p := range page.Pages {
 		t.Logf("page %d: %q", i+1, p)
 	}
-	for _, want := range []string{"learned from safeguarding leads in 120 primary", "Café staff paid £12,000 a year."} {
+	for _, want := range []string{"learned from safeguarding leads in 120 primary", "Café staff paid £12,000 a year for regulation of the premises."} {
 		if !strings.Contains(page.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, page.Text)
 		}

@@ -52,6 +52,10 @@ func collapseSpace(s string) string {
 			continue
 		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
 			continue
+		case r == '\ufffe' || r == '\uffff':
+			// Noncharacters; PDFium writes U+FFFE for a hyphen that
+			// only broke a word across lines.
+			continue
 		case unicode.IsControl(r):
 			space = true
 			continue
