@@ -400,8 +400,8 @@ func isBanner(n *html.Node) bool {
 		switch a.Key {
 		case "hidden":
 			return true
-		case "id", "class", "aria-label", "data-nosnippet":
-			if a.Key == "data-nosnippet" || rxBannerName.MatchString(a.Val) {
+		case "id", "class", "aria-label":
+			if rxBannerName.MatchString(a.Val) {
 				return textLength(n, maxBannerText+1) <= maxBannerText
 			}
 		}
