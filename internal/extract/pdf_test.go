@@ -226,3 +226,30 @@ func TestPDFDeadline(t *testing.T) {
 		t.Errorf("after timeouts: %v", err)
 	}
 }
+
+// The generator's cross-reference table must be right on its own: PDFium
+// would quietly rebuild a wrong one, hiding a broken fixture.
+func TestMakePDFXref(t *testing.T) {
+	body := makePDF(reportPDF())
+	tail := body[bytes.LastIndex(body, []byte("startxref")):]
+	var xref int
+	if _, err := fmt.Sscanf(string(tail), "startxref\n%d\n%%%%EOF", &xref); err != nil {
+		t.Fatalf("startxref: %v", err)
+	}
+	if !bytes.HasPrefix(body[xref:], []byte("xref\n0 ")) {
+		t.Fatalf("startxref %d does not point at the xref table", xref)
+	}
+	lines := strings.Split(string(body[xref:]), "\n")
+	var count int
+	fmt.Sscanf(lines[1], "0 %d", &count)
+	for num := 1; num < count; num++ {
+		var off int
+		fmt.Sscanf(lines[2+num], "%010d", &off)
+		if want := fmt.Sprintf("%d 0 obj", num); !bytes.HasPrefix(body[off:], []byte(want)) {
+			t.Errorf("object %d: offset %d points at %q", num, off, body[off:min(len(body), off+12)])
+		}
+		if len(lines[2+num]) != 19 { // 20 bytes with the newline
+			t.Errorf("xref entry %q is not 20 bytes", lines[2+num])
+		}
+	}
+}
