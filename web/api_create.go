@@ -95,6 +95,11 @@ func (s *Server) apiCreateResource(c *gin.Context) {
 		Phone: in.Phone, Email: in.Email, LastVerified: catalog.Date(in.LastVerified),
 		LastReviewed: catalog.Date(in.LastReviewed),
 	}
+	if r.URL != "" && r.Title == "" {
+		// Only a link: fetch it and fill in the rest (staff_api.go).
+		s.apiCreateFromURL(c, rd, r)
+		return
+	}
 	id, err := s.lib.Create(c.Request.Context(), rd, r)
 	if err != nil {
 		s.apiError(c, err)

@@ -14,6 +14,12 @@ func (s *Server) apiResource(c *gin.Context) {
 		return
 	}
 	r := v.Resource
+	if s.reader(c).IsStaff() {
+		// Staff get what editing needs: version (for PATCH), status,
+		// source and suggested themes (staff_api.go).
+		s.writeJSON(c, http.StatusOK, staffJSON(r))
+		return
+	}
 	out := apiResource{
 		apiHit:  newAPIHit(r, v.Teaser),
 		Created: r.Created,

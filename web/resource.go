@@ -33,6 +33,7 @@ func (s *Server) resourcePage(c *gin.Context) {
 	}
 	d.Truncated = len(r.Body) > maxBodyShown
 	d.Short = len(r.Body) <= excerptLen
+	d.Cur = s.curationOf(c, r, v.Teaser)
 	s.render(c, http.StatusOK, "resource", d)
 }
 
@@ -53,6 +54,9 @@ type resourceData struct {
 	Truncated bool
 	// Short texts show whole, with no excerpt.
 	Short bool
+	// Cur is what curation adds: edit link, broken-link notice, earlier
+	// versions (staff_resource.go).
+	Cur resourceCuration
 }
 
 const (

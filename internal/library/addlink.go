@@ -265,7 +265,8 @@ func (e *ExistsError) Unwrap() error { return ErrConflict }
 // SaveLink saves a draft made by AddLink with the fields staff confirmed
 // or corrected (r: URL, title, publisher, type, date, area, region,
 // summary, themes, access, last reviewed, ...). The text comes from the
-// draft held under token; when it has expired (or the server restarted)
+// draft held under token, which is dropped once saved (a form sent back
+// with mistakes keeps it); when it has expired (or the server restarted)
 // the page is fetched again. Staff only.
 func (l *Library) SaveLink(ctx context.Context, rd Reader, token string, r *catalog.Resource) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
@@ -278,7 +279,7 @@ func (l *Library) SaveLink(ctx context.Context, rd Reader, token string, r *cata
 	r = clone(r)
 	r.URL = u
 	r.ID, r.Body, r.Pages, r.Status, r.Source = "", "", nil, catalog.StatusActive, "curated"
-	if d := l.ext().drafts.take(token); d != nil && d.URL == u {
+	if d := l.ext().drafts.get(token); d != nil && d.URL == u {
 		r.Body, r.Pages = d.Body, d.Pages
 	} else if l.ext().fetcher != nil {
 		p, err := l.fetch(ctx, u)
@@ -290,7 +291,11 @@ func (l *Library) SaveLink(ctx context.Context, rd Reader, token string, r *cata
 			r.Pages = p.Pages
 		}
 	}
-	return l.create(ctx, rd, r)
+	saved, err := l.create(ctx, rd, r)
+	if err == nil {
+		l.ext().drafts.drop(token)
+	}
+	return saved, err
 }
 
 // CreateFromURL adds a resource from its URL, for scripts
@@ -405,16 +410,31 @@ func (c *draftCache) put(r *catalog.Resource) string {
 	return token
 }
 
-func (c *draftCache) take(token string) *catalog.Resource {
+func (c *draftCache) get(token string) *catalog.Resource {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	it, ok := c.items[token]
-	if !ok {
-		return nil
-	}
-	delete(c.items, token)
-	if time.Since(it.made) > c.ttl {
+	if !ok || time.Since(it.made) > c.ttl {
 		return nil
 	}
 	return it.r
+}
+
+func (c *draftCache) drop(token string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.items, token)
+}
+
+// FindLink returns the resource whose link is raw (as typed or in its
+// canonical form), or nil when none has it. Staff only.
+func (l *Library) FindLink(ctx context.Context, rd Reader, raw string) (*catalog.Resource, error) {
+	if !rd.IsStaff() {
+		return nil, fmt.Errorf("%w: only staff may look up links", ErrForbidden)
+	}
+	u, err := l.canonical(raw)
+	if err != nil {
+		return nil, err
+	}
+	return l.existing(ctx, u, strings.TrimSpace(raw))
 }

@@ -36,6 +36,8 @@ type Dashboard struct {
 	// confirmation (AwaitingTotal in all).
 	Awaiting      []*catalog.Resource
 	AwaitingTotal int
+	// Withdrawn lists withdrawn resources, which staff can restore.
+	WithdrawnList []*catalog.Resource
 }
 
 // Dashboard gathers the staff overview; each list holds up to limit
@@ -80,6 +82,9 @@ func (l *Library) Dashboard(ctx context.Context, rd Reader, limit int) (*Dashboa
 		return nil, err
 	}
 	if d.Awaiting, d.AwaitingTotal, err = l.st.AwaitingThemes(ctx, limit); err != nil {
+		return nil, err
+	}
+	if d.WithdrawnList, _, err = l.st.ResourcesWithStatus(ctx, catalog.StatusWithdrawn, limit); err != nil {
 		return nil, err
 	}
 	return d, nil

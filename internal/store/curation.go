@@ -248,3 +248,19 @@ func (s *Store) PagedBodies(ctx context.Context, ids []string) (map[string]*cata
 	rows.Close()
 	return out, s.loadPages(ctx, rs)
 }
+
+// ResourcesWithStatus returns resources with the given status (without
+// text), most recently saved first, and how many there are in all.
+func (s *Store) ResourcesWithStatus(ctx context.Context, status string, limit int) ([]*catalog.Resource, int, error) {
+	var total int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM resources WHERE status = ?`, status).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("resources %s: %w", status, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+resourceCols+` FROM resources WHERE status = ?
+		ORDER BY updated DESC, id LIMIT ?`, status, boundLimit(limit))
+	if err != nil {
+		return nil, 0, fmt.Errorf("resources %s: %w", status, err)
+	}
+	rs, err := s.collect(ctx, rows, false)
+	return rs, total, err
+}
