@@ -162,7 +162,7 @@ func (s *Server) csrf() gin.HandlerFunc {
 		api := isAPI(c)
 		got := c.GetHeader("X-CSRF-Token")
 		if !api {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit(c))
 			if got == "" {
 				got = c.PostForm("csrf_token")
 			}

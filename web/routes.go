@@ -32,6 +32,7 @@ func (s *Server) routes() {
 	public.GET("/search", s.searchPage)
 	public.GET("/resources/:id", s.resourcePage)
 	public.GET("/themes", s.themesPage)
+	s.curationPublic(public)
 
 	// The JSON API. CORS (a later issue) goes on this group only.
 	api := e.Group("/api/v1", apiHeaders())
@@ -39,6 +40,7 @@ func (s *Server) routes() {
 	api.GET("/resources/:id", s.apiResource)
 	api.GET("/themes", s.apiThemes)
 	api.POST("/resources", s.apiCreateResource)
+	s.curationAPI(api)
 
 	// Sign-in, sign-out, password reset and change (auth_*.go), and the
 	// people and audit pages (admin_*.go).
@@ -58,7 +60,7 @@ func (s *Server) memberRoutes(g *gin.RouterGroup) {}
 
 // staffRoutes registers curation pages (the group requires staff or admin;
 // the global csrf middleware checks every unsafe request).
-func (s *Server) staffRoutes(g *gin.RouterGroup) {}
+func (s *Server) staffRoutes(g *gin.RouterGroup) { s.curationRoutes(g) }
 
 // embedRoutes registers widgets other sites frame: no session, anonymous
 // reader, frame-ancestors open.
