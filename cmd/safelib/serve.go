@@ -33,6 +33,7 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.DurationVar(&a.cfg.SessionLifetime, "session-lifetime", a.cfg.SessionLifetime, "how long a sign-in lasts")
 	f.StringVar(&a.cfg.Sources, "sources", "", "crawler sources file; when set, sources are recrawled on their schedules")
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
+	addCurationFlags(f)
 	return cmd
 }
 
@@ -43,6 +44,8 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer h.Close()
+	stopCuration := a.startCuration(ctx, h)
+	defer stopCuration() // before the library closes
 
 	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log})
 	if err != nil {
