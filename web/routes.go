@@ -14,6 +14,9 @@ func (s *Server) routes() {
 	e := s.engine
 	// Outermost first: the request log sees the status recovery chose.
 	e.Use(s.requestLog(), s.recovery(), s.limitQuery(maxQueryString))
+	// shareGuard answers what other sites use (CORS, no credentials, cached;
+	// cors.go, cache.go): it runs before identify so those are anonymous.
+	e.Use(s.shareGuard())
 	// identify finds the reader (session cookie or API token) for every
 	// route but embeds; csrf checks every unsafe request that matched a
 	// route (auth_middleware.go).
@@ -52,6 +55,8 @@ func (s *Server) routes() {
 	s.memberRoutes(e.Group("/members", pageHeaders(), s.requireSignIn()))
 	s.staffRoutes(e.Group("/staff", pageHeaders(), s.requireRole(auth.RoleStaff)))
 	s.embedRoutes(e.Group("/embed", embedHeaders()))
+	// The listings API, embed.js, feeds, OpenSearch and the Embed page (embed.go).
+	s.shareRoutes(e, api)
 }
 
 // memberRoutes registers pages for signed-in people (the group requires a
@@ -61,10 +66,6 @@ func (s *Server) memberRoutes(g *gin.RouterGroup) {}
 // staffRoutes registers curation pages (the group requires staff or admin;
 // the global csrf middleware checks every unsafe request).
 func (s *Server) staffRoutes(g *gin.RouterGroup) { s.curationRoutes(g) }
-
-// embedRoutes registers widgets other sites frame: no session, anonymous
-// reader, frame-ancestors open.
-func (s *Server) embedRoutes(g *gin.RouterGroup) {}
 
 // maxQueryString bounds the raw query string; longer ones get 414 before
 // anything parses them.
