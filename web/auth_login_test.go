@@ -280,3 +280,15 @@ func TestLapsedMembership(t *testing.T) {
 	mustNotContain(t, body, secretWord)
 	mustContain(t, body, "Your membership has lapsed")
 }
+
+// TestLogoutAfterExpiry: the sign-out button still works once the session
+// has expired (there is nothing left to protect).
+func TestLogoutAfterExpiry(t *testing.T) {
+	e := newAuthEnv(t)
+	sess := e.session(t, memberEmail)
+	e.clock.Add(testLifetime)
+	w := e.postForm(t, withSession(sess), "/logout", url.Values{"csrf_token": {csrfToken(sess)}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d", w.Code)
+	}
+}
