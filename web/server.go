@@ -11,6 +11,7 @@ import (
 	"safelib/internal/auth"
 	"safelib/internal/config"
 	"safelib/internal/library"
+	"safelib/internal/metrics"
 )
 
 // Options are what New needs.
@@ -22,6 +23,9 @@ type Options struct {
 	// store with production settings (tests pass cheap hashing and a
 	// settable clock).
 	Auth *auth.Auth
+	// Metrics receives request and search timings and is served on
+	// /metrics (metrics.go); nil makes the server its own.
+	Metrics *metrics.Metrics
 }
 
 // Server is the HTTP front of the library.
@@ -36,6 +40,8 @@ type Server struct {
 	// cop refuses cross-origin unsafe requests (Sec-Fetch-Site, Origin),
 	// a layer under the CSRF tokens.
 	cop *http.CrossOriginProtection
+	// metrics are served on /metrics (metrics.go).
+	metrics *metrics.Metrics
 }
 
 // New builds the server: it parses the embedded templates and indexes the
@@ -55,7 +61,12 @@ func New(opt Options) (*Server, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth}
+	s := &Server{cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics}
+	if s.metrics == nil {
+		s.metrics = metrics.New()
+	}
+	s.metrics.WatchIndexSize(opt.Library.IndexSize)
+	opt.Library.ObserveSearches(s.metrics) // searches from pages, API, embeds and feeds alike
 	if s.auth == nil {
 		s.auth = auth.New(opt.Library.Store(), auth.Options{SessionLifetime: opt.Config.SessionLifetime, Log: log})
 	}
@@ -81,7 +92,9 @@ func New(opt Options) (*Server, error) {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
 	s.engine = e
+	e.Use(s.observe()) // outermost: metrics time everything (metrics.go)
 	s.routes()
+	e.GET("/metrics", s.metricsHandler())
 	return s, nil
 }
 

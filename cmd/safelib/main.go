@@ -18,6 +18,7 @@ import (
 
 	"safelib/internal/config"
 	"safelib/internal/library"
+	"safelib/internal/metrics"
 	"safelib/internal/taxonomy"
 )
 
@@ -25,6 +26,8 @@ import (
 type app struct {
 	cfg config.Config
 	log *slog.Logger
+	// metrics are serve's collectors (nil in other commands): metrics.go.
+	metrics *metrics.Metrics
 }
 
 func main() {

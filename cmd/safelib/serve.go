@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"safelib/internal/metrics"
 	"safelib/web"
 )
 
@@ -44,10 +45,11 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer h.Close()
+	a.metrics = metrics.New() // served on /metrics; the crawler and web feed it
 	stopCuration := a.startCuration(ctx, h)
 	defer stopCuration() // before the library closes
 
-	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log})
+	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log, Metrics: a.metrics})
 	if err != nil {
 		return err
 	}

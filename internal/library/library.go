@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"safelib/index"
@@ -56,6 +57,8 @@ type Library struct {
 	now func() time.Time
 	// cur is the staff curation state (fetcher, drafts): addlink.go.
 	cur curation
+	// searchObs receives search timings (metrics): observe.go.
+	searchObs atomic.Pointer[SearchObserver]
 }
 
 // New builds a Library over an open store and index.

@@ -189,6 +189,7 @@ func (l *Library) Search(ctx context.Context, rd Reader, p SearchParams) (*Searc
 		out.Facets[field] = fv
 	}
 	out.Took = time.Since(start)
+	l.observeSearch(out.Took)
 	return out, nil
 }
 
