@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"safelib/internal/auth"
+	"safelib/internal/library"
 )
 
 // roleCase is one kind of reader, with how it presents itself and what it
@@ -17,8 +18,9 @@ type roleCase struct {
 	name string
 	who  as
 	// access: may read members-only items. lapsed: sees the lapsed notice.
-	// refused: every request answers 401 (a revoked token).
-	access, lapsed, refused bool
+	// refused: every request answers 401 (a revoked token). staff: may
+	// use staff pages.
+	access, lapsed, refused, staff bool
 }
 
 // roles builds every kind of reader the issue names against e.
@@ -52,8 +54,8 @@ func roles(t *testing.T, e *authEnv) []roleCase {
 		{name: "anonymous", who: anonymous},
 		{name: "member", who: withSession(e.session(t, memberEmail)), access: true},
 		{name: "lapsed member", who: withSession(e.session(t, lapsedEmail)), lapsed: true},
-		{name: "staff", who: withSession(e.session(t, staffEmail)), access: true},
-		{name: "admin", who: withSession(e.session(t, adminEmail)), access: true},
+		{name: "staff", who: withSession(e.session(t, staffEmail)), access: true, staff: true},
+		{name: "admin", who: withSession(e.session(t, adminEmail)), access: true, staff: true},
 		{name: "member token", who: withBearer(e.token(t, memberEmail)), access: true},
 		{name: "lapsed member token", who: withBearer(e.token(t, lapsedEmail)), lapsed: true},
 		{name: "revoked token", who: withBearer(revoked), refused: true},
@@ -75,8 +77,16 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 		name   string
 		target string
 		check  func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder)
+		// asAnonymous: the path reads as anonymous whoever asks (embeds,
+		// feeds without a private token). noIdentify: credentials are not
+		// even looked at (embeds, which other sites frame; shared
+		// endpoints such as the feed, whose cookies and Authorization
+		// header shareGuard strips).
+		asAnonymous, noIdentify bool
+		// staffOnly: only staff and admins get an answer (exports).
+		staffOnly bool
 	}{
-		{"search API: body-only word (hits, snippets, facet counts)", "/api/v1/search?q=" + secretWord, func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "search API: body-only word (hits, snippets, facet counts)", target: "/api/v1/search?q=" + secretWord, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			r := decode[searchJSON](t, w.Body)
 			if !rc.access {
 				if r.Total != 0 || len(r.Hits) != 0 {
@@ -102,7 +112,7 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				t.Errorf("theme facet %v", r.Facets["theme"])
 			}
 		}},
-		{"search API: title words (teaser or full hit)", "/api/v1/search?q=funding+briefing+members", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "search API: title words (teaser or full hit)", target: "/api/v1/search?q=funding+briefing+members", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			body := w.Body.String()
 			r := decode[searchJSON](t, strings.NewReader(body))
 			var hit map[string]any
@@ -127,7 +137,7 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				mustNotContain(t, body, s)
 			}
 		}},
-		{"search page: body-only word", "/search?q=codeword", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "search page: body-only word", target: "/search?q=codeword", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			body := w.Body.String()
 			if rc.access {
 				mustContain(t, body, membersTitle)
@@ -139,7 +149,7 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				mustNotContain(t, body, s)
 			}
 		}},
-		{"search page: title words", "/search?q=funding+briefing+members", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "search page: title words", target: "/search?q=funding+briefing+members", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			body := w.Body.String()
 			mustContain(t, body, `href="/resources/`+membersID+`"`)
 			if rc.access {
@@ -152,7 +162,7 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				mustNotContain(t, body, s)
 			}
 		}},
-		{"resource page", "/resources/" + membersID, func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "resource page", target: "/resources/" + membersID, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			body := w.Body.String()
 			mustContain(t, body, membersTitle)
 			if rc.access {
@@ -166,7 +176,7 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				mustNotContain(t, body, s)
 			}
 		}},
-		{"resource API", "/api/v1/resources/" + membersID, func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "resource API", target: "/api/v1/resources/" + membersID, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			body := w.Body.String()
 			r := decode[map[string]any](t, strings.NewReader(body))
 			if rc.access {
@@ -182,7 +192,7 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				mustNotContain(t, body, s)
 			}
 		}},
-		{"themes API: counts match what the reader finds", "/api/v1/themes", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "themes API: counts match what the reader finds", target: "/api/v1/themes", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			r := decode[struct {
 				Themes []apiTheme `json:"themes"`
 			}](t, w.Body)
@@ -198,10 +208,36 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 			}
 			t.Error("theme missing")
 		}},
-		{"themes page", "/themes", func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+		{name: "themes page", target: "/themes", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			for _, s := range []string{secretWord, membersSummary, membersURL} {
 				mustNotContain(t, w.Body.String(), s)
 			}
+		}},
+		{name: "feed: body-only word", target: "/feed.atom?q=codeword", asAnonymous: true, noIdentify: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			for _, s := range []string{membersTitle, membersSummary, membersURL, secretWord} {
+				mustNotContain(t, w.Body.String(), s)
+			}
+		}},
+		{name: "feed: title words", target: "/feed.atom?q=funding+briefing+members", asAnonymous: true, noIdentify: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			// A feed entry is its text: members-only items are left out, not teased.
+			for _, s := range []string{membersTitle, membersSummary, membersURL, secretWord} {
+				mustNotContain(t, w.Body.String(), s)
+			}
+		}},
+		{name: "embed: title words", target: "/embed/search?q=funding+briefing+members", asAnonymous: true, noIdentify: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			mustContain(t, body, membersTitle)
+			for _, s := range []string{membersSummary, membersURL, secretWord} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{name: "embed: body-only word", target: "/embed/search?q=codeword", asAnonymous: true, noIdentify: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			for _, s := range []string{membersTitle, membersSummary, membersURL, secretWord} {
+				mustNotContain(t, w.Body.String(), s)
+			}
+		}},
+		{name: "export", target: "/staff/export?format=jsonl", staffOnly: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			mustContain(t, w.Body.String(), secretWord)
 		}},
 	}
 	for _, rc := range roles(t, e) {
@@ -209,11 +245,25 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 			for _, p := range paths {
 				t.Run(p.name, func(t *testing.T) {
 					w := e.getAs(t, rc.who, p.target)
-					if rc.refused {
+					rc := rc
+					if rc.refused && !p.noIdentify {
 						if w.Code != http.StatusUnauthorized || !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {
 							t.Fatalf("status %d, WWW-Authenticate %q", w.Code, w.Header().Get("WWW-Authenticate"))
 						}
 						for _, s := range []string{secretWord, membersSummary, membersURL, membersTitle} {
+							mustNotContain(t, w.Body.String(), s)
+						}
+						return
+					}
+					if p.asAnonymous {
+						rc.access, rc.lapsed = false, false
+					}
+					if p.staffOnly && !rc.staff {
+						// Anonymous pages redirect to sign in; others get 403.
+						if w.Code != http.StatusForbidden && w.Code != http.StatusSeeOther {
+							t.Fatalf("status %d", w.Code)
+						}
+						for _, s := range []string{secretWord, membersSummary, membersURL} {
 							mustNotContain(t, w.Body.String(), s)
 						}
 						return
@@ -230,5 +280,38 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// TestPrivateFeedFollowsMembership: a private feed reads as its owner does
+// now, so it stops carrying members-only text when the membership lapses
+// or the token is revoked.
+func TestPrivateFeedFollowsMembership(t *testing.T) {
+	e := newAuthEnv(t)
+	ctx := context.Background()
+	feed := func(email string) string {
+		raw, _, err := e.lib.CreateFeedToken(ctx, library.System, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "/feed.atom?q=codeword&token=" + raw
+	}
+	member, lapsed := feed(memberEmail), feed(lapsedEmail)
+	if body := e.get(t, member).Body.String(); !strings.Contains(body, membersTitle) {
+		t.Errorf("member's private feed lacks the members-only item")
+	}
+	if body := e.get(t, lapsed).Body.String(); strings.Contains(body, membersTitle) || strings.Contains(body, secretWord) {
+		t.Errorf("lapsed member's private feed carries the members-only item")
+	}
+	e.clock.Set(time.Date(2027, 5, 1, 12, 0, 0, 0, time.UTC)) // the member's end date has passed
+	if body := e.get(t, member).Body.String(); strings.Contains(body, membersTitle) {
+		t.Errorf("private feed still carries members-only items after the membership lapsed")
+	}
+	e.clock.Set(authNow)
+	if _, err := e.lib.RevokeFeedTokens(ctx, library.System, memberEmail); err != nil {
+		t.Fatal(err)
+	}
+	if w := e.get(t, member); w.Code != http.StatusNotFound {
+		t.Errorf("revoked private feed: %d", w.Code)
 	}
 }
