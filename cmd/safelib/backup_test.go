@@ -96,3 +96,66 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("restore into a non-empty directory: %v\n%s", err, out)
 	}
 }
+
+// TestExportImportIntoEmptyDataDir: everything exported and imported into
+// an empty data directory gives the same library (the same export, the
+// same active resources in the index), in both formats, and importing it
+// again changes nothing.
+func TestExportImportIntoEmptyDataDir(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	ctx := context.Background()
+	bin := safelibBin(t)
+	src := t.TempDir()
+	h, err := library.Open(ctx, src, taxonomy.Default(), nil, library.OpenOptions{Seed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.SaveCrawled(ctx, []*catalog.Resource{{URL: "https://example.org/deck.pdf", Title: "Crawled deck",
+		Type: "presentation", Body: "one\n\ntwo", Pages: []string{"one", "two"}, MachineThemes: []string{"neglect"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Upsert(ctx, []*catalog.Resource{{ID: "withdrawn-policy", Title: "Withdrawn policy", Type: "local-policy",
+		Area: "Northshire", Region: "North East", LastReviewed: "2024-05", Status: catalog.StatusWithdrawn,
+		Access: catalog.Members, Source: "curated"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(bin, append(args, "--log-level", "error")...).Output()
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return string(out)
+	}
+	for _, format := range []string{"jsonl", "csv"} {
+		file := filepath.Join(t.TempDir(), "all."+format)
+		run("export", "--data", src, "--format", format, "-o", file)
+		dst := filepath.Join(t.TempDir(), "empty")
+		out := run("import", "--data", dst, file)
+		if !strings.Contains(out, " 0 updated, 0 unchanged, 0 rejected") {
+			t.Fatalf("%s import: %s", format, out)
+		}
+		if again := run("import", "--data", dst, file); !strings.Contains(again, "0 new, 0 updated") {
+			t.Fatalf("%s re-import: %s", format, again)
+		}
+		a := run("export", "--data", src, "--format", format)
+		b := run("export", "--data", dst, "--format", format)
+		if a != b {
+			al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+			for i := range min(len(al), len(bl)) {
+				if al[i] != bl[i] {
+					t.Logf("first difference, line %d:\n%.400s\n%.400s", i+1, al[i], bl[i])
+					break
+				}
+			}
+			t.Fatalf("%s: the re-imported library exports differently", format)
+		}
+		rs, rd := verify(t, bin, src), verify(t, bin, dst)
+		if rs.StoreActive != rd.StoreActive || rs.IndexDocs != rd.IndexDocs {
+			t.Fatalf("%s: source %+v, copy %+v", format, rs, rd)
+		}
+	}
+}
