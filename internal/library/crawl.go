@@ -44,8 +44,7 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 	// in between and be overwritten.
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
-	var upserts, statusOnly []*catalog.Resource
-	var upsertIdx []int
+	var inserts, updates []*catalog.Resource
 	batchIDs := map[string]bool{}
 	batchURLs := map[string]int{}
 	for i, r := range rs {
@@ -63,7 +62,7 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 			continue
 		}
 		batchURLs[r.URL] = i
-		old, err := l.st.ResourceByURL(ctx, r.URL)
+		old, err := l.storedByURL(ctx, r.URL)
 		switch {
 		case err == nil:
 			mergeCrawled(old, r)
@@ -87,37 +86,33 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 		case old == nil:
 			batchIDs[r.ID] = true
 			out[i].New = true
-			upserts, upsertIdx = append(upserts, r), append(upsertIdx, i)
-		case old.Hash != r.ContentHash():
-			out[i].Changed = true
-			upserts, upsertIdx = append(upserts, r), append(upsertIdx, i)
-		case old.Status != r.Status:
-			// Same content, new status (a gone page is back): the upsert
-			// would see an equal hash and skip it.
+			inserts = append(inserts, r)
+		case old.Hash != r.ContentHash() || old.Status != r.Status:
+			// (Status is not part of the hash: a gone page that is back
+			// with the same content is a change too.)
 			out[i].Changed = true
 			r.Version = old.Version
-			statusOnly = append(statusOnly, r)
+			updates = append(updates, r)
 		}
 	}
-	if len(upserts) > 0 {
-		if _, err := l.st.UpsertResources(ctx, upserts); err != nil {
-			return out, fmt.Errorf("save %d crawled resources: %w", len(upserts), wrapStore(err))
-		}
-		for k, r := range upserts {
-			out[upsertIdx[k]].ID = r.ID
-		}
+	if err := l.st.WriteCrawled(ctx, inserts, updates); err != nil {
+		return out, fmt.Errorf("save %d crawled resources: %w", len(inserts)+len(updates), wrapStore(err))
 	}
-	for _, r := range statusOnly {
-		if err := l.st.UpdateResource(ctx, r); err != nil {
-			return out, fmt.Errorf("save crawled %s: %w", r.URL, wrapStore(err))
-		}
-	}
-	if len(upserts)+len(statusOnly) > 0 {
+	if len(inserts)+len(updates) > 0 {
 		if _, err := l.drainPending(ctx, nil); err != nil {
 			return out, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
 		}
 	}
 	return out, nil
+}
+
+// storedByURL loads the resource with this URL, or store.ErrNotFound.
+func (l *Library) storedByURL(ctx context.Context, u string) (*catalog.Resource, error) {
+	id, err := l.st.ResourceIDByURL(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return l.st.GetResource(ctx, id)
 }
 
 // mergeCrawled keeps in r (freshly extracted) what people decided about
@@ -219,7 +214,7 @@ func truncate(s string, n int) string {
 func (l *Library) MarkGone(ctx context.Context, url string) (bool, error) {
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
-	r, err := l.st.ResourceByURL(ctx, url)
+	r, err := l.storedByURL(ctx, url)
 	if err != nil {
 		return false, wrapStore(err)
 	}

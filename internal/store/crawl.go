@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 // CrawlRun is one crawl of one source: when it ran and what it did.
@@ -302,4 +304,42 @@ func (s *Store) ResourceIDTaken(ctx context.Context, id string) (bool, error) {
 		return false, fmt.Errorf("resource id taken: %w", err)
 	}
 	return n > 0, nil
+}
+
+// ResourceIDByURL returns the id of the resource with exactly this URL, or
+// ErrNotFound. The url <> ” term is what lets SQLite use the partial
+// unique index on url; without it every lookup scans the table.
+func (s *Store) ResourceIDByURL(ctx context.Context, u string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url <> '' AND url = ?`, u).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("resource with url %q: %w", u, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("resource by url: %w", err)
+	}
+	return id, nil
+}
+
+// WriteCrawled adds new resources and replaces changed ones in one
+// transaction, for the crawler's batches (the library has already matched
+// them to stored resources by URL and merged what staff typed). An update
+// with a non-zero Version must match the stored version (ErrConflict).
+func (s *Store) WriteCrawled(ctx context.Context, inserts, updates []*catalog.Resource) error {
+	if len(inserts)+len(updates) == 0 {
+		return nil
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range inserts {
+			if err := insertResource(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		for _, r := range updates {
+			if err := updateResource(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
