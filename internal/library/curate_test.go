@@ -588,3 +588,39 @@ func TestImportIdempotentOnURL(t *testing.T) {
 		t.Fatalf("re-import of an export: %+v %v", rep, err)
 	}
 }
+
+// TestLinkCheckerRuns runs the scheduled checker with a short period: it
+// checks, then stops when its context ends.
+func TestLinkCheckerRuns(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lib.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, _ := index.OpenMemory(index.Options{})
+	t.Cleanup(func() { ix.Close(); st.Close() })
+	l := New(st, ix, taxonomy.Default(), nil)
+	checked := make(chan struct{}, 10)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case checked <- struct{}{}:
+		default:
+		}
+	}))
+	defer srv.Close()
+	if _, err := l.Upsert(ctx, []*catalog.Resource{{ID: "a", Title: "A", Type: "report", URL: srv.URL + "/a"}}); err != nil {
+		t.Fatal(err)
+	}
+	lc := NewLinkChecker(l, LinkCheckOptions{Client: srv.Client(), Delay: -1}, 100*time.Millisecond)
+	done := make(chan error)
+	go func() { done <- lc.Run(ctx) }()
+	<-checked
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	runs, err := st.LinkRuns(context.Background(), 5)
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("runs: %v %v", runs, err)
+	}
+}

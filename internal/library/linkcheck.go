@@ -363,11 +363,19 @@ func NewLinkChecker(l *Library, opt LinkCheckOptions, every time.Duration) *Link
 	return &LinkChecker{lib: l, opt: opt, every: every, log: l.log}
 }
 
+// linkCheckStartDelay is how long serve waits before its first link
+// check, so a start (or a short-lived test server) sends nothing at once.
+const linkCheckStartDelay = 2 * time.Minute
+
 // Run checks, every tenth of the period, the links not checked for a
-// period, until ctx ends; it returns nil then. Runs never overlap.
+// period, until ctx ends; it returns nil then. The first check waits a
+// couple of minutes after the start. Runs never overlap.
 func (c *LinkChecker) Run(ctx context.Context) error {
 	if err := c.lib.st.CloseStaleLinkRuns(ctx); err != nil {
 		c.log.Warn("close stale link runs", "err", err)
+	}
+	if !sleepCtx(ctx, min(linkCheckStartDelay, c.every/10)) {
+		return nil
 	}
 	tick := time.NewTicker(c.every / 10)
 	defer tick.Stop()
