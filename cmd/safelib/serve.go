@@ -48,6 +48,11 @@ func (a *app) serve(ctx context.Context) error {
 	a.metrics = metrics.New() // served on /metrics; the crawler and web feed it
 	stopCuration := a.startCuration(ctx, h)
 	defer stopCuration() // before the library closes
+	stopCrawls, err := a.startCrawls(ctx, h)
+	if err != nil {
+		return err
+	}
+	defer stopCrawls() // before the library closes
 
 	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log, Metrics: a.metrics})
 	if err != nil {
