@@ -75,13 +75,14 @@ func (a *app) loadSources(only string) ([]*crawl.Source, error) {
 	return []*crawl.Source{s}, nil
 }
 
-// crawlOptions are the crawler settings serve and crawl share.
+// crawlOptions are the crawler settings serve and crawl share; in serve
+// the crawler's progress also feeds /metrics.
 func (a *app) crawlOptions() crawl.Options {
-	return crawl.Options{
+	return a.withCrawlMetrics(crawl.Options{
 		UserAgent:    crawl.UserAgent(a.cfg.PublicURL()),
 		AllowPrivate: a.cfg.AllowPrivate,
 		Log:          a.log,
-	}
+	})
 }
 
 func (a *app) crawl(ctx context.Context, out io.Writer, only string) error {
@@ -100,7 +101,7 @@ func (a *app) crawl(ctx context.Context, out io.Writer, only string) error {
 		a.log.Info("closed crawl runs a crash interrupted", "runs", n)
 	}
 	opt := a.crawlOptions()
-	opt.Progress = crawlProgress(a)
+	opt.Progress = crawlProgress(a) // crawl has no /metrics
 	c := crawl.New(h.Library, opt)
 	var runs []*store.CrawlRun
 	var couldNot []string
