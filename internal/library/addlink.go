@@ -363,51 +363,78 @@ func (l *Library) create(ctx context.Context, rd Reader, r *catalog.Resource) (*
 	return r, nil
 }
 
-// Drafts are kept in memory: a few, for a while. A lost draft only costs
-// a second fetch.
+// Drafts are kept in memory: a few, for a while, within a byte budget
+// (a PDF's text can be 20 MB). A lost draft only costs a second fetch.
 const (
-	maxDrafts = 64
-	draftTTL  = 2 * time.Hour
+	maxDrafts      = 64
+	maxDraftsBytes = 64 << 20
+	draftTTL       = 2 * time.Hour
 )
 
 type draftCache struct {
 	mu    sync.Mutex
 	max   int
 	ttl   time.Duration
+	bytes int
 	items map[string]draftItem
 }
 
 type draftItem struct {
-	r    *catalog.Resource
-	made time.Time
+	r     *catalog.Resource
+	made  time.Time
+	bytes int
 }
 
 func newDraftCache(max int, ttl time.Duration) *draftCache {
 	return &draftCache{max: max, ttl: ttl, items: map[string]draftItem{}}
 }
 
+func draftSize(r *catalog.Resource) int {
+	n := len(r.Body) + len(r.Summary) + len(r.Title)
+	for _, p := range r.Pages {
+		n += len(p)
+	}
+	return n
+}
+
+// put keeps r and returns its token. Expired drafts go first, then the
+// oldest, until the new one fits; one larger than the whole budget is not
+// kept (saving it fetches the page again).
 func (c *draftCache) put(r *catalog.Resource) string {
 	var b [16]byte
 	rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
+	size := draftSize(r)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	oldest, oldestAt := "", now
 	for k, it := range c.items {
 		if now.Sub(it.made) > c.ttl {
-			delete(c.items, k)
-			continue
-		}
-		if it.made.Before(oldestAt) {
-			oldest, oldestAt = k, it.made
+			c.remove(k)
 		}
 	}
-	if len(c.items) >= c.max && oldest != "" {
-		delete(c.items, oldest)
+	if size > maxDraftsBytes {
+		return token
 	}
-	c.items[token] = draftItem{r: r, made: now}
+	for len(c.items) > 0 && (len(c.items) >= c.max || c.bytes+size > maxDraftsBytes) {
+		oldest, oldestAt := "", now.Add(time.Hour)
+		for k, it := range c.items {
+			if it.made.Before(oldestAt) {
+				oldest, oldestAt = k, it.made
+			}
+		}
+		c.remove(oldest)
+	}
+	c.items[token] = draftItem{r: r, made: now, bytes: size}
+	c.bytes += size
 	return token
+}
+
+func (c *draftCache) remove(token string) {
+	if it, ok := c.items[token]; ok {
+		c.bytes -= it.bytes
+		delete(c.items, token)
+	}
 }
 
 func (c *draftCache) get(token string) *catalog.Resource {
@@ -423,7 +450,7 @@ func (c *draftCache) get(token string) *catalog.Resource {
 func (c *draftCache) drop(token string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.items, token)
+	c.remove(token)
 }
 
 // FindLink returns the resource whose link is raw (as typed or in its

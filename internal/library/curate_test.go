@@ -624,3 +624,28 @@ func TestLinkCheckerRuns(t *testing.T) {
 		t.Fatalf("runs: %v %v", runs, err)
 	}
 }
+
+func TestDraftCacheBounds(t *testing.T) {
+	c := newDraftCache(3, time.Hour)
+	var tokens []string
+	for i := range 5 {
+		tokens = append(tokens, c.put(&catalog.Resource{Title: fmt.Sprint(i), Body: "text"}))
+	}
+	if len(c.items) != 3 || c.get(tokens[0]) != nil || c.get(tokens[4]) == nil {
+		t.Fatalf("count bound: %d items", len(c.items))
+	}
+	big := strings.Repeat("x", maxDraftsBytes/2+1)
+	a := c.put(&catalog.Resource{Body: big})
+	b := c.put(&catalog.Resource{Body: big})
+	if c.get(a) != nil || c.get(b) == nil || c.bytes > maxDraftsBytes {
+		t.Fatalf("byte bound: %d bytes", c.bytes)
+	}
+	huge := c.put(&catalog.Resource{Body: big + big})
+	if c.get(huge) != nil {
+		t.Fatal("a draft over the whole budget was kept")
+	}
+	c.drop(b)
+	if c.bytes != 0 && len(c.items) == 0 {
+		t.Fatalf("bytes %d with no items", c.bytes)
+	}
+}
