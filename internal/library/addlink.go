@@ -133,8 +133,9 @@ func (l *Library) fetch(ctx context.Context, u string) (*FetchedPage, error) {
 	return p, nil
 }
 
-// fetchTimeout bounds one add-a-link fetch, extraction included.
-const fetchTimeout = 90 * time.Second
+// fetchTimeout bounds one add-a-link fetch, extraction included: within
+// serve's 60 s write timeout, so staff always get an answer.
+const fetchTimeout = 45 * time.Second
 
 // AddLink fetches rawURL and returns a draft to confirm, or the existing
 // resource when the URL (as typed, canonical, or where it redirects) is
