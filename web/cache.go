@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
@@ -59,6 +60,7 @@ type responseCache struct {
 	entries map[string]*cachedAnswer
 	bytes   int
 	now     func() time.Time
+	marker  markerReads
 }
 
 func newResponseCache() *responseCache {
@@ -129,7 +131,7 @@ func (rc *responseCache) serve(c *gin.Context, s *Server, kind shareKind, public
 	key := r.Host + " " + r.URL.RequestURI()
 	marker := int64(-1)
 	if keep {
-		m, err := s.lib.ChangeMarker(r.Context())
+		m, err := rc.marker.read(r.Context(), s.lib.ChangeMarker)
 		if err != nil {
 			s.log.Warn("change marker", "err", err)
 			keep = false
@@ -255,4 +257,43 @@ func (w *captureWriter) Size() int {
 		return -1
 	}
 	return w.buf.Len()
+}
+
+// markerReads coalesces concurrent reads of the change marker: a request
+// that arrives while a read is under way shares its result instead of
+// taking another database connection, so a burst of page views costs one
+// query. (A read that started just before a write may answer the old
+// value: as if the request had come a moment earlier.)
+type markerReads struct {
+	mu   sync.Mutex
+	call *markerCall
+}
+
+type markerCall struct {
+	done chan struct{}
+	val  int64
+	err  error
+}
+
+func (m *markerReads) read(ctx context.Context, f func(context.Context) (int64, error)) (int64, error) {
+	m.mu.Lock()
+	if c := m.call; c != nil {
+		m.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.val, c.err
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	c := &markerCall{done: make(chan struct{})}
+	m.call = c
+	m.mu.Unlock()
+	// Others wait on this read: it must not end with this request.
+	c.val, c.err = f(context.WithoutCancel(ctx))
+	m.mu.Lock()
+	m.call = nil
+	m.mu.Unlock()
+	close(c.done)
+	return c.val, c.err
 }

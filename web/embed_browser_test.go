@@ -241,4 +241,15 @@ func TestBrowserEmbedFrame(t *testing.T) {
 	if bg != "rgb(255, 255, 255)" {
 		t.Errorf("frame background %q: its stylesheet was not applied", bg)
 	}
+
+	// The Embed page itself: accessible, and usable on a phone.
+	b.open("/share?listing=search&theme=neglect&n=3")
+	b.axe("embed page")
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(375, 740)); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/share")
+	if overflow := eval[bool](b, `document.documentElement.scrollWidth > window.innerWidth`); overflow {
+		t.Errorf("the Embed page scrolls sideways at 375px: %v", eval[[]string](b, `[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))`))
+	}
 }

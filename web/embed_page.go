@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -29,6 +30,8 @@ type shareChoice struct {
 	N       int
 	Scheme  string // "", "light" or "dark"
 	Compact bool
+	// Caption replaces the listing's heading.
+	Caption string
 }
 
 // shareData is the data of embed.html.
@@ -109,6 +112,10 @@ func parseShareChoice(v url.Values, validTheme func(string) bool) (shareChoice, 
 		return ch, invalid("colours must be light, dark or the host page's")
 	}
 	ch.Compact = v.Get("compact") != ""
+	ch.Caption = strings.Join(strings.Fields(v.Get("title")), " ")
+	if utf8.RuneCountInString(ch.Caption) > maxEmbedTitle {
+		return ch, invalid("the heading is longer than %d characters", maxEmbedTitle)
+	}
 	return ch, nil
 }
 
@@ -192,7 +199,15 @@ func (s *Server) shareView(c *gin.Context, ch shareChoice) (shareData, error) {
 		if d.ScriptSearch != "" {
 			divAttrs = append(divAttrs, `data-search="`+html.EscapeString(d.ScriptSearch)+`"`)
 		}
-		divAttrs = append(divAttrs, `data-n="`+strconv.Itoa(ch.N)+`"`, `data-title="`+html.EscapeString(d.Heading)+`"`)
+		divAttrs = append(divAttrs, `data-n="`+strconv.Itoa(ch.N)+`"`)
+	}
+	// The API's answer to a search has no heading: the script is given one.
+	if ch.Caption != "" || ch.Listing == "search" {
+		if ch.Caption != "" {
+			d.Heading = ch.Caption
+			frame.Set("title", ch.Caption)
+		}
+		divAttrs = append(divAttrs, `data-title="`+html.EscapeString(d.Heading)+`"`)
 	}
 	if len(frame) > 0 {
 		d.FrameSrc += "?" + frame.Encode()

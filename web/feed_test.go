@@ -328,7 +328,11 @@ func TestSharePage(t *testing.T) {
 	mustContain(t, body, `data-theme=&#34;dark&#34; data-compact`)
 	mustContain(t, body, `/embed/search?compact=1&amp;amp;n=3&amp;amp;q=exploitation&amp;amp;scheme=dark&amp;amp;theme=neglect&amp;amp;type=report`)
 	mustContain(t, body, `value="http://example.com/feed.atom?q=exploitation&amp;theme=neglect&amp;type=report"`)
-	for _, bad := range []string{"?listing=other", "?theme=nope", "?type=nope", "?n=99", "?scheme=pink"} {
+	w = e.get(t, "/share?title=Who+to+call+in+sport&scheme=light")
+	body = w.Body.String()
+	mustContain(t, body, `&lt;div data-safelib=&#34;sport&#34; data-title=&#34;Who to call in sport&#34; data-theme=&#34;light&#34;&gt;`)
+	mustContain(t, body, `<iframe src="/embed/sport?title=Who&#43;to&#43;call&#43;in&#43;sport" title="Preview: Who to call in sport"`)
+	for _, bad := range []string{"?listing=other", "?theme=nope", "?type=nope", "?n=99", "?scheme=pink", "?title=" + strings.Repeat("x", 121)} {
 		if w := e.get(t, "/share"+bad); w.Code != http.StatusBadRequest {
 			t.Errorf("%s: status %d", bad, w.Code)
 		}

@@ -30,7 +30,8 @@
     a.href = href;
     return a;
   };
-  const words = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1).replace(/-/g, " ") : "");
+  const cap = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : "");
+  const words = (s) => cap((s || "").replace(/-/g, " "));
   const date = (d) => {
     if (!/^\d{4}-\d\d(-\d\d)?$/.test(d || "")) return d || "";
     const o = {month: "long", year: "numeric", timeZone: "UTC"};
@@ -62,7 +63,7 @@
       const li = el("li", "item");
       const h = el("h" + lv, "name");
       h.append(link(r.url, r.title));
-      li.append(h, el("p", "meta", [words(r.sport), r.organisation].filter(Boolean).join(" · ")));
+      li.append(h, el("p", "meta", [cap(r.sport), r.organisation].filter(Boolean).join(" · ")));
       const p = el("p", "contact");
       contact(p, "Phone", "tel:" + (r.phone || "").replace(/[^\d+]/g, ""), r.phone);
       contact(p, "Email", "mailto:" + r.email, r.email);
