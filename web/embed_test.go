@@ -184,6 +184,18 @@ func TestCrossOriginIsAnonymous(t *testing.T) {
 	}
 
 	// Embeds and listings are anonymous even on our own site.
+	if _, err := e.lib.Upsert(context.Background(), []*catalog.Resource{{ID: "members-sport-contact",
+		Title: "Members-only sport contact", Publisher: "Secret Sport Body", Type: "listing", Themes: []string{"sport"},
+		Sport: "archery", Phone: "0100 000 0000", Access: catalog.Members, Source: "curated"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"/api/v1/listings/sport", "/embed/sport", "/feed.atom?theme=sport"} {
+		for _, who := range []as{withSession(sess), withBearer(tok)} {
+			if body := get(target, who, sameOrigin).Body.String(); strings.Contains(body, "Secret Sport Body") {
+				t.Errorf("%s shows a members-only contact to a signed-in member", target)
+			}
+		}
+	}
 	w = get("/embed/search?q=funding+briefing", withSession(sess))
 	mustNotContain(t, w.Body.String(), membersSummary)
 	mustContain(t, w.Body.String(), "Members only")
