@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -70,6 +72,17 @@ type Index struct {
 	builder  *docBuilder
 	an       *analyzers
 	synonyms *synonymTable
+
+	// generation counts finished batches; cached results carry the
+	// generation they were computed at and are used only while it holds.
+	generation atomic.Uint64
+	cacheMu    sync.Mutex
+	global     map[string]globalEntry // facet field -> counts over all documents
+}
+
+type globalEntry struct {
+	gen    uint64
+	values []FacetValue // every value, sorted
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
@@ -215,7 +228,9 @@ func (ix *Index) Batch(docs []Document, deletes []string) error {
 			return fmt.Errorf("index: batch: %w", err)
 		}
 	}
-	if err := ix.bi.Batch(b); err != nil {
+	err := ix.bi.Batch(b)
+	ix.generation.Add(1) // even on error: part of it may be visible
+	if err != nil {
 		return fmt.Errorf("index: batch of %d docs, %d deletes: %w", len(docs), len(deletes), err)
 	}
 	return nil

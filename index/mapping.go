@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -239,11 +240,12 @@ func (b *docBuilder) build(doc *Document) *document.Document {
 	b.add(d, fPublisherTx, doc.Publisher, -1)
 	b.add(d, fType, doc.Type, -1)
 	b.add(d, fTypeTx, doc.Type, -1)
-	for i, t := range doc.Themes {
+	// Each value once: facet counts count documents.
+	for i, t := range dedupe(doc.Themes) {
 		b.add(d, fTheme, t, i)
 		b.add(d, fThemeTx, t, i)
 	}
-	for i, l := range doc.ThemeLabels {
+	for i, l := range dedupe(doc.ThemeLabels) {
 		b.add(d, fThemeLabels, l, i)
 	}
 	if doc.Year > 0 {
@@ -267,4 +269,17 @@ func (b *docBuilder) build(doc *Document) *document.Document {
 	}
 	b.add(d, fSpell, strings.Join(spell, " \n "), -1)
 	return d
+}
+
+func dedupe(vs []string) []string {
+	if len(vs) < 2 {
+		return vs
+	}
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

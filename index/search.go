@@ -63,6 +63,9 @@ type Result struct {
 	Facets     map[string][]FacetValue // field -> values, count desc then value
 	Suggestion string                  // when Total == 0: a corrected or loosened query, or ""
 	Took       time.Duration
+	// Highlight is the query with synonyms expanded: pass it to Snippets so
+	// "cse" also marks "child sexual exploitation".
+	Highlight Query
 }
 
 // Hit is one matching document.
@@ -161,11 +164,15 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		err   error
 	}
 	var sides []*side
+	var global []string // facets over every document: read from the term dictionary
 	if req.Facets {
 		for _, f := range FacetFields {
-			if len(nonEmpty(req.Filters[f])) == 0 {
+			switch {
+			case text == nil && !hasValues(req.Excludes, "") && !hasValues(req.Filters, f):
+				global = append(global, f)
+			case len(nonEmpty(req.Filters[f])) == 0:
 				main.AddFacet(f, bleve.NewFacetRequest(filterFields[f], req.facetSize()))
-			} else {
+			default:
 				sides = append(sides, &side{field: f})
 			}
 		}
@@ -179,19 +186,30 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			s.res, s.err = ix.bi.SearchInContext(ctx, sr)
 		})
 	}
+	var globalFacets map[string][]FacetValue
+	var globalErr error
+	if len(global) > 0 {
+		wg.Go(func() { globalFacets, globalErr = ix.globalFacets(ctx, global, req.facetSize()) })
+	}
 	res, err := ix.bi.SearchInContext(ctx, main)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Highlight: expanded}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 	}
 	if req.Facets {
+		if globalErr != nil {
+			return nil, fmt.Errorf("index: facets: %w", globalErr)
+		}
 		out.Facets = make(map[string][]FacetValue, len(FacetFields))
 		for name, fr := range res.Facets {
 			out.Facets[name] = facetValues(fr)
+		}
+		for name, vs := range globalFacets {
+			out.Facets[name] = vs
 		}
 		for _, s := range sides {
 			if s.err != nil {
@@ -273,6 +291,111 @@ func sortFor(order string) search.SortOrder {
 	return search.SortOrder{&search.SortScore{Desc: true}, id}
 }
 
+// hasValues reports whether m selects any value in a field other than skip.
+func hasValues(m map[string][]string, skip string) bool {
+	for f, vs := range m {
+		if f != skip && len(nonEmpty(vs)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// globalFacets counts facet values over all documents without visiting any
+// document: each value's count is the length of its postings list (deleted
+// documents excluded). This is what makes browsing everything cheap. The
+// counts are cached until the next Batch.
+func (ix *Index) globalFacets(ctx context.Context, fields []string, size int) (map[string][]FacetValue, error) {
+	gen := ix.generation.Load()
+	out := make(map[string][]FacetValue, len(fields))
+	var missing []string
+	ix.cacheMu.Lock()
+	for _, f := range fields {
+		if e, ok := ix.global[f]; ok && e.gen == gen {
+			out[f] = e.values
+		} else {
+			missing = append(missing, f)
+		}
+	}
+	ix.cacheMu.Unlock()
+	if len(missing) > 0 {
+		computed := make(map[string][]FacetValue, len(missing))
+		err := ix.withReader(func(r indexReader) error {
+			for _, f := range missing {
+				vs, err := countAll(ctx, r, filterFields[f])
+				if err != nil {
+					return err
+				}
+				computed[f] = vs
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		ix.cacheMu.Lock()
+		if ix.global == nil {
+			ix.global = map[string]globalEntry{}
+		}
+		for f, vs := range computed {
+			out[f] = vs
+			ix.global[f] = globalEntry{gen: gen, values: vs}
+		}
+		ix.cacheMu.Unlock()
+	}
+	for f, vs := range out {
+		if len(vs) > size {
+			vs = vs[:size]
+		}
+		out[f] = slices.Clone(vs) // callers may modify their result
+	}
+	return out, nil
+}
+
+// countAll returns every value of a keyword field with its document count.
+func countAll(ctx context.Context, r indexReader, field string) ([]FacetValue, error) {
+	d, err := r.FieldDict(field)
+	if err != nil {
+		return nil, err
+	}
+	var terms []string
+	for {
+		e, err := d.Next()
+		if err != nil {
+			_ = d.Close()
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		terms = append(terms, e.Term)
+	}
+	_ = d.Close()
+	vs := make([]FacetValue, 0, len(terms))
+	for _, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
+		if err != nil {
+			return nil, err
+		}
+		n := tfr.Count()
+		_ = tfr.Close()
+		if n > 0 {
+			vs = append(vs, FacetValue{Value: t, Count: int(n)})
+		}
+	}
+	sortFacetValues(vs)
+	return vs, nil
+}
+
+func sortFacetValues(vs []FacetValue) {
+	sort.SliceStable(vs, func(i, j int) bool {
+		if vs[i].Count != vs[j].Count {
+			return vs[i].Count > vs[j].Count
+		}
+		return vs[i].Value < vs[j].Value
+	})
+}
+
 func facetValues(fr *search.FacetResult) []FacetValue {
 	if fr == nil || fr.Terms == nil {
 		return []FacetValue{}
@@ -282,12 +405,7 @@ func facetValues(fr *search.FacetResult) []FacetValue {
 	for _, t := range terms {
 		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
+	sortFacetValues(out)
 	return out
 }
 

@@ -428,6 +428,13 @@ func TestBatchUpdateDeleteAndIDs(t *testing.T) {
 	if res := doSearch(t, ix, Request{Query: mustParse(t, "neglect toolkit")}); res.Total != 0 {
 		t.Fatalf("deleted d11 still found")
 	}
+	// Counts over everything come from the term dictionary: deleted and
+	// replaced documents must not count.
+	res := doSearch(t, ix, Request{Facets: true})
+	wantType := []FacetValue{{"guidance", 3}, {"briefing", 2}, {"report", 2}, {"glossary", 1}, {"policy", 1}, {"statistics", 1}, {"toolkit", 1}}
+	if !reflect.DeepEqual(res.Facets["type"], wantType) || !reflect.DeepEqual(res.Facets["area"], []FacetValue{{"Kent", 2}}) {
+		t.Fatalf("facets after delete: %v", res.Facets)
+	}
 	bad := []Document{{ID: "x", Access: "everyone"}}
 	if err := ix.Batch(bad, nil); err == nil {
 		t.Fatal("unknown access accepted")

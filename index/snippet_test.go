@@ -55,6 +55,10 @@ func TestSnippetsWithSynonyms(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
+	res := doSearch(t, ix, Request{Query: mustParse(t, "cse")})
+	if got := Snippets("Child sexual exploitation is abuse.", res.Highlight, 1, 100); !reflect.DeepEqual(got, want) {
+		t.Fatalf("with Result.Highlight: got %q, want %q", got, want)
+	}
 	if s := ix.Expand(mustParse(t, "cse")).String(); s != "cse" {
 		t.Fatalf("expanded query renders as %q", s)
 	}

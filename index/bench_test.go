@@ -1,0 +1,532 @@
+package index
+
+// Benchmarks on a generated corpus. The 10k benchmarks always run; the 100k
+// ones need SAFELIB_BENCH_100K=1 because building takes minutes. Commands
+// and figures are in BENCHMARKS.md ("## Search index").
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+var safeguardingWords = strings.Fields(`safeguarding child children abuse neglect exploitation sexual criminal
+county lines grooming online harm harmful radicalisation prevent domestic violence coercive control
+trafficking modern slavery female genital mutilation forced marriage honour bullying self harm suicide
+mental health wellbeing looked after care leavers fostering adoption residential kinship special
+educational needs disability education exclusion attendance elective home school college university
+early help family support social work worker workers practitioner practitioners assessment referral
+threshold strategy discussion section enquiry plan conference core group review serious case
+practice learning lessons partnership partners police health nhs gp midwife health visitor designated
+safeguarding lead officer local authority council ofsted inspection inspections inspectors judgement
+outcome outcomes improvement risk risks protective factors resilience trauma adverse childhood
+experiences contextual peer relationship relationships consent image sharing sexting missing
+runaway homeless youth justice offending gang gangs knife crime substance misuse alcohol drugs
+parental parenting capacity disabled carers young carers unaccompanied asylum seeking refugee
+privately fostered allegations managing allegations against staff volunteers recruitment vetting dbs
+information sharing confidentiality consent data protection whistleblowing complaints governance
+leadership management board annual report audit quality assurance training guidance statutory
+policy procedure procedures toolkit briefing research evaluation evidence interventions programme
+therapeutic support services commissioning funding budget workforce caseload supervision`)
+
+var themeSlugs = []string{
+	"neglect", "child-sexual-exploitation", "child-criminal-exploitation", "online-safety", "domestic-abuse",
+	"radicalisation", "fgm", "forced-marriage", "bullying", "self-harm", "mental-health", "looked-after-children",
+	"care-leavers", "fostering", "adoption", "send", "elective-home-education", "exclusions", "early-help",
+	"child-protection", "serious-case-reviews", "inspection", "missing-children", "trafficking", "county-lines",
+	"youth-justice", "substance-misuse", "allegations", "information-sharing", "workforce",
+}
+
+var docTypes = []string{
+	"report", "guidance", "policy", "procedure", "toolkit", "briefing", "research", "statistics",
+	"serious case review", "inspection report", "training", "leaflet", "consultation", "strategy",
+}
+
+var regions = []string{"North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
+	"East of England", "London", "South East", "South West"}
+
+type benchCorpus struct {
+	docs    []Document
+	plain   []plainDoc
+	queries []string
+	bytes   int64
+}
+
+// plainDoc is the same document as a struct for Bleve's default mapping.
+type plainDoc struct {
+	Title, Summary, Body string
+	Publisher, Type      string
+	Themes, ThemeLabels  []string
+	Year                 int
+	Published            string
+	Area, Region         string
+	Access, Source       string
+	Extra                string
+}
+
+var (
+	corpusMu sync.Mutex
+	corpora  = map[int]*benchCorpus{}
+)
+
+// corpus returns n deterministic documents (seed 1).
+func corpus(n int) *benchCorpus {
+	corpusMu.Lock()
+	defer corpusMu.Unlock()
+	if c := corpora[n]; c != nil {
+		return c
+	}
+	r := rand.New(rand.NewSource(1))
+	// Filler vocabulary: 20,000 pseudo-words, Zipf-distributed.
+	syl := []string{"ka", "lo", "mi", "ne", "to", "ra", "si", "ve", "du", "pe", "gri", "stan", "mor", "ble", "th", "qu", "ex", "ion", "ment", "al"}
+	filler := make([]string, 20000)
+	for i := range filler {
+		var b strings.Builder
+		for j := 0; j < 2+r.Intn(3); j++ {
+			b.WriteString(syl[r.Intn(len(syl))])
+		}
+		filler[i] = b.String()
+	}
+	// Zipf draws are slow; draw a pool once and pick from it.
+	zf := rand.NewZipf(r, 1.1, 1, uint64(len(filler)-1))
+	zs := rand.NewZipf(r, 1.05, 1, uint64(len(safeguardingWords)-1))
+	pool := make([]string, 1<<20)
+	for i := range pool {
+		if i%3 == 0 {
+			pool[i] = safeguardingWords[zs.Uint64()]
+		} else {
+			pool[i] = filler[zf.Uint64()]
+		}
+	}
+	word := func() string { return pool[r.Intn(len(pool))] }
+	text := func(words int) string {
+		var b strings.Builder
+		b.Grow(words * 8)
+		for i := 0; i < words; i++ {
+			if i > 0 {
+				if i%15 == 0 {
+					b.WriteString(". ")
+				} else {
+					b.WriteByte(' ')
+				}
+			}
+			b.WriteString(word())
+		}
+		return b.String()
+	}
+	publishers := make([]string, 200)
+	for i := range publishers {
+		publishers[i] = fmt.Sprintf("%s %s Safeguarding Partnership", strings.ToUpper(filler[i*7][:1])+filler[i*7][1:], filler[i*7+3])
+	}
+	zp := rand.NewZipf(r, 1.2, 1, uint64(len(publishers)-1))
+	areas := make([]string, 150)
+	for i := range areas {
+		areas[i] = strings.ToUpper(filler[i*11+5][:1]) + filler[i*11+5][1:] + " " + []string{"Borough", "County", "City"}[i%3]
+	}
+	sources := []string{"seed", "curated", "crawled", "import"}
+
+	c := &benchCorpus{}
+	for i := 0; i < n; i++ {
+		// Body length: 400 + log-normal (median ~600), capped at 20,000 words; mean ~1,400.
+		bodyWords := 400 + int(math.Min(19600, math.Exp(math.Log(600)+r.NormFloat64())))
+		nt := 2 + r.Intn(3)
+		var themes, labels []string
+		for _, k := range r.Perm(len(themeSlugs))[:nt] {
+			themes = append(themes, themeSlugs[k])
+			labels = append(labels, strings.ReplaceAll(themeSlugs[k], "-", " "))
+		}
+		year := 2000 + r.Intn(27)
+		published := fmt.Sprintf("%d-%02d-%02d", year, 1+r.Intn(12), 1+r.Intn(28))
+		switch r.Intn(20) {
+		case 0:
+			published = fmt.Sprintf("%d-00-00", year)
+		case 1:
+			year, published = 0, ""
+		}
+		d := Document{
+			ID:          fmt.Sprintf("r%07d", i),
+			Title:       text(4 + r.Intn(8)),
+			Summary:     text(45 + r.Intn(30)),
+			Body:        text(bodyWords),
+			Publisher:   publishers[zp.Uint64()],
+			Type:        docTypes[r.Intn(len(docTypes))],
+			Themes:      themes,
+			ThemeLabels: labels,
+			Year:        year,
+			Published:   published,
+			Access:      AccessPublic,
+			Source:      sources[r.Intn(len(sources))],
+		}
+		if r.Intn(3) == 0 {
+			k := r.Intn(len(areas))
+			d.Area, d.Region = areas[k], regions[k%len(regions)]
+		}
+		if r.Intn(10) == 0 {
+			d.Access = AccessMembers
+		}
+		c.docs = append(c.docs, d)
+		c.plain = append(c.plain, plainDoc{
+			Title: d.Title, Summary: d.Summary, Body: d.Body, Publisher: d.Publisher, Type: d.Type,
+			Themes: d.Themes, ThemeLabels: d.ThemeLabels, Year: d.Year, Published: d.Published,
+			Area: d.Area, Region: d.Region, Access: d.Access, Source: d.Source, Extra: d.Extra,
+		})
+		c.bytes += int64(len(d.Title) + len(d.Summary) + len(d.Body))
+	}
+	// 1-3 word queries from the safeguarding vocabulary (what people type).
+	for i := 0; i < 500; i++ {
+		words := make([]string, 1+r.Intn(3))
+		for j := range words {
+			if j == 0 {
+				words[j] = safeguardingWords[zs.Uint64()]
+			} else {
+				words[j] = safeguardingWords[r.Intn(len(safeguardingWords))]
+			}
+		}
+		c.queries = append(c.queries, strings.Join(words, " "))
+	}
+	corpora[n] = c
+	return c
+}
+
+// loadOurs indexes docs with `workers` goroutines each sending batches of
+// batchSize documents.
+func loadOurs(ix *Index, docs []Document, workers, batchSize int) error {
+	ch := make(chan []Document)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for b := range ch {
+				if err := ix.Batch(b, nil); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for i := 0; i < len(docs); i += batchSize {
+		ch <- docs[i:min(len(docs), i+batchSize)]
+	}
+	close(ch)
+	wg.Wait()
+	close(errs)
+	return <-errs
+}
+
+func loadPlain(bi bleve.Index, c *benchCorpus) error {
+	b := bi.NewBatch()
+	for i := range c.plain {
+		if err := b.Index(c.docs[i].ID, c.plain[i]); err != nil {
+			return err
+		}
+		if b.Size() == 1000 || i == len(c.plain)-1 {
+			if err := bi.Batch(b); err != nil {
+				return err
+			}
+			b = bi.NewBatch()
+		}
+	}
+	return nil
+}
+
+// Best loader settings, from BenchmarkIndex10k's sub-benchmarks.
+const (
+	benchWorkers   = 2
+	benchBatchSize = 1000
+)
+
+func BenchmarkIndex10k(b *testing.B) {
+	c := corpus(10000)
+	for _, v := range []struct{ workers, batch int }{{1, 1000}, {2, 1000}} {
+		b.Run(fmt.Sprintf("workers=%d/batch=%d", v.workers, v.batch), func(b *testing.B) {
+			cpu0 := processCPU()
+			for b.Loop() {
+				dir := b.TempDir()
+				ix, err := Open(filepath.Join(dir, "idx"), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := loadOurs(ix, c.docs, v.workers, v.batch); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				size := ix.DiskSize()
+				if err := ix.Close(); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(size)/(1<<20), "MB-disk")
+				b.StartTimer()
+			}
+			reportRate(b, len(c.docs), c.bytes, cpu0)
+		})
+	}
+}
+
+func BenchmarkIndexPlainBleve10k(b *testing.B) {
+	c := corpus(10000)
+	cpu0 := processCPU()
+	for b.Loop() {
+		bi, err := bleve.New(filepath.Join(b.TempDir(), "plain"), bleve.NewIndexMapping())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := loadPlain(bi, c); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		_ = bi.Close()
+		b.StartTimer()
+	}
+	reportRate(b, len(c.docs), c.bytes, cpu0)
+}
+
+// reportRate reports wall-clock and CPU-time indexing rates; cpu0 is
+// processCPU() before the loop.
+func reportRate(b *testing.B, docs int, bytes int64, cpu0 time.Duration) {
+	per := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(docs)/per, "docs/s")
+	b.ReportMetric(float64(bytes)/per/(1<<20), "MB-text/s")
+	if cpu := (processCPU() - cpu0).Seconds() / float64(b.N); cpu > 0 {
+		b.ReportMetric(float64(docs)/cpu, "docs/cpu-s")
+	}
+}
+
+// Built indexes shared by the search benchmarks of one process.
+var (
+	builtMu   sync.Mutex
+	builtOurs = map[int]*Index{}
+	builtPln  = map[int]bleve.Index{}
+	benchRoot string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	builtMu.Lock()
+	for _, ix := range builtOurs {
+		_ = ix.Close()
+	}
+	for _, bi := range builtPln {
+		_ = bi.Close()
+	}
+	builtMu.Unlock()
+	if benchRoot != "" && os.Getenv("SAFELIB_BENCH_DIR") == "" {
+		_ = os.RemoveAll(benchRoot)
+	}
+	os.Exit(code)
+}
+
+func benchDir(b *testing.B, name string) string {
+	if benchRoot == "" && os.Getenv("SAFELIB_BENCH_DIR") != "" {
+		benchRoot = os.Getenv("SAFELIB_BENCH_DIR") // kept between runs, for profiling
+	}
+	if benchRoot == "" {
+		d, err := os.MkdirTemp("", "safelib-index-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchRoot = d
+	}
+	return filepath.Join(benchRoot, name)
+}
+
+// settle waits for Bleve's background persisting and merging to finish,
+// so searches measure a steady index.
+func settle(bi bleve.Index) {
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		m, ok := bi.StatsMap()["index"].(map[string]interface{})
+		if !ok {
+			return
+		}
+		if active, ok := m["index_bgthreads_active"].(bool); ok && !active {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func oursIndex(b *testing.B, n int) *Index {
+	builtMu.Lock()
+	defer builtMu.Unlock()
+	if ix := builtOurs[n]; ix != nil {
+		return ix
+	}
+	c := corpus(n)
+	b.StopTimer()
+	defer b.StartTimer()
+	dir := benchDir(b, fmt.Sprintf("ours-%d", n))
+	opts := Options{Synonyms: map[string][]string{"cse": {"child sexual exploitation"}}}
+	ix, err := Open(dir, opts)
+	if errors.Is(err, ErrNeedsRebuild) {
+		_ = os.RemoveAll(dir)
+		ix, err = Open(dir, opts)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if count, _ := ix.Count(); count == uint64(n) {
+		builtOurs[n] = ix // kept from an earlier run (SAFELIB_BENCH_DIR)
+		return ix
+	}
+	start := time.Now()
+	if err := loadOurs(ix, c.docs, benchWorkers, benchBatchSize); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("ours %d: indexed in %v, settling", n, time.Since(start))
+	settle(ix.bi)
+	b.Logf("ours %d: settled after %v, %.1f MB", n, time.Since(start), float64(ix.DiskSize())/(1<<20))
+	builtOurs[n] = ix
+	return ix
+}
+
+func plainIndex(b *testing.B, n int) bleve.Index {
+	builtMu.Lock()
+	defer builtMu.Unlock()
+	if bi := builtPln[n]; bi != nil {
+		return bi
+	}
+	c := corpus(n)
+	b.StopTimer()
+	defer b.StartTimer()
+	bi, err := bleve.New(benchDir(b, fmt.Sprintf("plain-%d", n)), bleve.NewIndexMapping())
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := loadPlain(bi, c); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("plain %d: indexed in %v, settling", n, time.Since(start))
+	settle(bi)
+	b.Logf("plain %d: settled after %v", n, time.Since(start))
+	builtPln[n] = bi
+	return bi
+}
+
+// latencies records one duration per operation and reports p50/p99 in ms.
+type latencies []time.Duration
+
+// report adds p50/p99 latency and CPU ms per operation (cpu0 is
+// processCPU() before the loop).
+func (l latencies) report(b *testing.B, cpu0 time.Duration) {
+	if len(l) == 0 {
+		return
+	}
+	s := slices.Clone(l)
+	slices.Sort(s)
+	pct := func(p float64) float64 {
+		return float64(s[min(len(s)-1, int(p*float64(len(s))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	if cpu := processCPU() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(l)), "cpu-ms/op")
+	}
+}
+
+func benchSearchOurs(b *testing.B, n int, browse bool) {
+	ix := oursIndex(b, n)
+	c := corpus(n)
+	queries := make([]Query, len(c.queries))
+	for i, s := range c.queries {
+		queries[i] = mustParse(b, s)
+	}
+	ctx := context.Background()
+	var lat latencies
+	i := 0
+	var hits uint64
+	cpu0 := processCPU()
+	for b.Loop() {
+		req := Request{Facets: true, Size: 20}
+		if !browse {
+			req.Query = queries[i%len(queries)]
+		}
+		t := time.Now()
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+		hits += res.Total
+		i++
+	}
+	lat.report(b, cpu0)
+	b.ReportMetric(float64(hits)/float64(i), "hits/op")
+}
+
+func benchSearchPlain(b *testing.B, n int, browse bool) {
+	bi := plainIndex(b, n)
+	c := corpus(n)
+	ctx := context.Background()
+	var lat latencies
+	i := 0
+	var hits uint64
+	cpu0 := processCPU()
+	for b.Loop() {
+		var sr *bleve.SearchRequest
+		if browse {
+			sr = bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 20, 0, false)
+			sr.SortBy([]string{"-Published", "_id"})
+		} else {
+			sr = bleve.NewSearchRequestOptions(bleve.NewQueryStringQuery(c.queries[i%len(c.queries)]), 20, 0, false)
+		}
+		for _, f := range []string{"Themes", "Publisher", "Type", "Year", "Area"} {
+			sr.AddFacet(f, bleve.NewFacetRequest(f, 50))
+		}
+		t := time.Now()
+		res, err := bi.SearchInContext(ctx, sr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+		hits += res.Total
+		i++
+	}
+	lat.report(b, cpu0)
+	b.ReportMetric(float64(hits)/float64(i), "hits/op")
+}
+
+func BenchmarkSearch10k(b *testing.B)              { benchSearchOurs(b, 10000, false) }
+func BenchmarkSearchPlainBleve10k(b *testing.B)    { benchSearchPlain(b, 10000, false) }
+func BenchmarkBrowseAll(b *testing.B)              { benchSearchOurs(b, 10000, true) }
+func BenchmarkBrowseAllPlainBleve10k(b *testing.B) { benchSearchPlain(b, 10000, true) }
+
+func need100k(b *testing.B) {
+	if os.Getenv("SAFELIB_BENCH_100K") != "1" {
+		b.Skip("set SAFELIB_BENCH_100K=1 (builds two 100k-document indexes, several minutes)")
+	}
+}
+
+func BenchmarkSearch100k(b *testing.B)           { need100k(b); benchSearchOurs(b, 100000, false) }
+func BenchmarkSearchPlainBleve100k(b *testing.B) { need100k(b); benchSearchPlain(b, 100000, false) }
+func BenchmarkBrowseAll100k(b *testing.B)        { need100k(b); benchSearchOurs(b, 100000, true) }
+func BenchmarkBrowseAllPlainBleve100k(b *testing.B) {
+	need100k(b)
+	benchSearchPlain(b, 100000, true)
+}
+
+func TestCorpusStats(t *testing.T) {
+	if os.Getenv("SAFELIB_CORPUS_STATS") == "" {
+		t.Skip()
+	}
+	start := time.Now()
+	c := corpus(10000)
+	var words, maxw int
+	for _, d := range c.docs {
+		n := len(strings.Fields(d.Body))
+		words += n
+		maxw = max(maxw, n)
+	}
+	t.Logf("gen %v, mean body words %d, max %d, MB %.1f, q %v", time.Since(start), words/len(c.docs), maxw, float64(c.bytes)/(1<<20), c.queries[:10])
+}
