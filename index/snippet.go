@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Snippet limits.
@@ -47,15 +45,9 @@ func Snippets(text string, q Query, max int, width int) []string {
 		}
 		text = text[:cut]
 	}
-	var matches []*analysis.Token
-	for _, t := range a.english.Analyze([]byte(text)) {
-		if want[string(t.Term)] {
-			matches = append(matches, t)
-			if len(matches) == maxSnippetMatches {
-				break
-			}
-		}
-	}
+	// Only the runs of text that may hold a query word are analysed
+	// (snippet_scan.go).
+	matches := matchTokens(a, text, want, maxSnippetMatches)
 	if len(matches) == 0 {
 		return nil
 	}

@@ -1,0 +1,142 @@
+package index
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// Finding the words of a query in a long text by analysing all of it
+// (Unicode segmentation, lowercasing, stemming) costs more than the search
+// that found the document: at 20 hits of PDF-sized bodies it was half the
+// time of a search. Most of the text can't match, and a cheap byte search
+// proves it: the English analysis changes a word only at its end (the
+// stemmer rewrites suffixes, the possessive filter drops "'s"), so a word
+// whose term is T contains, lowercased, the first letters of T. Only the
+// runs of text around such places are analysed, each from white space to
+// white space, where a word can never continue, so their tokens are the
+// ones a whole analysis gives there.
+
+// snippetPrefixLen is how many leading bytes of a term are looked for: the
+// Porter stemmer rewrites at most the last two letters of a stem relative
+// to the word ("durability" -> "durabl", "happy" -> "happi", "hoping" ->
+// "hope"), and three letters already make the byte search selective.
+func snippetPrefixLen(term string) int {
+	k := min(3, max2(1, len(term)-2))
+	for k > 1 && k < len(term) && !utf8.RuneStart(term[k]) {
+		k--
+	}
+	return k
+}
+
+// spanGap joins candidate runs closer than this, so that a text dense with
+// matches is analysed in a few calls rather than one per word.
+const spanGap = 64
+
+// matchTokens returns the tokens of text whose term is in want, in text
+// order, at most limit of them, with offsets into text.
+func matchTokens(a *analyzers, text string, want map[string]bool, limit int) []*analysis.Token {
+	lower, ok := lowerSameLength(text)
+	if !ok {
+		return matchTokensFull(a, text, want, limit)
+	}
+	var at []int
+	for t := range want {
+		p := t[:snippetPrefixLen(t)]
+		for i := 0; i < len(lower); {
+			j := strings.Index(lower[i:], p)
+			if j < 0 {
+				break
+			}
+			at = append(at, i+j)
+			i += j + len(p)
+		}
+	}
+	if len(at) == 0 {
+		return nil
+	}
+	sort.Ints(at)
+	var out []*analysis.Token
+	for i := 0; i < len(at); {
+		start := spanStart(text, at[i])
+		end := spanEnd(text, at[i])
+		i++
+		for i < len(at) && at[i] < end+spanGap {
+			end = max2(end, spanEnd(text, at[i]))
+			i++
+		}
+		for _, t := range a.english.Analyze([]byte(text[start:end])) {
+			if want[string(t.Term)] {
+				t.Start += start
+				t.End += start
+				out = append(out, t)
+				if len(out) == limit {
+					return out
+				}
+			}
+		}
+	}
+	return out
+}
+
+// matchTokensFull analyses the whole text: the reference matchTokens must
+// agree with, and the way for text whose lowercase has another length.
+func matchTokensFull(a *analyzers, text string, want map[string]bool, limit int) []*analysis.Token {
+	var out []*analysis.Token
+	for _, t := range a.english.Analyze([]byte(text)) {
+		if want[string(t.Term)] {
+			out = append(out, t)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// spanStart is the start of the white-space-delimited run holding i.
+func spanStart(text string, i int) int {
+	for i > 0 && !isSpace(text[i-1]) {
+		i--
+	}
+	return i
+}
+
+// spanEnd is the end of the white-space-delimited run holding i.
+func spanEnd(text string, i int) int {
+	for i < len(text) && !isSpace(text[i]) {
+		i++
+	}
+	return i
+}
+
+// lowerSameLength lowercases s as the analyzer does, rune by rune, and
+// reports false when s is not valid UTF-8 or some rune's lowercase has
+// another UTF-8 length (then byte offsets would not line up).
+func lowerSameLength(s string) (string, bool) {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		l := unicode.ToLower(r)
+		// Invalid UTF-8 throws Bleve's segmentation off (a token can
+		// then span white space): only a whole analysis gives its tokens.
+		if r == utf8.RuneError && n == 1 || utf8.RuneLen(l) != n {
+			return "", false
+		}
+		b = utf8.AppendRune(b, l)
+		i += n
+	}
+	return string(b), true
+}

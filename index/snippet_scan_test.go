@@ -1,0 +1,226 @@
+package index
+
+import (
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// The byte search of matchTokens must find exactly the tokens a whole
+// analysis finds: these tests give it every term of varied texts (words
+// built with every suffix the Porter stemmer rewrites, real pages, odd
+// Unicode) and compare.
+
+var stemBases = strings.Fields(`act adopt agen allow analy assess bab bl care child cond conflat
+	cours dur educ effect exploit famil form gener happ hop inspect institut leg local mobil
+	nation neglect nobil oper organ partner persuas polic posit rel report respons sens servic
+	sing stat tradition valu vulner y go us ab ing`)
+
+var stemSuffixes = strings.Fields(`s es ies sses ss ed ing eed ly y e ational tional enci anci izer
+	bli alli entli eli ousli ization ation ator alism iveness fulness ousness aliti iviti biliti
+	logi icate ative alize iciti ical ful ness al ance ence er ic able ible ant ement ment ent
+	ion ou ism ate iti ous ive ize ability ibility ities ically ingly 's ’s`)
+
+// stemWords is every base with every suffix, in three cases.
+func stemWords() string {
+	var b strings.Builder
+	for _, base := range stemBases {
+		for _, suf := range append(stemSuffixes, "") {
+			w := base + suf
+			b.WriteString(w + " " + strings.ToUpper(w) + " " + strings.ToUpper(w[:1]) + w[1:] + ", ")
+		}
+	}
+	return b.String()
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// fixtureTexts are the extractor's HTML fixtures with tags removed: real
+// pages, punctuation and entities included.
+func fixtureTexts(t *testing.T) []string {
+	files, _ := filepath.Glob("../internal/extract/testdata/html/*.html")
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, tagRE.ReplaceAllString(string(b), " "))
+	}
+	return out
+}
+
+func sameMatches(t *testing.T, a *analyzers, text string, want map[string]bool) {
+	t.Helper()
+	sameAs(t, a, text, want, matchTokensFull(a, text, want, maxSnippetMatches))
+}
+
+// sameAs checks matchTokens against ref, the tokens of a whole analysis
+// whose terms are in want.
+func sameAs(t *testing.T, a *analyzers, text string, want map[string]bool, ref []*analysis.Token) {
+	t.Helper()
+	got := matchTokens(a, text, want, maxSnippetMatches)
+	if len(got) != len(ref) {
+		t.Fatalf("want %v: %d tokens, whole analysis %d (text %.80q)", keys(want), len(got), len(ref), text)
+	}
+	for i := range got {
+		g, r := got[i], ref[i]
+		if g.Start != r.Start || g.End != r.End || string(g.Term) != string(r.Term) {
+			t.Fatalf("want %v: token %d is %q at %d-%d, whole analysis %q at %d-%d",
+				keys(want), i, g.Term, g.Start, g.End, r.Term, r.Start, r.End)
+		}
+	}
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestMatchTokensAgreesWithWholeAnalysis(t *testing.T) {
+	a, err := sharedAnalyzers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := append([]string{
+		stemWords(),
+		"Children's services’ inspection: the child’s voice. CHILDREN'S SERVICES",
+		"multi-agency safeguarding-partners (MASH); e-mail: foo@example.org; 3.5% £1,000 2017/18",
+		"Ελληνικά ΣΟΦΙΑΣ σοφίας; İstanbul ǅemal; Straße STRASSE; café CAFÉ naïve",
+		"Ⱥnother Ⱦest ⱥ ⱦ", // lowercase is wider: whole analysis
+		"bad \xff\xfe utf8 neglect\xffneglect",
+		"日本語のテキスト 児童 虐待 neglect",
+		"a\u0301ccent combining marks\u0308 neglect\u200dneglect",
+		"  \t\n leading and trailing space \r\n",
+	}, fixtureTexts(t)...)
+	for _, text := range texts {
+		all := a.english.Analyze([]byte(text))
+		byTerm := map[string][]*analysis.Token{}
+		terms := map[string]bool{}
+		for _, tok := range all {
+			terms[string(tok.Term)] = true
+			if len(byTerm[string(tok.Term)]) < maxSnippetMatches {
+				byTerm[string(tok.Term)] = append(byTerm[string(tok.Term)], tok)
+			}
+		}
+		// Each term alone, then all at once.
+		for term, ref := range byTerm {
+			sameAs(t, a, text, map[string]bool{term: true}, ref)
+		}
+		sameMatches(t, a, text, terms)
+		sameMatches(t, a, text, map[string]bool{"zzzqqq": true})
+	}
+}
+
+func TestMatchTokensRandomText(t *testing.T) {
+	a, _ := sharedAnalyzers()
+	words := strings.Fields(stemWords())
+	rng := rand.New(rand.NewSource(1))
+	seps := []string{" ", "  ", "\n", ", ", ". ", "-", "/", "'", "’", "(", ")", "\t"}
+	for n := 0; n < 200; n++ {
+		var b strings.Builder
+		for i := 0; i < 50+rng.Intn(200); i++ {
+			b.WriteString(words[rng.Intn(len(words))])
+			b.WriteString(seps[rng.Intn(len(seps))])
+		}
+		text := b.String()
+		toks := a.english.Analyze([]byte(text))
+		if len(toks) == 0 {
+			continue
+		}
+		want := map[string]bool{}
+		for k := 0; k < 1+rng.Intn(4); k++ {
+			want[string(toks[rng.Intn(len(toks))].Term)] = true
+		}
+		sameMatches(t, a, text, want)
+	}
+}
+
+func TestMatchTokensLimit(t *testing.T) {
+	a, _ := sharedAnalyzers()
+	text := strings.Repeat("neglect and more neglect ", 100)
+	if got := matchTokens(a, text, map[string]bool{"neglect": true}, 7); len(got) != 7 || got[6].Start != 3*25 {
+		t.Fatalf("%d tokens, last at %d", len(got), got[len(got)-1].Start)
+	}
+}
+
+func FuzzMatchTokens(f *testing.F) {
+	f.Add("Children's services inspection", "inspections")
+	f.Add("multi-agency safeguarding partners", "agencies")
+	f.Add("ΣΟΦΙΑΣ σοφίας Ⱥ", "σοφίας")
+	a, err := sharedAnalyzers()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text, query string) {
+		if len(text) > 4096 || len(query) > 200 {
+			return
+		}
+		want := map[string]bool{}
+		for _, tok := range a.english.Analyze([]byte(query)) {
+			want[string(tok.Term)] = true
+		}
+		// Also every term of the text itself, so matches are likely.
+		for i, tok := range a.english.Analyze([]byte(text)) {
+			if i%3 == 0 {
+				want[string(tok.Term)] = true
+			}
+		}
+		if len(want) == 0 {
+			return
+		}
+		got := matchTokens(a, text, want, maxSnippetMatches)
+		ref := matchTokensFull(a, text, want, maxSnippetMatches)
+		if len(got) != len(ref) {
+			t.Fatalf("%d tokens, whole analysis %d", len(got), len(ref))
+		}
+		for i := range got {
+			if got[i].Start != ref[i].Start || got[i].End != ref[i].End || !reflect.DeepEqual(got[i].Term, ref[i].Term) {
+				t.Fatalf("token %d: %q %d-%d, whole analysis %q %d-%d", i, got[i].Term, got[i].Start, got[i].End,
+					ref[i].Term, ref[i].Start, ref[i].End)
+			}
+		}
+	})
+}
+
+// BenchmarkSnippetsLongBody is a PDF-sized body (20,000 words) with a
+// query word every few hundred words; "full" is the whole analysis.
+func BenchmarkSnippetsLongBody(b *testing.B) {
+	rng := rand.New(rand.NewSource(1))
+	words := strings.Fields("the of and to in a for is on that with as by local national report findings services children partnership review")
+	var sb strings.Builder
+	for i := 0; i < 20000; i++ {
+		if rng.Intn(300) == 0 {
+			sb.WriteString("neglected ")
+		}
+		sb.WriteString(words[rng.Intn(len(words))] + " ")
+	}
+	text := sb.String()
+	q, err := Parse("neglect exploitation")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, _ := sharedAnalyzers()
+	want := map[string]bool{"neglect": true, "exploit": true}
+	b.Run("snippets", func(b *testing.B) {
+		for b.Loop() {
+			if len(Snippets(text, q, 2, 200)) == 0 {
+				b.Fatal("no snippet")
+			}
+		}
+	})
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			matchTokensFull(a, text, want, maxSnippetMatches)
+		}
+	})
+}
