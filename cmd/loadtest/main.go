@@ -1,10 +1,14 @@
 // Command loadtest measures safelib end to end, rerunnably: it generates a
 // deterministic corpus, imports it with the real binary, starts `serve`,
-// drives /api/v1/search with many distinct queries from concurrent clients,
-// and compares with the index searched in process (the floor). It talks
-// only to 127.0.0.1 and stops by itself.
+// drives /api/v1/search with many distinct queries from concurrent clients
+// (phase 1), compares with the index searched in process (the floor), then
+// drives it again while serve crawls a fixture site and a bulk import runs
+// through the server (phase 2), and checks the data directory with
+// `safelib verify`. It talks only to 127.0.0.1 (its one HTTP client dials
+// loopback only; serve runs without link checks and crawls only the
+// fixture) and stops by itself.
 //
-//	go run ./cmd/loadtest -n 100000 -clients 4 -duration 30s
+//	scripts/loadtest -n 100000 -clients 4 -duration 30s
 package main
 
 import (
@@ -31,17 +35,31 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 100_000, "resources in the generated corpus")
-	clients := flag.Int("clients", 4, "concurrent clients")
-	duration := flag.Duration("duration", 30*time.Second, "how long to drive the server")
-	queries := flag.Int("queries", 200, "distinct queries in the mix")
-	dataDir := flag.String("data", "", "data directory (default: a new temporary one, removed afterwards)")
-	seed := flag.Int64("seed", 1, "random seed of the corpus and queries")
+	var o options
+	flag.IntVar(&o.n, "n", 100_000, "resources in the generated corpus")
+	flag.IntVar(&o.clients, "clients", 4, "concurrent clients")
+	flag.DurationVar(&o.duration, "duration", 30*time.Second, "how long to drive the server (each phase)")
+	flag.IntVar(&o.queries, "queries", 200, "distinct queries in the mix")
+	flag.StringVar(&o.dataDir, "data", "", "data directory (default: a new temporary one, removed afterwards)")
+	flag.Int64Var(&o.seed, "seed", 1, "random seed of the corpus and queries")
+	flag.BoolVar(&o.background, "background", true, "also drive the server while a crawl and a bulk import run (second phase)")
+	flag.IntVar(&o.batchRows, "batch", 500, "rows per background import batch")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of library searches in process to this file")
 	flag.Parse()
-	if err := run(*n, *clients, *duration, *queries, *dataDir, *seed); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
+}
+
+type options struct {
+	n, clients, queries int
+	duration            time.Duration
+	dataDir             string
+	seed                int64
+	background          bool
+	batchRows           int
+	cpuProfile          string
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
@@ -50,12 +68,105 @@ func step(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 }
 
-func run(n, clients int, duration time.Duration, nq int, dataDir string, seed int64) error {
+// server is a running `safelib serve`.
+type server struct {
+	cmd  *exec.Cmd
+	base string
+	done bool
+}
+
+func startServer(bin, data string, extra ...string) (*server, time.Duration, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, 0, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	// No scheduled link checks: they would reach the corpus's example.org
+	// links; the only crawl is of the fixture site on 127.0.0.1.
+	args := append([]string{"serve", "--data", data, "--addr", addr, "--log-level", "warn", "--link-check-every", "0"}, extra...)
+	t0 := time.Now()
+	cmd := exec.Command(bin, args...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, 0, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	if err := waitReady(s.base+"/healthz", 120*time.Second); err != nil {
+		s.stop()
+		return nil, 0, err
+	}
+	return s, time.Since(t0), nil
+}
+
+func (s *server) stop() {
+	if !s.done {
+		s.done = true
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		s.cmd.Wait()
+	}
+}
+
+// phase is what one drive of the server measured.
+type phase struct {
+	lat     []time.Duration
+	errs    int
+	elapsed time.Duration
+	rss     int64
+	// searchMean is the library's own search time (index, facets, hits
+	// from the store), from /metrics.
+	searchMean time.Duration
+}
+
+func (p phase) rps() float64 { return float64(len(p.lat)) / p.elapsed.Seconds() }
+
+// driveServer warms the server up with the first queries of the mix and
+// drives it with every query for d, as the reader token (empty:
+// anonymous).
+func driveServer(s *server, mix []query, clients int, d time.Duration, token string) (phase, error) {
+	client := loopbackClient(10*time.Second, clients+2)
+	for _, q := range mix[:min(20, len(mix))] {
+		if _, err := get(client, s.base+"/api/v1/search?"+q.values(), token); err != nil {
+			return phase{}, err
+		}
+	}
+	sum0, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_sum")
+	n0, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_count")
+	var p phase
+	p.lat, p.errs, p.elapsed = drive(clients, d, len(mix), func(i int) error {
+		_, err := get(client, s.base+"/api/v1/search?"+mix[i].values(), token)
+		return err
+	})
+	sum1, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_sum")
+	n1, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_count")
+	if n1 > n0 {
+		p.searchMean = time.Duration((sum1 - sum0) / (n1 - n0) * float64(time.Second))
+	}
+	p.rss = peakRSS(s.cmd.Process.Pid)
+	return p, nil
+}
+
+// account adds an account with no password and returns a new API token
+// for it (the data directory must not be in use).
+func account(bin, data, email string, args ...string) (string, error) {
+	add := exec.Command(bin, append([]string{"user", "add", email, "--no-password", "--data", data, "--log-level", "warn"}, args...)...)
+	if out, err := add.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("user add %s: %v\n%s", email, err, out)
+	}
+	out, err := exec.Command(bin, "token", "create", email, "--name", "loadtest", "--data", data, "--log-level", "warn").Output()
+	if err != nil {
+		return "", fmt.Errorf("token create %s: %w", email, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1]), nil
+}
+
+func run(o options) error {
 	work, err := os.MkdirTemp("", "safelib-loadtest-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
+	dataDir := o.dataDir
 	if dataDir == "" {
 		dataDir = filepath.Join(work, "data")
 	}
@@ -66,12 +177,12 @@ func run(n, clients int, duration time.Duration, nq int, dataDir string, seed in
 	}
 
 	corpus := filepath.Join(work, "corpus.jsonl")
-	step("generating %d resources", n)
+	step("generating %d resources", o.n)
 	f, err := os.Create(corpus)
 	if err != nil {
 		return err
 	}
-	if err := writeCorpus(f, n, seed); err != nil {
+	if err := writeCorpus(f, o.n, o.seed); err != nil {
 		return err
 	}
 	f.Close()
@@ -87,57 +198,184 @@ func run(n, clients int, duration time.Duration, nq int, dataDir string, seed in
 		step("%s", strings.TrimSpace(string(out)))
 	}
 	importTime := time.Since(t0)
+	idxSize := dirSize(filepath.Join(dataDir, "index"))
+	dbSize := dirSize(dataDir) - idxSize
 
-	port, err := freePort()
+	// The search clients present the API token of a member whose
+	// membership has lapsed: the same access as anonymous readers, but
+	// with credentials, so the server computes every answer (its cache of
+	// anonymous shared answers does not apply) and the figures are those
+	// of the search path, not of a cache.
+	readerToken, err := account(bin, dataDir, "load-reader@example.org", "--role", "member", "--expires", "2000-01-01")
 	if err != nil {
 		return err
 	}
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	step("starting serve on %s", base)
-	t0 = time.Now()
-	srv := exec.Command(bin, "serve", "--data", dataDir, "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--log-level", "warn")
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
+	staffToken, err := account(bin, dataDir, "load-staff@example.org", "--role", "staff")
+	if err != nil {
 		return err
 	}
-	stopped := false
-	stop := func() {
-		if !stopped {
-			stopped = true
-			srv.Process.Signal(syscall.SIGTERM)
-			srv.Wait()
-		}
-	}
-	defer stop()
-	if err := waitReady(base+"/healthz", 60*time.Second); err != nil {
-		return err
-	}
-	ready := time.Since(t0)
 
-	mix := queryMix(nq, seed)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
-	step("warming up")
-	for _, q := range mix[:20] {
-		if _, err := get(client, base+"/api/v1/search?"+q.values()); err != nil {
-			return err
-		}
-	}
-	step("driving %d clients for %s", clients, duration)
-	lat, errs, elapsed := drive(clients, duration, len(mix), func(i int) error {
-		_, err := get(client, base+"/api/v1/search?"+mix[i].values())
+	mix := queryMix(o.queries, o.seed)
+	step("phase 1: starting serve")
+	srv, ready, err := startServer(bin, dataDir)
+	if err != nil {
 		return err
-	})
-	rss := peakRSS(srv.Process.Pid)
-	stop()
+	}
+	defer srv.stop()
+	step("phase 1: %d clients for %s (API token, no answer cache)", o.clients, o.duration)
+	quiet, err := driveServer(srv, mix, o.clients, o.duration, readerToken)
+	if err != nil {
+		return err
+	}
+	step("phase 1b: %d anonymous clients for %s (answer cache on)", o.clients, o.duration/3)
+	anon, err := driveServer(srv, mix, o.clients, o.duration/3, "")
+	if err != nil {
+		return err
+	}
+	srv.stop()
 
 	step("floor: the index searched in process")
+	fl, err := floor(dataDir, mix, o.clients, o.duration/2)
+	if err != nil {
+		return err
+	}
+
+	step("library in process: store, access and snippets added to the floor")
+	lf, err := libraryFloor(dataDir, mix, o.cpuProfile)
+	if err != nil {
+		return err
+	}
+
+	var busy phase
+	var im *importer
+	var crawled [3]float64
+	if o.background {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		site, err := fixtureSite(ctx)
+		if err != nil {
+			return err
+		}
+		sources, err := writeSources(work, site)
+		if err != nil {
+			return err
+		}
+		step("phase 2: serve --sources (fixture site %s)", site)
+		srv, _, err = startServer(bin, dataDir, "--sources", sources, "--allow-private")
+		if err != nil {
+			return err
+		}
+		defer srv.stop()
+		client := loopbackClient(60*time.Second, 4)
+		step("phase 2: waiting for the scheduled crawl to start")
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			n, err := scrapeMetric(client, srv.base, `safelib_crawl_urls_total{outcome="done"`)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				return errors.New("the crawl did not start within 60 s")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		var before [3]float64
+		for i, oc := range []string{"done", "fetched", "failed"} {
+			before[i], _ = scrapeMetric(client, srv.base, `safelib_crawl_urls_total{outcome="`+oc+`"`)
+		}
+		im = &importer{base: srv.base, token: staffToken, rows: o.batchRows, seed: o.seed, client: client}
+		stopImport := make(chan struct{})
+		importDone := make(chan struct{})
+		go func() { defer close(importDone); im.run(stopImport) }()
+		step("phase 2: %d clients for %s while the crawl and a bulk import run", o.clients, o.duration)
+		busy, err = driveServer(srv, mix, o.clients, o.duration, readerToken)
+		close(stopImport)
+		<-importDone
+		if err != nil {
+			return err
+		}
+		for i, oc := range []string{"done", "fetched", "failed"} {
+			v, _ := scrapeMetric(client, srv.base, `safelib_crawl_urls_total{outcome="`+oc+`"`)
+			crawled[i] = v - before[i]
+		}
+		busy.rss = peakRSS(srv.cmd.Process.Pid)
+		srv.stop()
+		cancel()
+	}
+
+	step("verify: integrity check and store/index agreement")
+	vout, verr := exec.Command(bin, "verify", "--data", dataDir, "--log-level", "error").Output()
+
+	p50 := pct(quiet.lat, 50)
+	capacity := 2 / fl.mean.Seconds()
+	fmt.Printf("## Load test: %d resources, %d clients, %s per phase, %d distinct queries (seed %d)\n\n", o.n, o.clients, o.duration, o.queries, o.seed)
+	fmt.Printf("| figure | value |\n|---|---|\n")
+	fmt.Printf("| corpus | %.0f MB JSONL (a tenth with 20,000-word bodies) |\n", float64(fi.Size())/1e6)
+	fmt.Printf("| import (`safelib import`, store + index) | %s (%.0f resources/s) |\n", importTime.Round(time.Second), float64(o.n)/importTime.Seconds())
+	fmt.Printf("| index size on disk after import | %.0f MB |\n", float64(idxSize)/1e6)
+	fmt.Printf("| database size on disk after import | %.0f MB |\n", float64(dbSize)/1e6)
+	fmt.Printf("| serve ready (existing index) | %s |\n", ready.Round(time.Millisecond))
+	fmt.Printf("| **quiet**: HTTP requests | %d in %s: **%.0f req/s** |\n", len(quiet.lat), quiet.elapsed.Round(time.Millisecond), quiet.rps())
+	fmt.Printf("| **quiet**: HTTP latency p50 / p95 / p99 | **%s / %s / %s** (target p99 < 150ms) |\n", p50, pct(quiet.lat, 95), pct(quiet.lat, 99))
+	fmt.Printf("| **quiet**: HTTP errors | **%d** |\n", quiet.errs)
+	fmt.Printf("| **quiet**: library search time (server side, mean) | %s |\n", quiet.searchMean.Round(10*time.Microsecond))
+	fmt.Printf("| **quiet**: server peak memory (VmHWM) | **%.0f MB** (target < 1 GB) |\n", float64(quiet.rss)/1e6)
+	fmt.Printf("| anonymous clients (answer cache on), %s | %.0f req/s, p50 / p99 %s / %s, %d errors |\n", anon.elapsed.Round(time.Second), anon.rps(), pct(anon.lat, 50), pct(anon.lat, 99), anon.errs)
+	fmt.Printf("| floor: in-process search p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(fl.seq, 50), pct(fl.seq, 99), fl.mean.Round(10*time.Microsecond))
+	fmt.Printf("| floor: in-process, %d workers | %.0f searches/s |\n", o.clients, fl.rps)
+	fmt.Printf("| library.Search in process p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(lf.seq, 50), pct(lf.seq, 99), lf.mean.Round(10*time.Microsecond))
+	fmt.Printf("| HTTP p50 / floor p50 | **%.2f** (target < 1.5) |\n", float64(p50)/float64(pct(fl.seq, 50)))
+	fmt.Printf("| HTTP req/s / floor capacity on 2 cores (2 / floor mean) | %.0f / %.0f = **%.0f%%** (target >= 80%%) |\n", quiet.rps(), capacity, 100*quiet.rps()/capacity)
+	if o.background {
+		fmt.Printf("| **busy** (crawl + bulk import): HTTP requests | %d in %s: %.0f req/s |\n", len(busy.lat), busy.elapsed.Round(time.Millisecond), busy.rps())
+		fmt.Printf("| **busy**: HTTP latency p50 / p95 / p99 | %s / %s / **%s** (target p99 < 250ms) |\n", pct(busy.lat, 50), pct(busy.lat, 95), pct(busy.lat, 99))
+		fmt.Printf("| **busy**: HTTP errors | **%d** |\n", busy.errs)
+		fmt.Printf("| **busy**: server peak memory (VmHWM) | %.0f MB |\n", float64(busy.rss)/1e6)
+		perBatch := time.Duration(0)
+		if b := im.batches.Load(); b > 0 {
+			perBatch = time.Duration(im.took.Load() / b)
+		}
+		fmt.Printf("| **busy**: bulk import through POST /staff/import | %d rows in %d batches of %d (%s per batch), %d failures, %d stale anonymous answers |\n",
+			im.imported.Load(), im.batches.Load(), o.batchRows, perBatch.Round(time.Millisecond), im.failures.Load(), im.stale.Load())
+		fmt.Printf("| **busy**: crawl of the fixture site during the drive | %.0f URLs handled, %.0f fetched, %.0f failed |\n", crawled[0], crawled[1], crawled[2])
+	}
+	fmt.Printf("| `safelib verify` afterwards | %s |\n", strings.TrimSpace(string(vout)))
+	var problems []string
+	if quiet.errs+anon.errs+busy.errs > 0 {
+		problems = append(problems, fmt.Sprintf("%d requests failed", quiet.errs+anon.errs+busy.errs))
+	}
+	if im != nil && im.failures.Load() > 0 {
+		problems = append(problems, fmt.Sprintf("background import: %s", strings.Join(im.errors, "; ")))
+	}
+	if verr != nil {
+		problems = append(problems, fmt.Sprintf("verify: %v", verr))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// floorResult is the in-process search measured.
+type floorResult struct {
+	seq  []time.Duration
+	mean time.Duration
+	rps  float64
+}
+
+// floor searches the index in process (no HTTP, no store), the same mix
+// with facets, sequentially and from `clients` goroutines.
+func floor(dataDir string, mix []query, clients int, d time.Duration) (floorResult, error) {
 	tax := taxonomy.Default()
 	ix, err := index.Open(filepath.Join(dataDir, "index"), index.Options{Synonyms: tax.SynonymMap()})
 	if err != nil {
-		return err
+		return floorResult{}, err
 	}
 	defer ix.Close()
-	floorSearch := func(i int) error {
+	search := func(i int) error {
 		q := mix[i]
 		pq, err := index.Parse(q.Q)
 		if err != nil {
@@ -147,50 +385,25 @@ func run(n, clients int, duration time.Duration, nq int, dataDir string, seed in
 			From: (q.Page - 1) * 20, Size: 20, Facets: true, FacetSize: 100})
 		return err
 	}
-	for i := 0; i < 20; i++ {
-		floorSearch(i)
+	for i := 0; i < min(20, len(mix)); i++ {
+		search(i)
 	}
-	var floorSeq []time.Duration
+	var r floorResult
 	for i := range mix {
 		t := time.Now()
-		if err := floorSearch(i); err != nil {
-			return err
+		if err := search(i); err != nil {
+			return r, err
 		}
-		floorSeq = append(floorSeq, time.Since(t))
+		r.seq = append(r.seq, time.Since(t))
 	}
-	floorLat, _, floorElapsed := drive(clients, duration/2, len(mix), floorSearch)
-
-	idxSize := dirSize(filepath.Join(dataDir, "index"))
-	dbSize := dirSize(dataDir) - idxSize
-	sort.Slice(floorSeq, func(i, j int) bool { return floorSeq[i] < floorSeq[j] })
-	var floorMean time.Duration
-	for _, d := range floorSeq {
-		floorMean += d
+	sort.Slice(r.seq, func(i, j int) bool { return r.seq[i] < r.seq[j] })
+	for _, x := range r.seq {
+		r.mean += x
 	}
-	floorMean /= time.Duration(len(floorSeq))
-	rps := float64(len(lat)) / elapsed.Seconds()
-	capacity := 2 / floorMean.Seconds()
-	p50 := pct(lat, 50)
-
-	fmt.Printf("## Load test: %d resources, %d clients, %s, %d distinct queries (seed %d)\n\n", n, clients, duration, nq, seed)
-	fmt.Printf("| figure | value |\n|---|---|\n")
-	fmt.Printf("| corpus | %.0f MB JSONL |\n", float64(fi.Size())/1e6)
-	fmt.Printf("| import (`safelib import`, store + index) | %s (%.0f resources/s) |\n", importTime.Round(time.Second), float64(n)/importTime.Seconds())
-	fmt.Printf("| serve ready (existing index) | %s |\n", ready.Round(time.Millisecond))
-	fmt.Printf("| index size on disk | %.0f MB |\n", float64(idxSize)/1e6)
-	fmt.Printf("| database size on disk | %.0f MB |\n", float64(dbSize)/1e6)
-	fmt.Printf("| HTTP requests | %d in %s: %.0f req/s |\n", len(lat), elapsed.Round(time.Millisecond), rps)
-	fmt.Printf("| HTTP latency p50 / p95 / p99 | %s / %s / %s |\n", p50, pct(lat, 95), pct(lat, 99))
-	fmt.Printf("| HTTP errors | %d |\n", errs)
-	fmt.Printf("| server peak memory (VmHWM) | %.0f MB |\n", float64(rss)/1e6)
-	fmt.Printf("| floor: in-process search p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(floorSeq, 50), pct(floorSeq, 99), floorMean.Round(10*time.Microsecond))
-	fmt.Printf("| floor: in-process %d workers | %.0f searches/s |\n", clients, float64(len(floorLat))/floorElapsed.Seconds())
-	fmt.Printf("| HTTP p50 / floor p50 | %.2f (target < 1.5) |\n", float64(p50)/float64(pct(floorSeq, 50)))
-	fmt.Printf("| HTTP req/s / floor capacity on 2 cores (2 / mean) | %.0f / %.0f = %.0f%% (target >= 80%%) |\n", rps, capacity, 100*rps/capacity)
-	if errs > 0 {
-		return fmt.Errorf("%d requests failed", errs)
-	}
-	return nil
+	r.mean /= time.Duration(len(r.seq))
+	lat, _, elapsed := drive(clients, d, len(mix), search)
+	r.rps = float64(len(lat)) / elapsed.Seconds()
+	return r, nil
 }
 
 // drive runs fn from `clients` goroutines, each walking the query mix from
@@ -237,8 +450,16 @@ func pct(sorted []time.Duration, p int) time.Duration {
 	return sorted[i].Round(10 * time.Microsecond)
 }
 
-func get(c *http.Client, u string) ([]byte, error) {
-	resp, err := c.Get(u)
+// get fetches u, as the API token when one is given.
+func get(c *http.Client, u, token string) ([]byte, error) {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -253,10 +474,31 @@ func get(c *http.Client, u string) ([]byte, error) {
 	return b, nil
 }
 
+// loopbackClient is the only HTTP client of the load test: it dials
+// 127.0.0.1 and ::1 only, whatever a URL says.
+func loopbackClient(timeout time.Duration, conns int) *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{
+		MaxIdleConnsPerHost: conns,
+		Proxy:               nil,
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				return nil, fmt.Errorf("loadtest talks to loopback only, not %s", addr)
+			}
+			return d.DialContext(ctx, network, addr)
+		},
+	}}
+}
+
 func waitReady(u string, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
+	c := loopbackClient(5*time.Second, 1)
 	for time.Now().Before(deadline) {
-		resp, err := http.Get(u)
+		resp, err := c.Get(u)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"os"
+	"runtime/pprof"
+	"sort"
+	"time"
+
+	"safelib/internal/library"
+	"safelib/internal/taxonomy"
+)
+
+// libraryFloor runs the mix through library.Search in process: the index
+// search plus what the library adds (loading hits from the store, access,
+// snippets), without HTTP. Between the floor and the HTTP figures, it says
+// where time goes. With profile set, a CPU profile of the sequential pass
+// is written there.
+func libraryFloor(dataDir string, mix []query, profile string) (floorResult, error) {
+	ctx := context.Background()
+	h, err := library.Open(ctx, dataDir, taxonomy.Default(), nil, library.OpenOptions{})
+	if err != nil {
+		return floorResult{}, err
+	}
+	defer h.Close()
+	search := func(i int) error {
+		q := mix[i]
+		_, err := h.Library.Search(ctx, library.Anonymous, library.SearchParams{
+			Q: q.Q, Filters: q.Filters, Sort: q.Sort, Page: q.Page, PerPage: 20})
+		return err
+	}
+	for i := 0; i < min(20, len(mix)); i++ {
+		search(i)
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return floorResult{}, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return floorResult{}, err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var r floorResult
+	for i := range mix {
+		t := time.Now()
+		if err := search(i); err != nil {
+			return r, err
+		}
+		r.seq = append(r.seq, time.Since(t))
+	}
+	sort.Slice(r.seq, func(i, j int) bool { return r.seq[i] < r.seq[j] })
+	for _, x := range r.seq {
+		r.mean += x
+	}
+	r.mean /= time.Duration(len(r.seq))
+	return r, nil
+}
