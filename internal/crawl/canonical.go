@@ -45,8 +45,8 @@ func Canonicalize(raw string) (string, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", fmt.Errorf("%w: want an absolute http or https URL", ErrBadURL)
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if host == "" {
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	if host == "" || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
 		return "", fmt.Errorf("%w: no host", ErrBadURL)
 	}
 	port := u.Port()

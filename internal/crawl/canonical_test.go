@@ -36,6 +36,8 @@ func TestCanonicalize(t *testing.T) {
 		{in: "javascript:alert(1)", bad: true},
 		{in: "ftp://example.org/file", bad: true},
 		{in: "https://", bad: true},
+		{in: "http://..", bad: true},
+		{in: "http://a..b/", bad: true},
 		{in: "https://example.org/" + strings.Repeat("a", 5000), bad: true},
 	}
 	for _, tt := range tests {
