@@ -77,14 +77,20 @@ type plainDoc struct {
 
 var (
 	corpusMu sync.Mutex
-	corpora  = map[int]*benchCorpus{}
+	corpora  = map[string]*benchCorpus{}
 )
 
 // corpus returns n deterministic documents (seed 1).
-func corpus(n int) *benchCorpus {
+func corpus(n int) *benchCorpus { return genCorpus(n, false) }
+
+// genCorpus returns n deterministic documents; short bodies (40 words) make
+// a cheap corpus for measuring costs that depend on the number of documents
+// only (browsing: sort keys and facets), not on their text.
+func genCorpus(n int, short bool) *benchCorpus {
 	corpusMu.Lock()
 	defer corpusMu.Unlock()
-	if c := corpora[n]; c != nil {
+	key := fmt.Sprint(n, short)
+	if c := corpora[key]; c != nil {
 		return c
 	}
 	r := rand.New(rand.NewSource(1))
@@ -140,6 +146,9 @@ func corpus(n int) *benchCorpus {
 	for i := 0; i < n; i++ {
 		// Body length: 400 + log-normal (median ~600), capped at 20,000 words; mean ~1,400.
 		bodyWords := 400 + int(math.Min(19600, math.Exp(math.Log(600)+r.NormFloat64())))
+		if short {
+			bodyWords = 40
+		}
 		nt := 2 + r.Intn(3)
 		var themes, labels []string
 		for _, k := range r.Perm(len(themeSlugs))[:nt] {
@@ -195,7 +204,7 @@ func corpus(n int) *benchCorpus {
 		}
 		c.queries = append(c.queries, strings.Join(words, " "))
 	}
-	corpora[n] = c
+	corpora[key] = c
 	return c
 }
 
@@ -356,16 +365,22 @@ func settle(bi bleve.Index) {
 	}
 }
 
-func oursIndex(b *testing.B, n int) *Index {
+func oursIndex(b *testing.B, n int) *Index { return oursIndexWith(b, n, false) }
+
+func oursIndexWith(b *testing.B, n int, short bool) *Index {
 	builtMu.Lock()
 	defer builtMu.Unlock()
-	if ix := builtOurs[n]; ix != nil {
+	key := n
+	if short {
+		key = -n
+	}
+	if ix := builtOurs[key]; ix != nil {
 		return ix
 	}
-	c := corpus(n)
+	c := genCorpus(n, short)
 	b.StopTimer()
 	defer b.StartTimer()
-	dir := benchDir(b, fmt.Sprintf("ours-%d", n))
+	dir := benchDir(b, fmt.Sprintf("ours-%d-short=%v", n, short))
 	opts := Options{Synonyms: map[string][]string{"cse": {"child sexual exploitation"}}}
 	ix, err := Open(dir, opts)
 	if errors.Is(err, ErrNeedsRebuild) {
@@ -376,7 +391,7 @@ func oursIndex(b *testing.B, n int) *Index {
 		b.Fatal(err)
 	}
 	if count, _ := ix.Count(); count == uint64(n) {
-		builtOurs[n] = ix // kept from an earlier run (SAFELIB_BENCH_DIR)
+		builtOurs[key] = ix // kept from an earlier run (SAFELIB_BENCH_DIR)
 		return ix
 	}
 	start := time.Now()
@@ -386,7 +401,7 @@ func oursIndex(b *testing.B, n int) *Index {
 	b.Logf("ours %d: indexed in %v, settling", n, time.Since(start))
 	settle(ix.bi)
 	b.Logf("ours %d: settled after %v, %.1f MB", n, time.Since(start), float64(ix.DiskSize())/(1<<20))
-	builtOurs[n] = ix
+	builtOurs[key] = ix
 	return ix
 }
 
@@ -435,9 +450,11 @@ func (l latencies) report(b *testing.B, cpu0 time.Duration) {
 	}
 }
 
-func benchSearchOurs(b *testing.B, n int, browse bool) {
-	ix := oursIndex(b, n)
-	c := corpus(n)
+func benchSearchOurs(b *testing.B, n int, browse bool) { benchSearchOursWith(b, n, browse, false) }
+
+func benchSearchOursWith(b *testing.B, n int, browse, short bool) {
+	ix := oursIndexWith(b, n, short)
+	c := genCorpus(n, short)
 	queries := make([]Query, len(c.queries))
 	for i, s := range c.queries {
 		queries[i] = mustParse(b, s)
@@ -501,6 +518,17 @@ func BenchmarkSearch10k(b *testing.B)              { benchSearchOurs(b, 10000, f
 func BenchmarkSearchPlainBleve10k(b *testing.B)    { benchSearchPlain(b, 10000, false) }
 func BenchmarkBrowseAll(b *testing.B)              { benchSearchOurs(b, 10000, true) }
 func BenchmarkBrowseAllPlainBleve10k(b *testing.B) { benchSearchPlain(b, 10000, true) }
+
+// BenchmarkBrowseAll100kShortBodies is a cheap stand-in for
+// BenchmarkBrowseAll100k: browsing touches only sort keys and facet values,
+// so 40-word bodies give the same work per query at a fraction of the build
+// time. Needs SAFELIB_BENCH_100K=1 or =short.
+func BenchmarkBrowseAll100kShortBodies(b *testing.B) {
+	if v := os.Getenv("SAFELIB_BENCH_100K"); v != "1" && v != "short" {
+		b.Skip("set SAFELIB_BENCH_100K=short (builds a 100k-document index with short bodies)")
+	}
+	benchSearchOursWith(b, 100000, true, true)
+}
 
 func need100k(b *testing.B) {
 	if os.Getenv("SAFELIB_BENCH_100K") != "1" {
