@@ -158,7 +158,7 @@ func (ix *Index) Expand(q Query) Query {
 	if q.root == nil || len(ix.synonyms.alts) == 0 {
 		return q
 	}
-	return Query{root: ix.synonyms.expand(q.root, ix.an), typed: q.typed}
+	return Query{root: ix.synonyms.expand(q.root, ix.an)}
 }
 
 func (t *synonymTable) lookup(words []string, field string) []*node {

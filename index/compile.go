@@ -47,7 +47,7 @@ func newCompiler(an *analyzers, members bool) *compiler {
 }
 
 // compile returns the Bleve query for q, or nil when q has no terms (match
-// everything). A typed query whose words are all stop words matches nothing.
+// everything). A query whose words are all stop words matches nothing.
 func (c *compiler) compile(q Query) query.Query {
 	if q.root == nil {
 		return nil

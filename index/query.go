@@ -43,9 +43,6 @@ type node struct {
 // document.
 type Query struct {
 	root *node
-	// typed records that the user typed something, so a query whose words
-	// are all stop words matches nothing rather than everything.
-	typed bool
 }
 
 // Empty reports whether the query has no terms (browse everything).
@@ -161,7 +158,7 @@ func Parse(s string) (Query, error) {
 		return Query{}, fmt.Errorf("%w: query has %d terms, at most %d allowed", ErrBadQuery, n, MaxQueryTerms)
 	}
 	root = simplify(root)
-	return Query{root: root, typed: strings.TrimSpace(s) != ""}, nil
+	return Query{root: root}, nil
 }
 
 type tokKind uint8

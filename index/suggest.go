@@ -47,10 +47,10 @@ func (ix *Index) suggest(ctx context.Context, req Request, c *compiler) string {
 	if err != nil {
 		return ""
 	}
-	if changed && ix.anyHit(ctx, req, Query{root: corrected, typed: true}, c) {
+	if changed && ix.anyHit(ctx, req, Query{root: corrected}, c) {
 		return Query{root: corrected}.String()
 	}
-	if loose := loosen(corrected); loose != nil && ix.anyHit(ctx, req, Query{root: loose, typed: true}, c) {
+	if loose := loosen(corrected); loose != nil && ix.anyHit(ctx, req, Query{root: loose}, c) {
 		return Query{root: loose}.String()
 	}
 	return ""
