@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,6 +137,15 @@ func watchMemory() *peakMemory {
 
 func (m *peakMemory) done() { close(m.stop); m.wg.Wait() }
 
+// cpuTime is the user and system CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // peakRSS is the process's high-water resident set (Linux), or 0.
 func peakRSS() uint64 {
 	b, err := os.ReadFile("/proc/self/status")
@@ -174,7 +184,7 @@ func BenchmarkCrawl2000(b *testing.B) {
 `, srv.URL))
 	tax := taxonomy.Default()
 	var pages int
-	var elapsed time.Duration
+	var elapsed, cpu time.Duration
 	var heap, sys uint64
 	for b.Loop() {
 		b.StopTimer()
@@ -195,9 +205,10 @@ func BenchmarkCrawl2000(b *testing.B) {
 		runtime.GC()
 		mem := watchMemory()
 		b.StartTimer()
-		start := time.Now()
+		start, cpu0 := time.Now(), cpuTime()
 		rec, err := c.Run(context.Background(), src)
 		elapsed += time.Since(start)
+		cpu += cpuTime() - cpu0
 		b.StopTimer()
 		mem.done()
 		if err != nil {
@@ -213,6 +224,9 @@ func BenchmarkCrawl2000(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+	// CPU time per page (crawler and fixture server together) does not
+	// depend on what else the machine is doing, unlike pages/s.
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(pages), "cpu-ms/page")
 	b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(sys)/(1<<20), "peak-sys-MB")
 	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-rss-MB")
