@@ -5,12 +5,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"code.dny.dev/ssrf"
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
@@ -511,15 +516,14 @@ func TestCrawlRefusesPrivateAddresses(t *testing.T) {
 	}
 }
 
-// Redirects are re-checked: a public start that redirects to loopback is
-// refused at dial time. Simulated with a fixture that redirects to
-// another loopback port while the guard allows only the first one.
+// Each refusal names its reason.
 func TestRefusalReasons(t *testing.T) {
 	for _, tt := range []struct{ addr, want string }{
 		{"127.0.0.1:80", "private, loopback or link-local"},
 		{"169.254.169.254:80", "private, loopback or link-local"},
 		{"10.1.2.3:443", "private, loopback or link-local"},
 		{"[::1]:443", "private, loopback or link-local"},
+		{"[::ffff:127.0.0.1]:443", "private, loopback or link-local"},
 		{"93.184.215.14:8080", "only ports 80 and 443"},
 	} {
 		tr := newTransport(false, 2)
@@ -528,6 +532,32 @@ func TestRefusalReasons(t *testing.T) {
 		if err == nil || !strings.Contains(refusal(err), tt.want) {
 			t.Errorf("%s: err %v, refusal %q; want %q", tt.addr, err, refusal(err), tt.want)
 		}
+	}
+}
+
+// Redirects are checked again, at dial time: an allowed server that
+// redirects to a refused address gets no further. (Here the guard allows
+// loopback on the first server's port only, standing in for a public
+// server redirecting to an internal one.)
+func TestRedirectRechecked(t *testing.T) {
+	inside := newSite(t)
+	inside.html("/secret", "internal")
+	outside := newSite(t)
+	outside.set("/go", &page{handler: func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, inside.URL+"/secret", http.StatusFound)
+	}})
+	_, port, _ := net.SplitHostPort(outside.Listener.Addr().String())
+	p, _ := strconv.Atoi(port)
+	g := ssrf.New(ssrf.WithAllowedV4Prefixes(netip.MustParsePrefix("127.0.0.0/8")), ssrf.WithPorts(uint16(p)))
+	d := &net.Dialer{Control: safeControl(g)}
+	client := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}, CheckRedirect: checkRedirect}
+	resp, err := client.Get(outside.URL + "/go")
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("the redirect reached the refused address")
+	}
+	if !strings.Contains(refusal(err), "refused") || inside.count("/secret") != 0 || outside.count("/go") != 1 {
+		t.Fatalf("err %v (refusal %q); inside hit %d times", err, refusal(err), inside.count("/secret"))
 	}
 }
 
