@@ -279,4 +279,3 @@ func TestKillServeDuringStaffEdits(t *testing.T) {
 	}
 	t.Logf("%d edits acknowledged across %d kills", total, faultKills)
 }
-
