@@ -32,6 +32,13 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "Sign in first (or send a valid API token)."
 	case errors.Is(err, auth.ErrThrottled):
 		return http.StatusTooManyRequests, "Too many failed sign-ins. Please wait and try again."
+	case library.StorageFull(err):
+		// The log has the details; the client learns it was not its fault
+		// and whether its change was kept (library/storage.go).
+		if library.SavedButNotIndexed(err) {
+			return http.StatusInsufficientStorage, "Saved, but the server's disk is full, so search will show the change only once there is room again."
+		}
+		return http.StatusInsufficientStorage, "The server's disk is full, so nothing was saved. Please try again later."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return http.StatusServiceUnavailable, "The request took too long. Please try again."
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -152,5 +153,18 @@ func TestOversizedBodiesRefused(t *testing.T) {
 				t.Fatalf("refused in %s", took)
 			}
 		})
+	}
+}
+
+// A full disk is the server's trouble, said plainly: 507, and whether the
+// change was kept.
+func TestStorageFullIs507(t *testing.T) {
+	code, detail := statusOf(errors.New(`commit: database or disk is full (13)`))
+	if code != http.StatusInsufficientStorage || !strings.Contains(detail, "nothing was saved") {
+		t.Fatalf("%d %q", code, detail)
+	}
+	code, detail = statusOf(errors.New("saved, but indexing failed (will retry at next start): write x: no space left on device"))
+	if code != http.StatusInsufficientStorage || !strings.HasPrefix(detail, "Saved") {
+		t.Fatalf("%d %q", code, detail)
 	}
 }

@@ -33,7 +33,9 @@ func (l *Library) Upsert(ctx context.Context, rs []*catalog.Resource) (store.Ups
 	defer l.writeMu.Unlock()
 	st, err := l.st.UpsertResources(ctx, rs)
 	if err != nil {
-		return st, wrapStore(err)
+		// The transaction was rolled back: nothing was inserted or
+		// updated, whatever was counted before the failure.
+		return store.UpsertStats{}, wrapStore(err)
 	}
 	if _, err := l.drainPending(ctx, nil); err != nil {
 		return st, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
