@@ -174,8 +174,14 @@ func (l *Library) Search(ctx context.Context, rd Reader, p SearchParams) (*Searc
 		Suggestion: res.Suggestion,
 		Facets:     map[string][]FacetValue{},
 	}
+	// Highlight the query with its synonyms, so "cse" marks "child
+	// sexual exploitation" too.
+	hq := res.Highlight
+	if hq.Empty() {
+		hq = q
+	}
 	for _, r := range rs {
-		out.Hits = append(out.Hits, l.hit(r, rd, q))
+		out.Hits = append(out.Hits, l.hit(r, rd, hq))
 	}
 	for field, vals := range res.Facets {
 		fv := make([]FacetValue, 0, len(vals))

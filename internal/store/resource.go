@@ -59,7 +59,7 @@ func (s *Store) GetResource(ctx context.Context, id string) (*catalog.Resource, 
 // ResourceByURL finds the (oldest) resource with exactly this URL.
 func (s *Store) ResourceByURL(ctx context.Context, u string) (*catalog.Resource, error) {
 	var id string
-	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url = ? ORDER BY created, id LIMIT 1`, u).Scan(&id)
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url <> '' AND url = ? ORDER BY created, id LIMIT 1`, u).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("resource with url %q: %w", u, ErrNotFound)
 	}
@@ -233,16 +233,6 @@ func updateResource(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error 
 	if r.Version != 0 && r.Version != version {
 		return fmt.Errorf("update resource %q: edited version %d but the library has version %d: %w",
 			r.ID, r.Version, version, ErrConflict)
-	}
-	if r.URL != "" {
-		var other string
-		err := tx.QueryRowContext(ctx, `SELECT id FROM resources WHERE url = ? AND id <> ?`, r.URL, r.ID).Scan(&other)
-		if err == nil {
-			return fmt.Errorf("update resource %q: url already used by %q: %w", r.ID, other, ErrConflict)
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("update resource %q: %w", r.ID, err)
-		}
 	}
 	r.Created = parseTime(created)
 	r.Updated = time.Now().UTC()

@@ -170,3 +170,18 @@ func TestScanResources(t *testing.T) {
 		t.Fatalf("integrity = %q", ok)
 	}
 }
+
+func TestUpdateKeepsSharedURL(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for _, id := range []string{"report", "summary"} {
+		if err := s.InsertResource(ctx, res(id, "https://example.org/landing")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, _ := s.GetResource(ctx, "summary")
+	r.Title = "Executive summary"
+	if err := s.UpdateResource(ctx, r); err != nil {
+		t.Fatalf("update of a resource sharing its landing page: %v", err)
+	}
+}
