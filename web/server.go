@@ -99,9 +99,23 @@ func New(opt Options) (*Server, error) {
 }
 
 // ServeHTTP makes Server an http.Handler.
+//
+// HEAD is answered as GET without a body, so link checkers and caches
+// that probe with HEAD get the same status and headers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r2 := r.Clone(r.Context())
+		r2.Method = http.MethodGet
+		s.engine.ServeHTTP(headWriter{w}, r2)
+		return
+	}
 	s.engine.ServeHTTP(w, r)
 }
+
+// headWriter drops the body of a response to HEAD.
+type headWriter struct{ http.ResponseWriter }
+
+func (h headWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 // Close releases what the server holds. Nothing yet: the HTTP server is shut
 // down by the caller, and the library belongs to the caller too. Sessions
