@@ -63,6 +63,13 @@ func (r *run) checkRedirect(req *http.Request, via []*http.Request) error {
 	if first, err := Canonicalize(via[0].URL.String()); err == nil && first == target {
 		return nil
 	}
+	// Hostile input (hostile_test.go): a loop between pages (a -> b -> a
+	// -> b) is a failure to report, not a duplicate to skip quietly.
+	for _, v := range via[1:] {
+		if c, err := Canonicalize(v.URL.String()); err == nil && c == target {
+			return fmt.Errorf("redirect loop: %s redirects back to %s", req.Response.Request.URL, target)
+		}
+	}
 	if !r.frontier.markSeen(target) {
 		return errSeenRedirect
 	}
