@@ -36,8 +36,12 @@ const (
 	// WebAssembly memory, up to pdfMemoryPages.
 	pdfWorkers = 2
 	// pdfMemoryPages caps the WebAssembly memory of one instance (64 KiB
-	// pages): 1 GiB.
-	pdfMemoryPages = 16384
+	// pages): 256 MiB, ample for the text of a 32 MB document. Growing
+	// memory copies it, so an instance can briefly hold twice this; with
+	// pdfWorkers instances the engine stays well under the server's 1 GB
+	// (a 1 GiB cap let one PDF bomb grow the heap by 3 GB:
+	// internal/crawl/hostile_test.go).
+	pdfMemoryPages = 4096
 )
 
 // The limits in force; tests lower them.
@@ -204,6 +208,11 @@ func PDF(ctx context.Context, body []byte, pageURL string) (*Page, error) {
 	}
 	if !hasEOFMarker(body) {
 		return nil, fmt.Errorf("extract: pdf %s: %w: truncated: missing %%%%EOF", pageURL, ErrPDF)
+	}
+	// A stream that inflates to gigabytes is refused before PDFium sees it
+	// (pdfbomb.go).
+	if err := checkStreams(body); err != nil {
+		return nil, fmt.Errorf("extract: pdf %s: %w", pageURL, err)
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, pdfTimeout, fmt.Errorf("%w: took longer than %s", ErrPDF, pdfTimeout))
 	defer cancel()
