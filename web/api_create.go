@@ -20,29 +20,12 @@ import (
 // came; any other unknown field is an error (a typo must not be dropped
 // silently).
 type apiResourceInput struct {
-	ID           string       `json:"id"`
-	Title        string       `json:"title"`
-	URL          string       `json:"url"`
-	Publisher    string       `json:"publisher"`
-	Type         string       `json:"type"`
-	Themes       []string     `json:"themes"`
-	Published    string       `json:"published"`
-	Area         string       `json:"area"`
-	Region       string       `json:"region"`
-	Summary      string       `json:"summary"`
-	Body         string       `json:"body"`
-	Access       string       `json:"access"`
-	Source       string       `json:"source"`
-	Sport        string       `json:"sport"`
-	Phone        string       `json:"phone"`
-	Email        string       `json:"email"`
-	LastVerified string       `json:"last_verified"`
-	LastReviewed string       `json:"last_reviewed"`
-	Teaser       *bool        `json:"teaser"`
-	Highlights   ignoredField `json:"highlights"`
-	Page         ignoredField `json:"page"`
-	Created      ignoredField `json:"created"`
-	Updated      ignoredField `json:"updated"`
+	library.Record
+	Teaser     *bool        `json:"teaser"`
+	Highlights ignoredField `json:"highlights"`
+	Page       ignoredField `json:"page"`
+	Created    ignoredField `json:"created"`
+	Updated    ignoredField `json:"updated"`
 }
 
 type ignoredField = json.RawMessage
@@ -88,13 +71,11 @@ func (s *Server) apiCreateResource(c *gin.Context) {
 		s.apiError(c, fmt.Errorf("%w: a teaser is not a whole resource", library.ErrInvalid))
 		return
 	}
-	r := &catalog.Resource{
-		ID: in.ID, Title: in.Title, URL: in.URL, Publisher: in.Publisher, Type: in.Type, Themes: in.Themes,
-		Published: catalog.Date(in.Published), Area: in.Area, Region: in.Region, Summary: in.Summary,
-		Body: in.Body, Access: catalog.Access(in.Access), Source: in.Source, Sport: in.Sport,
-		Phone: in.Phone, Email: in.Email, LastVerified: catalog.Date(in.LastVerified),
-		LastReviewed: catalog.Date(in.LastReviewed),
+	if in.Status != "" || len(in.Pages) > 0 {
+		s.apiError(c, fmt.Errorf("%w: status and pages can't be set on create", library.ErrInvalid))
+		return
 	}
+	r := in.Resource()
 	if r.URL != "" && r.Title == "" {
 		// Only a link: fetch it and fill in the rest (staff_api.go).
 		s.apiCreateFromURL(c, rd, r)
