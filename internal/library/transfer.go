@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"safelib/internal/catalog"
@@ -151,6 +152,23 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 	if !rd.IsStaff() {
 		return nil, fmt.Errorf("%w: only staff may import", ErrForbidden)
 	}
+	// Two passes keep memory flat however large the file: the first
+	// validates every row and settles its id, the second writes the good
+	// rows in batches. A stream that can't seek is spooled to a temporary
+	// file during the first pass.
+	var rs io.ReadSeeker
+	if seeker, ok := r.(io.ReadSeeker); ok {
+		rs = seeker
+	} else {
+		spool, err := os.CreateTemp("", "safelib-import-*")
+		if err != nil {
+			return nil, fmt.Errorf("import: spool: %w", err)
+		}
+		defer os.Remove(spool.Name())
+		defer spool.Close()
+		r = io.TeeReader(r, spool)
+		rs = spool
+	}
 	br := bufio.NewReaderSize(r, 1<<16)
 	if format == "" {
 		peek, _ := br.Peek(512)
@@ -160,20 +178,34 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 			format = "csv"
 		}
 	}
+	var read func(*bufio.Reader, func(int, Record), func(int, string)) error
+	switch format {
+	case "jsonl":
+		read = readJSONL
+	case "csv":
+		read = readCSV
+	default:
+		return nil, fmt.Errorf("%w: unknown format %q (want jsonl or csv)", ErrInvalid, format)
+	}
 	rep := &ImportReport{DryRun: dryRun, Errors: []LineError{}}
-	var good []*catalog.Resource
+	good := map[int]string{} // line -> id of each valid row
 	seenID := map[string]int{}
-	accept := func(line int, rec Record) {
-		rep.Rows++
+	prepare := func(rec Record, id string) (*catalog.Resource, error) {
 		res := rec.Resource()
 		if res.Source == "" {
 			res.Source = "import"
 		}
-		if err := l.assignID(ctx, res, seenID); err != nil {
-			rep.Errors = append(rep.Errors, LineError{Line: line, Reason: err.Error()})
-			return
+		if id != "" {
+			res.ID = id
+		} else if err := l.assignID(ctx, res, seenID); err != nil {
+			return nil, err
 		}
-		if err := l.prepare(res); err != nil {
+		return res, l.prepare(res)
+	}
+	validate := func(line int, rec Record) {
+		rep.Rows++
+		res, err := prepare(rec, "")
+		if err != nil {
 			rep.Errors = append(rep.Errors, LineError{Line: line, ID: rec.ID, Reason: strings.ReplaceAll(err.Error(), "\n", "; ")})
 			return
 		}
@@ -182,42 +214,64 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 			return
 		}
 		seenID[res.ID] = line
-		good = append(good, res)
+		good[line] = res.ID
 	}
 	reject := func(line int, reason string) {
 		rep.Rows++
 		rep.Errors = append(rep.Errors, LineError{Line: line, Reason: reason})
 	}
-	var err error
-	switch format {
-	case "jsonl":
-		err = readJSONL(br, accept, reject)
-	case "csv":
-		err = readCSV(br, accept, reject)
-	default:
-		return nil, fmt.Errorf("%w: unknown format %q (want jsonl or csv)", ErrInvalid, format)
-	}
-	if err != nil {
+	if err := read(br, validate, reject); err != nil {
 		return rep, err
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil { // finish the spool
+		return rep, fmt.Errorf("import: %w", err)
 	}
 	if dryRun || len(good) == 0 {
 		return rep, nil
 	}
-	for start := 0; start < len(good); start += 1000 {
-		end := min(start+1000, len(good))
-		if err := l.keepPages(ctx, good[start:end]); err != nil {
-			return rep, err
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		return rep, fmt.Errorf("import: rewind: %w", err)
+	}
+	var batch []*catalog.Resource
+	var werr error
+	flush := func() {
+		if werr != nil || len(batch) == 0 {
+			return
 		}
-		st, err := l.Upsert(ctx, good[start:end])
+		if werr = l.keepPages(ctx, batch); werr != nil {
+			return
+		}
+		st, err := l.Upsert(ctx, batch)
 		rep.Inserted += st.Inserted
 		rep.Updated += st.Updated
 		rep.Unchanged += st.Unchanged
+		werr = err
+		batch = batch[:0]
+	}
+	write := func(line int, rec Record) {
+		id, ok := good[line]
+		if !ok || werr != nil {
+			return
+		}
+		res, err := prepare(rec, id)
 		if err != nil {
-			return rep, err
+			werr = fmt.Errorf("line %d changed between passes: %w", line, err)
+			return
+		}
+		batch = append(batch, res)
+		if len(batch) == importBatch {
+			flush()
 		}
 	}
-	return rep, nil
+	if err := read(bufio.NewReaderSize(rs, 1<<16), write, func(int, string) {}); err != nil {
+		return rep, err
+	}
+	flush()
+	return rep, werr
 }
+
+// importBatch is how many rows one transaction of an import writes.
+const importBatch = 1000
 
 func readJSONL(r *bufio.Reader, accept func(int, Record), reject func(int, string)) error {
 	sc := bufio.NewScanner(r)
