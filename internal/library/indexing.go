@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"safelib/index"
@@ -131,25 +132,62 @@ func (l *Library) Heal(ctx context.Context) (int, error) {
 }
 
 // drainPending indexes every resource with its outbox flag set. Callers
-// hold writeMu.
+// hold writeMu, so no write adds pending rows meanwhile. Reading the next
+// batch from the store overlaps with indexing, and two batches are indexed
+// at once (Bleve's Batch is safe concurrently; while one waits for its
+// segment to persist the other analyses), keeping both cores busy.
 func (l *Library) drainPending(ctx context.Context, progress func(done int)) (int, error) {
-	done := 0
-	for {
-		rs, err := l.st.PendingIndex(ctx, indexBatch)
+	const workers = 2
+	jobs := make(chan []*catalog.Resource)
+	var (
+		mu       sync.Mutex
+		done     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	failed := func() bool { mu.Lock(); defer mu.Unlock(); return firstErr != nil }
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rs := range jobs {
+				if failed() {
+					continue
+				}
+				err := l.indexResources(ctx, rs)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				} else if err == nil {
+					done += len(rs)
+					if progress != nil {
+						progress(done)
+					}
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	after := ""
+	var readErr error
+	for !failed() {
+		rs, err := l.st.PendingIndexAfter(ctx, after, indexBatch)
 		if err != nil {
-			return done, err
+			readErr = err
+			break
 		}
 		if len(rs) == 0 {
-			return done, nil
+			break
 		}
-		if err := l.indexResources(ctx, rs); err != nil {
-			return done, err
-		}
-		done += len(rs)
-		if progress != nil {
-			progress(done)
-		}
+		after = rs[len(rs)-1].ID
+		jobs <- rs
 	}
+	close(jobs)
+	wg.Wait()
+	if readErr != nil {
+		return done, readErr
+	}
+	return done, firstErr
 }
 
 // Rebuild re-indexes every resource from the store into the (empty or

@@ -466,3 +466,15 @@ func (s *Store) CountPending(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// PendingIndexAfter returns up to limit resources (with bodies) whose index
+// entry is out of date and whose id sorts after `after`, in id order, so a
+// caller can walk the outbox while earlier batches are still being indexed.
+func (s *Store) PendingIndexAfter(ctx context.Context, after string, limit int) ([]*catalog.Resource, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+resourceCols+`, body FROM resources
+		WHERE index_pending = 1 AND id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending index: %w", err)
+	}
+	return s.collect(ctx, rows, true)
+}

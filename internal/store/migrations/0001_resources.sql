@@ -29,7 +29,7 @@ CREATE TABLE resources (
 );
 -- Not unique: several documents may share a landing page as their link.
 CREATE INDEX resources_url ON resources (url) WHERE url <> '';
-CREATE INDEX resources_pending ON resources (index_pending) WHERE index_pending = 1;
+CREATE INDEX resources_pending ON resources (id) WHERE index_pending = 1;
 CREATE INDEX resources_updated ON resources (updated);
 
 CREATE TABLE resource_themes (
