@@ -210,9 +210,17 @@ func (ix *Index) Close() error {
 }
 
 // Batch upserts docs and deletes ids in one Bleve batch. Deletes are applied
-// first, so an id in both lists ends up indexed. Calls may run concurrently;
-// on disk each call returns once its segment is persisted.
-func (ix *Index) Batch(docs []Document, deletes []string) error {
+// first, so an id in both lists ends up indexed. On disk each call returns
+// once its segment is persisted. Callers serialise batches (see
+// library.drainPending); a panic inside Bleve (seen on a full disk) is
+// returned as an error, so the store's outbox keeps the batch for a heal.
+func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ix.generation.Add(1)
+			err = fmt.Errorf("index: batch of %d docs, %d deletes: bleve failed: %v", len(docs), len(deletes), p)
+		}
+	}()
 	if len(docs) == 0 && len(deletes) == 0 {
 		return nil
 	}
@@ -228,7 +236,7 @@ func (ix *Index) Batch(docs []Document, deletes []string) error {
 			return fmt.Errorf("index: batch: %w", err)
 		}
 	}
-	err := ix.bi.Batch(b)
+	err = ix.bi.Batch(b)
 	ix.generation.Add(1) // even on error: part of it may be visible
 	if err != nil {
 		return fmt.Errorf("index: batch of %d docs, %d deletes: %w", len(docs), len(deletes), err)

@@ -3,7 +3,6 @@ package library
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"safelib/index"
@@ -133,44 +132,37 @@ func (l *Library) Heal(ctx context.Context) (int, error) {
 
 // drainPending indexes every resource with its outbox flag set. Callers
 // hold writeMu, so no write adds pending rows meanwhile. Reading the next
-// batch from the store overlaps with indexing, and two batches are indexed
-// at once (Bleve's Batch is safe concurrently; while one waits for its
-// segment to persist the other analyses), keeping both cores busy.
+// batch from the store overlaps with indexing the current one. Batches go
+// to Bleve one at a time: two concurrent Batch calls on a disk that fills
+// up made Bleve 2.6.3 read a closed segment and panic (TestFullDiskImport).
 func (l *Library) drainPending(ctx context.Context, progress func(done int)) (int, error) {
-	const workers = 2
-	jobs := make(chan []*catalog.Resource)
+	jobs := make(chan []*catalog.Resource, 1)
 	var (
-		mu       sync.Mutex
 		done     int
-		firstErr error
-		wg       sync.WaitGroup
+		indexErr error
+		stop     = make(chan struct{})
+		finished = make(chan struct{})
 	)
-	failed := func() bool { mu.Lock(); defer mu.Unlock(); return firstErr != nil }
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for rs := range jobs {
-				if failed() {
-					continue
-				}
-				err := l.indexResources(ctx, rs)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				} else if err == nil {
-					done += len(rs)
-					if progress != nil {
-						progress(done)
-					}
-				}
-				mu.Unlock()
+	go func() {
+		defer close(finished)
+		for rs := range jobs {
+			if indexErr != nil {
+				continue
 			}
-		}()
-	}
+			if indexErr = l.indexResources(ctx, rs); indexErr != nil {
+				close(stop)
+				continue
+			}
+			done += len(rs)
+			if progress != nil {
+				progress(done)
+			}
+		}
+	}()
 	after := ""
 	var readErr error
-	for !failed() {
+read:
+	for {
 		rs, err := l.st.PendingIndexAfter(ctx, after, indexBatch)
 		if err != nil {
 			readErr = err
@@ -180,14 +172,18 @@ func (l *Library) drainPending(ctx context.Context, progress func(done int)) (in
 			break
 		}
 		after = rs[len(rs)-1].ID
-		jobs <- rs
+		select {
+		case jobs <- rs:
+		case <-stop:
+			break read
+		}
 	}
 	close(jobs)
-	wg.Wait()
+	<-finished
 	if readErr != nil {
 		return done, readErr
 	}
-	return done, firstErr
+	return done, indexErr
 }
 
 // Rebuild re-indexes every resource from the store into the (empty or
