@@ -24,11 +24,12 @@ const (
 	MaxFilterValues  = 50
 )
 
-// FacetFields are the public facet names, in display order.
-var FacetFields = []string{"theme", "publisher", "type", "year", "area"}
+// FacetFields are the public facet names, in display order: a region
+// before the (many) local areas within it.
+var FacetFields = []string{"theme", "publisher", "type", "year", "region", "area"}
 
 // filterFields maps filter names to keyword fields. Besides the facets,
-// "region", "access" and "source" may be filtered on.
+// "access" and "source" may be filtered on.
 var filterFields = map[string]string{
 	"theme": fTheme, "publisher": fPublisher, "type": fType, "year": fYear,
 	"area": fArea, "region": fRegion, "access": fAccess, "source": fSource,

@@ -140,9 +140,10 @@ func TestSearchFacets(t *testing.T) {
 		"publisher": {{"NSPCC", 3}, {"Department for Education", 2}, {"Ofsted", 2}, {"Barnardo's", 1},
 			{"Kent Safeguarding Children Partnership", 1}, {"NHS England", 1}, {"National Audit Office (NAO)", 1},
 			{"Tower Hamlets Safeguarding Children Partnership", 1}},
-		"area": {{"Kent", 2}, {"Tower Hamlets", 1}},
+		"region": {{"South East", 2}, {"London", 1}},
+		"area":   {{"Kent", 2}, {"Tower Hamlets", 1}},
 	}
-	empty := map[string][]FacetValue{"type": {}, "year": {}, "theme": {}, "publisher": {}, "area": {}}
+	empty := map[string][]FacetValue{"type": {}, "year": {}, "theme": {}, "publisher": {}, "region": {}, "area": {}}
 	tests := []struct {
 		name     string
 		q        string
@@ -196,7 +197,12 @@ func TestSearchFacets(t *testing.T) {
 		{
 			name: "region filter", filters: map[string][]string{"region": {"South East"}},
 			wantIDs: []string{"d09", "d10"},
-			want:    map[string][]FacetValue{"area": {{"Kent", 2}}},
+			want:    map[string][]FacetValue{"area": {{"Kent", 2}}, "region": all["region"]},
+		},
+		{
+			name: "region filter with a query", q: "neglect", filters: map[string][]string{"region": {"London"}},
+			wantIDs: []string{"d11"},
+			want:    map[string][]FacetValue{"region": {{"South East", 2}, {"London", 1}}, "area": {{"Tower Hamlets", 1}}},
 		},
 		{
 			name: "query and facets", q: "neglect",
@@ -211,7 +217,7 @@ func TestSearchFacets(t *testing.T) {
 		{name: "secret word gives no counts to non-members", q: "zanzibarite", want: empty},
 		{
 			name: "secret word counts for members", q: "zanzibarite", members: true, wantIDs: []string{"d09"},
-			want: map[string][]FacetValue{"type": {{"briefing", 1}}, "area": {{"Kent", 1}}},
+			want: map[string][]FacetValue{"type": {{"briefing", 1}}, "area": {{"Kent", 1}}, "region": {{"South East", 1}}},
 		},
 		{
 			name: "access filter", filters: map[string][]string{"access": {"members"}}, wantIDs: []string{"d09"},

@@ -226,3 +226,43 @@ func TestBrowserSearchFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserRegionFacet narrows local policies to a region by ticking
+// its box and submitting the form, then removes it with its chip.
+func TestBrowserRegionFacet(t *testing.T) {
+	b := newBrowser(t, 45*time.Second)
+	const region = "South West"
+	want := addLocalPolicies(t, b.env.lib, region)
+	b.open("/search?type=local-policy")
+	all := leadingNumber(t, b.text("#results-heading"))
+	if all != len(localPolicies) {
+		t.Fatalf("local policies: %d results, want %d", all, len(localPolicies))
+	}
+	box := `input[name="region"][value="` + region + `"]`
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(box))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS("#apply-filters"))); err != nil {
+		t.Fatalf("submit filters: %v", err)
+	}
+	if got := leadingNumber(t, b.text("#results-heading")); got != want {
+		t.Errorf("after ticking %s: %d results, want %d", region, got, want)
+	}
+	metas := eval[[]string](b, `[...document.querySelectorAll(".hit .meta")].map(m => m.textContent)`)
+	for _, m := range metas {
+		if !strings.Contains(m, region) || !strings.Contains(m, "Local policy") {
+			t.Errorf("a result outside %s: %q", region, strings.Join(strings.Fields(m), " "))
+		}
+	}
+	if checked := eval[bool](b, `document.querySelector('`+box+`').checked`); !checked {
+		t.Error("the ticked region is not ticked after submitting")
+	}
+	b.axe("search by region")
+
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.Search(`//a[contains(@class, "chip")][contains(., "Region")]`))); err != nil {
+		t.Fatalf("remove the chip: %v", err)
+	}
+	if got := leadingNumber(t, b.text("#results-heading")); got != all {
+		t.Errorf("after removing the region: %d results, want %d", got, all)
+	}
+}

@@ -13,8 +13,8 @@ import (
 
 // filterParams are the query parameters that filter a search; each may be
 // repeated (OR within a field) and negated with a leading minus
-// ("-theme=sport" excludes). region filters but has no facet.
-var filterParams = []string{"theme", "publisher", "type", "year", "area", "region"}
+// ("-theme=sport" excludes). Every one is a facet of the library.
+var filterParams = library.FacetFields
 
 // searchParamNames are every parameter a search accepts, for messages.
 var searchParamNames = append([]string{"q", "sort", "page", "per_page"}, filterParams...)

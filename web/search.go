@@ -81,14 +81,6 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	}
 	d.Facets = s.facetViews(res)
 	d.Chips, d.ClearURL = s.chips(p, sortChoice)
-	for _, f := range []string{"region"} { // filters with no facet: keep them in the form
-		for _, v := range p.Filters[f] {
-			d.Hidden = append(d.Hidden, hiddenField{Name: f, Value: v})
-		}
-		for _, v := range p.Excludes[f] {
-			d.Hidden = append(d.Hidden, hiddenField{Name: "-" + f, Value: v})
-		}
-	}
 	d.Pager = newPager(res, sortChoice)
 	d.Chart = newYearChart(res.Facets["year"])
 	if res.Suggestion != "" && res.Suggestion != p.Q {
@@ -112,7 +104,6 @@ type searchData struct {
 	Filtered bool
 	Hits     []hitView
 	Facets   []facetView
-	Hidden   []hiddenField
 	Chips    []chip
 	ClearURL string
 	Pager    pager
@@ -132,8 +123,6 @@ var sortOptions = []option{
 	{"oldest", "Oldest first"},
 	{"title", "Title (A to Z)"},
 }
-
-type hiddenField struct{ Name, Value string }
 
 // chip is an active filter shown as a link that removes it.
 type chip struct {

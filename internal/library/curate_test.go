@@ -81,6 +81,11 @@ func TestUpdate(t *testing.T) {
 	if err != nil || res.Total != 1 {
 		t.Fatalf("area/region filter: %v %v", res, err)
 	}
+	// Region and area are facets, counted like the others.
+	if r, a := res.Facets["region"], res.Facets["area"]; len(r) != 1 || r[0] != (FacetValue{"South West", "South West", 1}) ||
+		len(a) != 1 || a[0] != (FacetValue{"Southshire", "Southshire", 1}) {
+		t.Fatalf("region facet %v, area facet %v", r, a)
+	}
 	hist, err := l.History(ctx, curStaff, cur.ID, 10)
 	if err != nil || len(hist) != 1 {
 		t.Fatalf("history: %v %v", hist, err)

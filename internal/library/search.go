@@ -22,11 +22,9 @@ const (
 // Sorts are the accepted sort orders.
 var Sorts = []string{"relevance", "newest", "oldest", "title"}
 
-// FacetFields are the facets a search can filter and count by.
-var FacetFields = []string{"theme", "publisher", "type", "year", "area"}
-
-// filterFields are the fields a search can filter by (facets plus region).
-var filterFields = map[string]bool{"theme": true, "publisher": true, "type": true, "year": true, "area": true, "region": true}
+// FacetFields are the fields a search can filter and count by, in display
+// order.
+var FacetFields = []string{"theme", "publisher", "type", "year", "region", "area"}
 
 // SearchParams is a validated search request.
 type SearchParams struct {
@@ -65,7 +63,7 @@ func (p *SearchParams) Validate() error {
 	}
 	for _, m := range []map[string][]string{p.Filters, p.Excludes} {
 		for f, vs := range m {
-			if !filterFields[f] {
+			if !contains(FacetFields, f) {
 				return fmt.Errorf("%w: unknown facet %q", ErrInvalid, f)
 			}
 			if len(vs) > 50 {
