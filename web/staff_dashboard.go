@@ -25,6 +25,7 @@ type staffDashboardData struct {
 	Broken    []brokenRow
 	Awaiting  []resourceRow
 	Withdrawn []resourceRow
+	Stale     []staleRow
 }
 
 type resourceRow struct {
@@ -73,6 +74,20 @@ func brokenRows(bs []store.BrokenLink) []brokenRow {
 	return out
 }
 
+// staleRow is a listing whose contact details are due a check.
+type staleRow struct {
+	Title, Organisation, StaffURL string
+	LastVerified                  catalog.Date // "" when never verified
+}
+
+func staleRows(rs []*catalog.Resource) []staleRow {
+	out := make([]staleRow, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, staleRow{Title: r.Title, Organisation: r.Publisher, StaffURL: staffURL(r.ID), LastVerified: r.LastVerified})
+	}
+	return out
+}
+
 func took(a, b time.Time) string {
 	if b.IsZero() {
 		return "running"
@@ -89,7 +104,7 @@ func (s *Server) staffDashboard(c *gin.Context) {
 	}
 	data := staffDashboardData{Page: s.basePage(c, "Staff area"), D: d, Changes: historyRows(d.Changes),
 		Saved: rowsOf(d.Saved), Awaiting: rowsOf(d.Awaiting), Withdrawn: rowsOf(d.WithdrawnList),
-		Broken: brokenRows(d.Broken)}
+		Broken: brokenRows(d.Broken), Stale: staleRows(d.Stale)}
 	for _, e := range d.Changes {
 		data.ChangeIDs = append(data.ChangeIDs, e.Target)
 	}

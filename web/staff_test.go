@@ -294,6 +294,46 @@ func TestStaffConfirmThemes(t *testing.T) {
 	}
 }
 
+// TestStaffDashboardStaleListings: a listing nobody verified for a year
+// is flagged on the dashboard with its date and a link to edit it; one
+// verified today is not.
+func TestStaffDashboardStaleListings(t *testing.T) {
+	e := newAuthEnv(t)
+	ctx := context.Background()
+	listing := func(id, title, verified string) *catalog.Resource {
+		return &catalog.Resource{ID: id, Title: title, Publisher: title + " Association", Type: library.ListingType,
+			URL: "https://example.org/" + id, Themes: []string{library.SportTheme}, Sport: "archery",
+			LastVerified: catalog.Date(verified), Access: catalog.Public, Source: "curated"}
+	}
+	if _, err := e.lib.Upsert(ctx, []*catalog.Resource{
+		listing("stale-archery-contact", "Stale archery contact", "2020-01"),
+		listing("fresh-archery-contact", "Fresh archery contact", time.Now().Format("2006-01-02")),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := e.lib.StaleListings(ctx, library.Reader{UserID: 1, Role: "staff", Members: true}, library.StaleAfter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who, _ := e.staffSession(t, staffEmail)
+	body := e.getAs(t, who, "/staff").Body.String()
+	start := strings.Index(body, `<h2 id="stale-heading">`)
+	if start < 0 {
+		t.Fatalf("no stale contacts section\n%s", body)
+	}
+	section := body[start:]
+	section = section[:strings.Index(section, "</section>")]
+	mustContain(t, section, fmt.Sprintf("Contacts not verified for a year (%d)", len(stale)))
+	mustContain(t, section, `<td>Stale archery contact Association</td><td><a href="/staff/resources/stale-archery-contact">Stale archery contact</a></td><td><time datetime="2020-01">January 2020</time></td>`)
+	// The seed listings were never verified.
+	mustContain(t, section, `<a href="/staff/resources/lta-tennis-safeguarding">`)
+	mustContain(t, section, "<td>never</td>")
+	mustNotContain(t, section, "Fresh archery contact")
+	if n := strings.Count(section, "<tr>") - 1; n != len(stale) { // less the header row
+		t.Errorf("%d rows, want %d", n, len(stale))
+	}
+}
+
 // multipartForm builds a multipart body with fields and one file.
 func multipartForm(t *testing.T, fields map[string]string, name string, content []byte) (*bytes.Buffer, string) {
 	t.Helper()

@@ -38,10 +38,14 @@ type Dashboard struct {
 	AwaitingTotal int
 	// Withdrawn lists withdrawn resources, which staff can restore.
 	WithdrawnList []*catalog.Resource
+	// Stale lists every listing whose contact details nobody has
+	// verified within StaleAfter (StaleListings' order).
+	Stale []*catalog.Resource
 }
 
 // Dashboard gathers the staff overview; each list holds up to limit
-// items. Staff only.
+// items, except Stale, which holds every stale listing (a handful of
+// contacts, bounded by maxListings). Staff only.
 func (l *Library) Dashboard(ctx context.Context, rd Reader, limit int) (*Dashboard, error) {
 	if !rd.IsStaff() {
 		return nil, fmt.Errorf("%w: only staff may see the dashboard", ErrForbidden)
@@ -86,6 +90,9 @@ func (l *Library) Dashboard(ctx context.Context, rd Reader, limit int) (*Dashboa
 	}
 	if d.WithdrawnList, _, err = l.st.ResourcesWithStatus(ctx, catalog.StatusWithdrawn, limit); err != nil {
 		return nil, err
+	}
+	if d.Stale, err = l.StaleListings(ctx, rd, StaleAfter); err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
 	}
 	return d, nil
 }
