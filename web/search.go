@@ -77,7 +77,7 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 		d.PerPage = p.PerPage
 	}
 	for _, h := range res.Hits {
-		d.Hits = append(d.Hits, s.hitView(h))
+		d.Hits = append(d.Hits, s.hitView(h, d.Reader))
 	}
 	d.Facets = s.facetViews(res)
 	d.Chips, d.ClearURL = s.chips(p, sortChoice)

@@ -23,6 +23,10 @@ type hitView struct {
 	Region    string
 	Themes    []themeLink
 	Teaser    bool
+	// Teasers only, for their wording: the reader's membership lapsed
+	// (renew), or they are signed in without one (it is for members);
+	// neither, and they may sign in.
+	Lapsed, SignedIn bool
 	// Readable items only:
 	URL      string        // the original, on the publisher's site
 	Summary  template.HTML // highlighted, or the escaped summary
@@ -46,7 +50,7 @@ func (s *Server) themeLinks(slugs []string) []themeLink {
 	return out
 }
 
-func (s *Server) hitView(h library.Hit) hitView {
+func (s *Server) hitView(h library.Hit, rd library.Reader) hitView {
 	r := h.Resource
 	v := hitView{
 		ID:        r.ID,
@@ -60,6 +64,7 @@ func (s *Server) hitView(h library.Hit) hitView {
 		Teaser:    h.Teaser,
 	}
 	if h.Teaser {
+		v.Lapsed, v.SignedIn = rd.Lapsed, rd.UserID != 0
 		return v
 	}
 	v.URL = r.URL
