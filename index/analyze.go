@@ -183,6 +183,9 @@ func (t *synonymTable) expand(n *node, a *analyzers) *node {
 			return n
 		}
 		if alts := t.lookup(a.words(n.text), n.field); alts != nil {
+			for _, alt := range alts {
+				alt.boost = n.boost // fresh nodes: an alternative weighs what its original does
+			}
 			return &node{kind: nOr, syn: true, kids: append([]*node{n}, alts...)}
 		}
 		return n

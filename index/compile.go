@@ -138,9 +138,11 @@ func (c *compiler) node(n *node) (query.Query, bool) {
 }
 
 func (c *compiler) leaf(n *node) (query.Query, bool) {
-	if n.field == fYear {
+	if n.field == fYear || n.field == fIDSort {
+		// Exact values. Only code builds id terms (LikeQuery leaves the
+		// document itself out); Parse never reads an id field.
 		tq := query.NewTermQuery(n.text)
-		tq.SetField(fYear)
+		tq.SetField(n.field)
 		return tq, true
 	}
 	targets := c.fields
@@ -151,18 +153,22 @@ func (c *compiler) leaf(n *node) (query.Query, bool) {
 	if len(ph) == 0 {
 		return nil, false // stop words only
 	}
+	weight := 1.0
+	if n.boost > 0 {
+		weight = n.boost
+	}
 	qs := make([]query.Query, 0, len(targets))
 	for _, f := range targets {
 		var q query.Query
 		if len(ph) == 1 && len(ph[0]) == 1 {
 			tq := query.NewTermQuery(ph[0][0])
 			tq.SetField(f.name)
-			tq.SetBoost(f.boost)
+			tq.SetBoost(f.boost * weight)
 			q = tq
 		} else {
 			// Phrases, and single words the analyzer splits ("covid-19").
 			pq := query.NewMultiPhraseQuery(ph, f.name)
-			pq.SetBoost(f.boost)
+			pq.SetBoost(f.boost * weight)
 			q = pq
 		}
 		qs = append(qs, q)

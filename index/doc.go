@@ -3,11 +3,11 @@
 //
 // It owns the Bleve mapping (one function beside MappingVersion), turning a
 // Document into index fields, our own query language (Parse builds a small
-// typed tree; raw user text never reaches Bleve's query-string parser), the
-// translation of that tree plus filters and the reader's access into Bleve
-// queries, facets with multi-select semantics, sorting, spelling
-// suggestions, and cutting highlighted snippets from text the caller
-// supplies.
+// typed tree, LikeQuery one for "similar items"; raw user text never
+// reaches Bleve's query-string parser), the translation of that tree plus
+// filters and the reader's access into Bleve queries, facets with
+// multi-select semantics, sorting, spelling suggestions, and cutting
+// highlighted snippets from text the caller supplies.
 //
 // It must not import anything from safelib/internal/, must not know about
 // HTTP, users or the database, and stores no document text: it returns ids,

@@ -36,6 +36,9 @@ type node struct {
 	text  string // lower-cased term or phrase text
 	kids  []*node
 	syn   bool // an OR added by synonym expansion (rendered as its first kid)
+	// boost weights a term or phrase (0 means 1). Parse never sets it:
+	// queries built in code (LikeQuery) do, and String does not show it.
+	boost float64
 }
 
 // Query is a parsed user query: a small tree of terms, phrases, OR groups,

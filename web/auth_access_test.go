@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -72,6 +73,7 @@ func roles(t *testing.T, e *authEnv) []roleCase {
 // never appears without access, while readers with access see all of it.
 func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 	e := newAuthEnv(t)
+	addMembersTwin(t, e)
 	// Paths that read resources. Each check gets the answer and the role.
 	paths := []struct {
 		name   string
@@ -187,6 +189,50 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 			}
 			if r["teaser"] != true || r["body"] != nil || r["url"] != "" {
 				t.Errorf("teaser expected: %v", r)
+			}
+			for _, s := range []string{secretWord, membersSummary, membersURL} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{name: "similar API: the members-only item's neighbours", target: "/api/v1/resources/" + membersID + "/similar?n=20", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			items := checkSimilarItems(t, rc, body)
+			if len(items) == 0 {
+				t.Fatal("no similar items")
+			}
+			if items[membersID] != nil {
+				t.Error("the item is similar to itself")
+			}
+			for _, s := range []string{secretWord, membersSummary, membersURL} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{name: "similar API: a public item whose neighbour is members-only", target: "/api/v1/resources/" + twinID + "/similar", check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			hit := checkSimilarItems(t, rc, body)[membersID]
+			if hit == nil {
+				t.Fatalf("members item missing: %s", body)
+			}
+			mustNotContain(t, body, secretWord) // similar items carry no text
+			if rc.access {
+				if hit["summary"] != "Confidential summary of partner contributions." || hit["url"] == "" {
+					t.Errorf("full item expected: %v", hit)
+				}
+				return
+			}
+			for _, s := range []string{membersSummary, membersURL} {
+				mustNotContain(t, body, s)
+			}
+		}},
+		{name: "resource page: similar items", target: "/resources/" + twinID, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			section := similarSection(t, body)
+			link := `<a href="/resources/` + membersID + `">` + membersTitle + `</a>`
+			mustContain(t, section, link)
+			after := section[strings.Index(section, link):]
+			after = after[:strings.Index(after, "</li>")]
+			if got := strings.Contains(after, "Members only"); got == rc.access {
+				t.Errorf("members-only badge shown: %v, with access: %v", got, rc.access)
 			}
 			for _, s := range []string{secretWord, membersSummary, membersURL} {
 				mustNotContain(t, body, s)
@@ -314,4 +360,49 @@ func TestPrivateFeedFollowsMembership(t *testing.T) {
 	if w := e.get(t, member); w.Code != http.StatusNotFound {
 		t.Errorf("revoked private feed: %d", w.Code)
 	}
+}
+
+// twinID is a public item made to be the members-only item's closest
+// neighbour (same title words, publisher, type and theme), so the similar
+// items of each show the other.
+const twinID = "partnership-funding-briefing-public"
+
+func addMembersTwin(t *testing.T, e *authEnv) {
+	t.Helper()
+	_, err := e.lib.Upsert(context.Background(), []*catalog.Resource{{
+		ID: twinID, Title: "Partnership funding briefing", URL: "https://example.org/public/funding-briefing",
+		Publisher: "Association of Independent LSCP Chairs", Type: "briefing", Themes: []string{"partnership-arrangements"},
+		Published: "2024-01", Summary: "Public notes on partnership funding.", Access: catalog.Public, Source: "curated",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkSimilarItems decodes a similar-items answer and checks that
+// members-only items are teasers exactly for readers without access, and
+// that teasers carry nothing but public metadata. It returns the items by id.
+func checkSimilarItems(t *testing.T, rc roleCase, body string) map[string]map[string]any {
+	t.Helper()
+	r := decode[struct {
+		Items []map[string]any `json:"items"`
+	}](t, strings.NewReader(body))
+	byID := make(map[string]map[string]any, len(r.Items))
+	for _, h := range r.Items {
+		byID[h["id"].(string)] = h
+		if h["highlights"] != nil || h["body"] != nil {
+			t.Errorf("%s: similar items carry no text: %v", h["id"], h)
+		}
+		if h["access"] != "members" {
+			continue
+		}
+		teaser := h["teaser"] == true
+		if teaser == rc.access {
+			t.Errorf("%s: teaser %v, reader with access %v", h["id"], teaser, rc.access)
+		}
+		if teaser && (h["url"] != "" || h["summary"] != "") {
+			t.Errorf("%s: teaser leaks: %v", h["id"], h)
+		}
+	}
+	return byID
 }

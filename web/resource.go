@@ -34,6 +34,7 @@ func (s *Server) resourcePage(c *gin.Context) {
 	d.Truncated = len(r.Body) > maxBodyShown
 	d.Short = len(r.Body) <= excerptLen
 	d.Cur = s.curationOf(c, r, v.Teaser)
+	d.Similar = s.similarOf(c, r.ID)
 	s.render(c, http.StatusOK, "resource", d)
 }
 
@@ -57,6 +58,8 @@ type resourceData struct {
 	// Cur is what curation adds: edit link, broken-link notice, earlier
 	// versions (staff_resource.go).
 	Cur resourceCuration
+	// Similar lists items like this one (resource_similar.go).
+	Similar []similarLink
 }
 
 const (

@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	api := e.Group("/api/v1", apiHeaders())
 	api.GET("/search", s.apiSearch)
 	api.GET("/resources/:id", s.apiResource)
+	api.GET("/resources/:id/similar", s.apiSimilar)
 	api.GET("/themes", s.apiThemes)
 	api.POST("/resources", s.apiCreateResource)
 	s.curationAPI(api)

@@ -1,0 +1,99 @@
+package index
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestLikeQuery(t *testing.T) {
+	ix := newFixtureIndex(t)
+	tests := []struct {
+		name    string
+		like    Like
+		members bool
+		// top are the first hits, in any order (none: nothing found);
+		// absent ids must not come back at all.
+		top    []string
+		absent []string
+	}{
+		{name: "theme, area and words; never itself", like: Like{ID: "d10", Title: "Neglect strategy 2020-2023",
+			Summary: "How partners tackle neglect.", Themes: []string{"neglect"}, Type: "policy", Area: "Kent",
+			Publisher: "Kent Safeguarding Children Partnership"}, top: []string{"d09", "d11"}, absent: []string{"d10"}},
+		{name: "shared theme outweighs a shared word", like: Like{ID: "d05", Title: "Elective home education: guidance for local authorities",
+			Summary: "Statutory guidance on home education.", Themes: []string{"education"}, Type: "guidance",
+			Publisher: "Department for Education"}, top: []string{"d06"}, absent: []string{"d05"}},
+		{name: "metadata only", like: Like{ID: "x", Themes: []string{"inspection"}}, top: []string{"d01", "d02"}, absent: []string{"d03", "d12"}},
+		{name: "members-only words find nothing for non-members", like: Like{ID: "x", Summary: "quietudes"}, absent: []string{"d09"}},
+		{name: "members-only words find members-only text for members", like: Like{ID: "x", Summary: "quietudes"}, members: true, top: []string{"d09"}},
+		{name: "unknown words find nothing", like: Like{ID: "x", Title: "xylophonic"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			q, err := ix.LikeQuery(context.Background(), tc.like)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q.Empty() {
+				t.Fatal("empty query")
+			}
+			got := hitIDs(doSearch(t, ix, Request{Query: q, Members: tc.members}))
+			if len(tc.top) == 0 && len(got) != 0 {
+				t.Fatalf("found %v, want nothing", got)
+			}
+			if len(got) < len(tc.top) {
+				t.Fatalf("found %v, want %v first", got, tc.top)
+			}
+			top := slices.Sorted(slices.Values(got[:len(tc.top)]))
+			if !slices.Equal(top, tc.top) {
+				t.Fatalf("found %v, want %v first", got, tc.top)
+			}
+			for _, id := range tc.absent {
+				if slices.Contains(got, id) {
+					t.Errorf("found %v, which holds %s", got, id)
+				}
+			}
+		})
+	}
+}
+
+func TestLikeQueryBounds(t *testing.T) {
+	ix := newFixtureIndex(t)
+	ctx := context.Background()
+	q, err := ix.LikeQuery(ctx, Like{ID: "x", Title: "the of and"})
+	if err != nil || !q.Empty() {
+		t.Fatalf("stop words only: %q, %v; want an empty query", q, err)
+	}
+	q, err = ix.LikeQuery(ctx, Like{})
+	if err != nil || !q.Empty() {
+		t.Fatalf("nothing: %q, %v; want an empty query", q, err)
+	}
+	// A long text gives at most maxLikeWords words; the title's are among
+	// them (they count double).
+	var long []string
+	for i := range 40 {
+		long = append(long, "neglect safeguarding children word"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+	q, err = ix.LikeQuery(ctx, Like{ID: "x", Title: "Inspection framework", Summary: strings.Join(long, " ")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := 0
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.kind == nTerm && n.field == "" {
+			words++
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(q.root)
+	if words != maxLikeWords {
+		t.Errorf("%d words in %q, want %d", words, q, maxLikeWords)
+	}
+	if s := q.String(); !strings.Contains(s, "inspection") || !strings.Contains(s, "framework") {
+		t.Errorf("query %q lacks the title's words", s)
+	}
+}
