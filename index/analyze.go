@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -120,12 +121,18 @@ func jsonOf(im *mapping.IndexMappingImpl) ([]byte, error) {
 // synonymTable maps analyzed term sequences ("child sexual exploit") to
 // alternatives as query nodes.
 type synonymTable struct {
-	alts   map[string][]*node
+	alts   map[string][]synonym
 	maxLen int // longest key in analyzed terms
 }
 
+// synonym is one alternative of a key: its words as written and analyzed.
+type synonym struct {
+	text  string
+	words []string
+}
+
 func newSynonymTable(syn map[string][]string, a *analyzers) *synonymTable {
-	t := &synonymTable{alts: map[string][]*node{}}
+	t := &synonymTable{alts: map[string][]synonym{}}
 	for key, list := range syn {
 		kw := a.words(key)
 		if len(kw) == 0 {
@@ -134,14 +141,11 @@ func newSynonymTable(syn map[string][]string, a *analyzers) *synonymTable {
 		k := strings.Join(kw, " ")
 		for _, alt := range list {
 			alt = strings.Join(strings.Fields(strings.ToLower(alt)), " ")
-			if len(a.words(alt)) == 0 || strings.Join(a.words(alt), " ") == k {
+			aw := a.words(alt)
+			if len(aw) == 0 || strings.Join(aw, " ") == k {
 				continue
 			}
-			n := &node{kind: nTerm, text: alt}
-			if strings.Contains(alt, " ") {
-				n.kind = nPhrase
-			}
-			t.alts[k] = append(t.alts[k], n)
+			t.alts[k] = append(t.alts[k], synonym{text: alt, words: aw})
 		}
 		if len(t.alts[k]) > 0 {
 			t.maxLen = max(t.maxLen, len(kw))
@@ -161,16 +165,52 @@ func (ix *Index) Expand(q Query) Query {
 	return Query{root: ix.synonyms.expand(q.root, ix.an)}
 }
 
-func (t *synonymTable) lookup(words []string, field string) []*node {
-	alts := t.alts[strings.Join(words, " ")]
-	if len(alts) == 0 {
-		return nil
-	}
-	out := make([]*node, len(alts))
-	for i, a := range alts {
-		out[i] = &node{kind: a.kind, field: field, text: a.text}
+// lookup returns fresh nodes, weighing boost, for the alternatives of
+// words. A multi-word alternative matches its words anywhere in a
+// document, as the same words typed without quotes do ("CSE" finds what
+// child sexual exploitation finds): phrase searches over long bodies cost
+// seconds at 100k resources. An original already matches every document an
+// alternative that holds it matches ("trafficking" and "human
+// trafficking"; a phrase must appear in the alternative as a run of
+// words), so such alternatives are left out.
+func (t *synonymTable) lookup(words []string, field string, phrase bool, boost float64) []*node {
+	var out []*node
+	for _, a := range t.alts[strings.Join(words, " ")] {
+		if (phrase && containsRun(a.words, words)) || (!phrase && containsAll(a.words, words)) {
+			continue
+		}
+		ws := strings.Fields(a.text)
+		if len(ws) == 1 {
+			out = append(out, &node{kind: nTerm, field: field, text: a.text, boost: boost})
+			continue
+		}
+		and := &node{kind: nAnd}
+		for _, w := range ws {
+			and.kids = append(and.kids, &node{kind: nTerm, field: field, text: w, boost: boost})
+		}
+		out = append(out, and)
 	}
 	return out
+}
+
+// containsRun reports whether have holds want as adjacent words.
+func containsRun(have, want []string) bool {
+	for i := 0; i+len(want) <= len(have); i++ {
+		if slices.Equal(have[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAll reports whether have holds every word of want.
+func containsAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // synonymField reports whether synonyms apply to terms of this field.
@@ -182,10 +222,10 @@ func (t *synonymTable) expand(n *node, a *analyzers) *node {
 		if !synonymField(n.field) {
 			return n
 		}
-		if alts := t.lookup(a.words(n.text), n.field); alts != nil {
-			for _, alt := range alts {
-				alt.boost = n.boost // fresh nodes: an alternative weighs what its original does
-			}
+		w := a.words(n.text)
+		// A quoted phrase, or a term the analyzer splits, is a phrase.
+		// An alternative weighs what its original does.
+		if alts := t.lookup(w, n.field, n.kind == nPhrase || len(w) > 1, n.boost); alts != nil {
 			return &node{kind: nOr, syn: true, kids: append([]*node{n}, alts...)}
 		}
 		return n
@@ -210,7 +250,7 @@ func (t *synonymTable) expand(n *node, a *analyzers) *node {
 				words = append(words, a.words(g.text)...)
 			}
 			orig := &node{kind: nAnd, kids: append([]*node(nil), group...)}
-			alts := t.lookup(words, group[0].field)
+			alts := t.lookup(words, group[0].field, false, group[0].boost)
 			out.kids = append(out.kids, &node{kind: nOr, syn: true, kids: append([]*node{orig}, alts...)})
 			i += run
 			continue

@@ -165,8 +165,13 @@ func (c *compiler) leaf(n *node) (query.Query, bool) {
 			tq.SetField(f.name)
 			tq.SetBoost(f.boost * weight)
 			q = tq
+		} else if n.kind == nTerm {
+			// A word the analyzer splits ("multi-agency") matches its parts
+			// anywhere in the field, as when typed apart: a phrase search
+			// over long bodies took seconds at 100k resources. Quoted, it
+			// is a phrase.
+			q = allParts(ph, f.name, f.boost*weight)
 		} else {
-			// Phrases, and single words the analyzer splits ("covid-19").
 			pq := query.NewMultiPhraseQuery(ph, f.name)
 			pq.SetBoost(f.boost * weight)
 			q = pq
@@ -177,6 +182,29 @@ func (c *compiler) leaf(n *node) (query.Query, bool) {
 		return qs[0], true
 	}
 	return query.NewDisjunctionQuery(qs), true
+}
+
+// allParts matches documents whose field holds a term of every position
+// of ph.
+func allParts(ph [][]string, field string, boost float64) query.Query {
+	var must []query.Query
+	for _, alts := range ph {
+		var any []query.Query
+		for _, t := range alts {
+			tq := query.NewTermQuery(t)
+			tq.SetField(field)
+			tq.SetBoost(boost)
+			any = append(any, tq)
+		}
+		switch len(any) {
+		case 0: // a stop word's place
+		case 1:
+			must = append(must, any[0])
+		default:
+			must = append(must, query.NewDisjunctionQuery(any))
+		}
+	}
+	return query.NewConjunctionQuery(must)
 }
 
 // keywordAny matches documents whose keyword field has any of values.

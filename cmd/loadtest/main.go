@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,7 +46,12 @@ func main() {
 	flag.BoolVar(&o.background, "background", true, "also drive the server while a crawl and a bulk import run (second phase)")
 	flag.IntVar(&o.batchRows, "batch", 500, "rows per background import batch")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of library searches in process to this file")
+	flag.BoolVar(&o.floorOnly, "floor-only", false, "only search the index of an existing -data directory in process, once per query, and list the slowest queries (with -cpuprofile, profile that)")
 	flag.Parse()
+	run := run
+	if o.floorOnly {
+		run = slowest
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
@@ -60,6 +66,7 @@ type options struct {
 	background          bool
 	batchRows           int
 	cpuProfile          string
+	floorOnly           bool
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
@@ -402,22 +409,11 @@ type floorResult struct {
 // floor searches the index in process (no HTTP, no store), the same mix
 // with facets, sequentially and from `clients` goroutines.
 func floor(dataDir string, mix []query, clients int, d time.Duration) (floorResult, error) {
-	tax := taxonomy.Default()
-	ix, err := index.Open(filepath.Join(dataDir, "index"), index.Options{Synonyms: tax.SynonymMap()})
+	ix, search, err := floorSearcher(dataDir, mix)
 	if err != nil {
 		return floorResult{}, err
 	}
 	defer ix.Close()
-	search := func(i int) error {
-		q := mix[i]
-		pq, err := index.Parse(q.Q)
-		if err != nil {
-			return err
-		}
-		_, err = ix.Search(context.Background(), index.Request{Query: pq, Filters: q.Filters, Sort: q.Sort,
-			From: (q.Page - 1) * 20, Size: 20, Facets: true, FacetSize: 100})
-		return err
-	}
 	for i := 0; i < min(20, len(mix)); i++ {
 		search(i)
 	}
@@ -437,6 +433,71 @@ func floor(dataDir string, mix []query, clients int, d time.Duration) (floorResu
 	lat, _, elapsed := drive(clients, d, len(mix), search)
 	r.rps = float64(len(lat)) / elapsed.Seconds()
 	return r, nil
+}
+
+// floorSearcher opens the index of dataDir and returns a function running
+// query i of the mix on it, as the server's search does, minus the library.
+func floorSearcher(dataDir string, mix []query) (*index.Index, func(i int) error, error) {
+	tax := taxonomy.Default()
+	ix, err := index.Open(filepath.Join(dataDir, "index"), index.Options{Synonyms: tax.SynonymMap()})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ix, func(i int) error {
+		q := mix[i]
+		pq, err := index.Parse(q.Q)
+		if err != nil {
+			return err
+		}
+		_, err = ix.Search(context.Background(), index.Request{Query: pq, Filters: q.Filters, Sort: q.Sort,
+			From: (q.Page - 1) * 20, Size: 20, Facets: true, FacetSize: 100})
+		return err
+	}, nil
+}
+
+// slowest searches an existing index once per query of the mix and prints
+// the time of each, slowest first: where the floor's time goes.
+func slowest(o options) error {
+	if o.dataDir == "" {
+		return errors.New("-floor-only needs -data with an existing library")
+	}
+	mix := queryMix(o.queries, o.seed)
+	ix, search, err := floorSearcher(o.dataDir, mix)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	took := make([]time.Duration, len(mix))
+	var total time.Duration
+	for i := range mix {
+		t := time.Now()
+		if err := search(i); err != nil {
+			return err
+		}
+		took[i] = time.Since(t)
+		total += took[i]
+	}
+	order := make([]int, len(mix))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return took[order[a]] > took[order[b]] })
+	fmt.Printf("%d queries in %s (mean %s)\n", len(mix), total.Round(time.Millisecond), (total / time.Duration(len(mix))).Round(time.Microsecond))
+	for _, i := range order {
+		fmt.Printf("%10s  %s\n", took[i].Round(time.Microsecond), mix[i].values())
+	}
+	return nil
 }
 
 // drive runs fn from `clients` goroutines, each walking the query mix from
