@@ -35,6 +35,15 @@ var versionKey = []byte("safelib_mapping_version")
 // DefaultLockTimeout is how long Open waits for another process's lock.
 const DefaultLockTimeout = time.Second
 
+// SetAnalysisWorkers sets how many goroutines analyse documents for the
+// indexes opened afterwards (Bleve's setting is per process; its default is
+// 4). A server gives searches room by analysing with fewer than its cores.
+func SetAnalysisWorkers(n int) {
+	if n > 0 {
+		bleve.Config.SetAnalysisQueueSize(n)
+	}
+}
+
 // Options configure an Index.
 type Options struct {
 	// Synonyms maps a lower-case term or multi-word phrase to equivalent
