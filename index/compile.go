@@ -2,6 +2,7 @@ package index
 
 import (
 	"github.com/blevesearch/bleve/v2/search/query"
+	"slices"
 )
 
 // weightedField is a text field searched by default, with its boost.
@@ -30,16 +31,21 @@ var fieldTargets = map[string][]weightedField{
 	fTheme:     {{fThemeTx, 1}, {fThemeLabels, 1}},
 	fArea:      {{fAreaTx, 1}},
 	fRegion:    {{fRegionTx, 1}},
+	fLikeText:  {{fTitle, 2}, {fSummary, 1}},
 }
+
+// memberLikeText is what fLikeText adds for readers with members' access.
+var memberLikeText = weightedField{fMSummary, 1}
 
 // compiler turns our query tree into a Bleve query for one reader.
 type compiler struct {
-	an     *analyzers
-	fields []weightedField // default fields this reader may search
+	an      *analyzers
+	fields  []weightedField // default fields this reader may search
+	members bool
 }
 
 func newCompiler(an *analyzers, members bool) *compiler {
-	c := &compiler{an: an, fields: publicFields}
+	c := &compiler{an: an, fields: publicFields, members: members}
 	if members {
 		c.fields = append(append([]weightedField(nil), publicFields...), memberFields...)
 	}
@@ -148,6 +154,9 @@ func (c *compiler) leaf(n *node) (query.Query, bool) {
 	targets := c.fields
 	if n.field != "" {
 		targets = fieldTargets[n.field]
+		if n.field == fLikeText && c.members {
+			targets = append(slices.Clip(targets), memberLikeText)
+		}
 	}
 	ph := c.an.phrase(n.text)
 	if len(ph) == 0 {

@@ -82,7 +82,7 @@ func TestLikeQueryBounds(t *testing.T) {
 	words := 0
 	var walk func(n *node)
 	walk = func(n *node) {
-		if n.kind == nTerm && n.field == "" {
+		if n.kind == nTerm && n.field == fLikeText {
 			words++
 		}
 		for _, k := range n.kids {
