@@ -223,9 +223,10 @@ func (t *synonymTable) expand(n *node, a *analyzers) *node {
 			return n
 		}
 		w := a.words(n.text)
-		// A quoted phrase, or a term the analyzer splits, is a phrase.
-		// An alternative weighs what its original does.
-		if alts := t.lookup(w, n.field, n.kind == nPhrase || len(w) > 1, n.boost); alts != nil {
+		// Only a quoted phrase is a phrase (a term the analyzer splits
+		// matches its parts anywhere). An alternative weighs what its
+		// original does.
+		if alts := t.lookup(w, n.field, n.kind == nPhrase, n.boost); alts != nil {
 			return &node{kind: nOr, syn: true, kids: append([]*node{n}, alts...)}
 		}
 		return n

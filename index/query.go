@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -377,7 +378,9 @@ func (p *parser) parseUnary(depth int) (*node, error) {
 		if t.text == "" {
 			return nil, nil
 		}
-		if !strings.Contains(t.text, " ") {
+		// A quoted word the analyzer may split ("multi-agency") stays a
+		// phrase: unquoted, its parts match apart.
+		if !strings.ContainsFunc(t.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 			return &node{kind: nTerm, field: t.field, text: t.text}, nil
 		}
 		return &node{kind: nPhrase, field: t.field, text: t.text}, nil
