@@ -218,7 +218,7 @@ func (l *Library) draftFromPage(ctx context.Context, p *FetchedPage, r *catalog.
 		r.Access = catalog.Public
 	}
 	if r.Source == "" {
-		r.Source = "curated"
+		r.Source = SourceCurated
 	}
 	if len(r.Themes) == 0 && len(r.MachineThemes) == 0 {
 		for _, t := range l.tax.Tag(r.Title, r.Summary, r.Body) {
@@ -279,7 +279,7 @@ func (l *Library) SaveLink(ctx context.Context, rd Reader, token string, r *cata
 	}
 	r = clone(r)
 	r.URL = u
-	r.ID, r.Body, r.Pages, r.Status, r.Source = "", "", nil, catalog.StatusActive, "curated"
+	r.ID, r.Body, r.Pages, r.Status, r.Source = "", "", nil, catalog.StatusActive, SourceCurated
 	if d := l.ext().drafts.get(token); d != nil && d.URL == u {
 		r.Body, r.Pages = d.Body, d.Pages
 	} else if l.ext().fetcher != nil {
@@ -332,7 +332,7 @@ func (l *Library) CreateFromURL(ctx context.Context, rd Reader, r *catalog.Resou
 	if _, err := l.draftFromPage(ctx, p, r); err != nil {
 		return nil, err
 	}
-	r.ID, r.Status, r.Source = "", catalog.StatusActive, "curated"
+	r.ID, r.Status, r.Source = "", catalog.StatusActive, SourceCurated
 	return l.create(ctx, rd, r)
 }
 

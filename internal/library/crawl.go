@@ -13,8 +13,29 @@ import (
 	"safelib/internal/store"
 )
 
-// SourceCrawled marks resources the crawler created.
-const SourceCrawled = "crawled"
+// SourceCrawled marks resources the crawler created; SourceCurated those a
+// person typed or corrected.
+const (
+	SourceCrawled = "crawled"
+	SourceCurated = "curated"
+)
+
+// pageFields are the fields a crawl refreshes from the page on a crawled
+// resource. When staff change one, the resource becomes curated, so later
+// crawls refresh only its text and keep what they decided (mergeCrawled),
+// including a machine theme they rejected.
+var pageFields = []string{"title", "publisher", "published", "summary", "themes", "machine_themes"}
+
+// correctsPage reports whether diffs change a field the crawler would
+// overwrite.
+func correctsPage(diffs []FieldDiff) bool {
+	for _, d := range diffs {
+		if slices.Contains(pageFields, d.Field) {
+			return true
+		}
+	}
+	return false
+}
 
 // CrawlOutcome says what SaveCrawled did with one resource.
 type CrawlOutcome struct {

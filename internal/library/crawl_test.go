@@ -114,3 +114,39 @@ func TestSaveCrawledKeepsWhatPeopleTyped(t *testing.T) {
 		t.Fatalf("MarkGone on withdrawn = %v, %v", changed, err)
 	}
 }
+
+// TestRecrawlKeepsStaffCorrections: staff correct a crawled resource's
+// title and reject a machine theme; the page then changes. The recrawl
+// refreshes the text but keeps the title and does not suggest the rejected
+// theme again. An edit of other fields (area) leaves it crawled.
+func TestRecrawlKeepsStaffCorrections(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLibrary(t)
+	outs, err := l.SaveCrawled(ctx, []*catalog.Resource{crawled("https://example.org/r", "Extracted title")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := outs[0].ID
+	cur, _ := l.st.GetResource(ctx, id)
+	area := "Kent"
+	cur, err = l.Update(ctx, staff, id, cur.Version, Edit{Area: &area})
+	if err != nil || cur.Source != SourceCrawled {
+		t.Fatalf("after an area edit: source %q, %v; want still crawled", cur.Source, err)
+	}
+	title, none := "Corrected title", []string{}
+	cur, err = l.Update(ctx, staff, id, cur.Version, Edit{Title: &title, MachineThemes: &none})
+	if err != nil || cur.Source != SourceCurated {
+		t.Fatalf("after a title edit: source %q, %v; want curated", cur.Source, err)
+	}
+	changed := crawled("https://example.org/r", "Extracted title, second edition")
+	changed.Body = "The page changed"
+	if _, err := l.SaveCrawled(ctx, []*catalog.Resource{changed}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := l.st.GetResource(ctx, id)
+	if got.Title != "Corrected title" || got.Body != "The page changed" || got.Area != "Kent" ||
+		slices.Contains(got.MachineThemes, "grooming") || slices.Contains(got.Themes, "grooming") {
+		t.Fatalf("after the recrawl: title %q, body %q, area %q, themes %v, machine %v",
+			got.Title, got.Body, got.Area, got.Themes, got.MachineThemes)
+	}
+}

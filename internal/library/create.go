@@ -27,7 +27,7 @@ func (l *Library) Create(ctx context.Context, rd Reader, r *catalog.Resource) (s
 		return "", fmt.Errorf("%w: only staff add resources", ErrForbidden)
 	}
 	if r.Source == "" {
-		r.Source = "curated"
+		r.Source = SourceCurated
 	}
 	r.Version, r.Hash = 0, ""
 	l.writeMu.Lock()

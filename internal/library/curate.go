@@ -276,6 +276,9 @@ func (l *Library) Update(ctx context.Context, rd Reader, id string, version int6
 	if len(diffs) == 0 {
 		return cur, nil
 	}
+	if cur.Source == SourceCrawled && correctsPage(diffs) {
+		next.Source = SourceCurated
+	}
 	next.Version = version
 	audit := auditEntry(rd, ActionUpdate, id, diffs, map[string]string{"version": strconv.FormatInt(version+1, 10)})
 	if err := l.st.UpdateResourceAudited(ctx, next, audit); err != nil {
