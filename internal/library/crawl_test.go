@@ -138,6 +138,10 @@ func TestRecrawlKeepsStaffCorrections(t *testing.T) {
 	if err != nil || cur.Source != SourceCurated {
 		t.Fatalf("after a title edit: source %q, %v; want curated", cur.Source, err)
 	}
+	hist, err := l.History(ctx, staff, id, 1)
+	if err != nil || len(hist) != 1 || hist[0].Details["source.before"] != SourceCrawled || hist[0].Details["source.after"] != SourceCurated {
+		t.Fatalf("audit of the title edit: %+v, %v; want the source change recorded", hist, err)
+	}
 	changed := crawled("https://example.org/r", "Extracted title, second edition")
 	changed.Body = "The page changed"
 	if _, err := l.SaveCrawled(ctx, []*catalog.Resource{changed}); err != nil {

@@ -278,6 +278,7 @@ func (l *Library) Update(ctx context.Context, rd Reader, id string, version int6
 	}
 	if cur.Source == SourceCrawled && correctsPage(diffs) {
 		next.Source = SourceCurated
+		diffs = append(diffs, FieldDiff{Field: "source", Label: "Source", Before: cur.Source, After: next.Source})
 	}
 	next.Version = version
 	audit := auditEntry(rd, ActionUpdate, id, diffs, map[string]string{"version": strconv.FormatInt(version+1, 10)})
