@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -185,7 +186,7 @@ func (r *run) onHTML(e *colly.HTMLElement) {
 	}
 	e.DOM.Find("meta[name]").Each(func(_ int, s *goquery.Selection) {
 		name := strings.ToLower(strings.TrimSpace(s.AttrOr("name", "")))
-		if name == "robots" || name == "safelib" {
+		if name == "robots" || slices.Contains(extract.RobotAgents, name) {
 			if robotsNoFollow(s.AttrOr("content", "")) {
 				j.noFollow = true
 			}
@@ -203,24 +204,9 @@ func (r *run) onHTML(e *colly.HTMLElement) {
 }
 
 // headerNoFollow reports whether X-Robots-Tag forbids following links,
-// for every robot or for safelib.
+// for every robot or for one of extract.RobotAgents.
 func headerNoFollow(h http.Header) bool {
-	for _, v := range h.Values("X-Robots-Tag") {
-		agent := ""
-		for part := range strings.SplitSeq(v, ",") {
-			part = strings.TrimSpace(strings.ToLower(part))
-			if name, rest, ok := strings.Cut(part, ":"); ok && !strings.Contains(name, " ") && name != "unavailable_after" {
-				agent, part = strings.TrimSpace(name), strings.TrimSpace(rest)
-			}
-			if agent != "" && agent != "safelib" {
-				continue
-			}
-			if part == "nofollow" || part == "none" {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(extract.RobotsHeader(h), robotsNoFollow)
 }
 
 func robotsNoFollow(content string) bool {

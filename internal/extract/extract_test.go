@@ -66,6 +66,8 @@ func TestHeaderNoIndex(t *testing.T) {
 		{[]string{"nofollow"}, false},
 		{[]string{"noarchive", "noindex"}, true},
 		{[]string{"googlebot: noindex"}, true},
+		{[]string{"safelib: noindex"}, true},
+		{[]string{"SafeLib: none"}, true},
 		{[]string{"otherbot: noindex, nofollow"}, false},
 		{[]string{"otherbot: noindex, googlebot: nofollow"}, false},
 		{[]string{"unavailable_after: 25 Jun 2010 15:00:00 PST"}, false},

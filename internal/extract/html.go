@@ -88,7 +88,7 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 	page.Canonical = canonical(doc, base)
 	page.Links = links(doc, base)
 	page.Language = language(doc, meta)
-	page.NoIndex = robotsNoIndex(meta["robots"]) || robotsNoIndex(meta["googlebot"])
+	page.NoIndex = metaNoIndex(meta)
 	page.Title = title(doc, meta, base)
 	page.Published = structuredDate(doc, meta)
 	description := plainText(firstOf(meta, "description", "og:description", "twitter:description", "dc.description"))
@@ -517,7 +517,7 @@ func tokenPage(decoded []byte, pageURL string, base *url.URL) *Page {
 			}
 		}
 	}
-	page.NoIndex = robotsNoIndex(meta["robots"]) || robotsNoIndex(meta["googlebot"])
+	page.NoIndex = metaNoIndex(meta)
 	page.Text = prefix(normaliseText(text.String()), MaxText)
 	page.Title = truncate(plainText(titleText.String()), maxTitle)
 	if page.Title == "" {
@@ -548,6 +548,20 @@ func blockElement(a atom.Atom) bool {
 		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Blockquote, atom.Pre, atom.Section,
 		atom.Article, atom.Main, atom.Hr, atom.Figure, atom.Figcaption, atom.Address, atom.Form, atom.Body:
 		return true
+	}
+	return false
+}
+
+// metaNoIndex reports whether robots meta tags (name "robots" or one of
+// RobotAgents) forbid indexing.
+func metaNoIndex(meta map[string]string) bool {
+	if robotsNoIndex(meta["robots"]) {
+		return true
+	}
+	for _, a := range RobotAgents {
+		if robotsNoIndex(meta[a]) {
+			return true
+		}
 	}
 	return false
 }
