@@ -444,22 +444,34 @@ func benchSearchOursWith(b *testing.B, n int, browse, short bool) {
 		queries[i] = mustParse(b, s)
 	}
 	ctx := context.Background()
-	var lat latencies
-	i := 0
-	var hits uint64
-	cpu0 := processCPU()
-	for b.Loop() {
+	runSearches(b, func(i int) (uint64, error) {
 		req := Request{Facets: true, Size: 20}
 		if !browse {
 			req.Query = queries[i%len(queries)]
 		}
-		t := time.Now()
 		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return 0, err
+		}
+		return res.Total, nil
+	})
+}
+
+// runSearches times search(i) for i = 0, 1, ... as b.Loop asks, and
+// reports latencies, CPU per query and mean hits.
+func runSearches(b *testing.B, search func(i int) (hits uint64, err error)) {
+	var lat latencies
+	var hits uint64
+	i := 0
+	cpu0 := processCPU()
+	for b.Loop() {
+		t := time.Now()
+		n, err := search(i)
 		if err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t))
-		hits += res.Total
+		hits += n
 		i++
 	}
 	lat.report(b, cpu0)
@@ -470,11 +482,7 @@ func benchSearchPlain(b *testing.B, n int, browse bool) {
 	bi := plainIndex(b, n)
 	c := corpus(n)
 	ctx := context.Background()
-	var lat latencies
-	i := 0
-	var hits uint64
-	cpu0 := processCPU()
-	for b.Loop() {
+	runSearches(b, func(i int) (uint64, error) {
 		var sr *bleve.SearchRequest
 		if browse {
 			sr = bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 20, 0, false)
@@ -485,17 +493,12 @@ func benchSearchPlain(b *testing.B, n int, browse bool) {
 		for _, f := range []string{"Themes", "Publisher", "Type", "Year", "Area"} {
 			sr.AddFacet(f, bleve.NewFacetRequest(f, 50))
 		}
-		t := time.Now()
 		res, err := bi.SearchInContext(ctx, sr)
 		if err != nil {
-			b.Fatal(err)
+			return 0, err
 		}
-		lat = append(lat, time.Since(t))
-		hits += res.Total
-		i++
-	}
-	lat.report(b, cpu0)
-	b.ReportMetric(float64(hits)/float64(i), "hits/op")
+		return res.Total, nil
+	})
 }
 
 func BenchmarkSearch10k(b *testing.B)              { benchSearchOurs(b, 10000, false) }

@@ -54,20 +54,21 @@ func staffJSON(r *catalog.Resource) apiStaffResource {
 }
 
 // ifMatch reads the version an If-Match header names ("3", 3, W/"3"):
-// 0 when absent, -1 when unreadable. (The ETag of a GET answer is a hash
-// of its bytes, for caches; If-Match here carries the resource's version
-// number, the "version" field of what GET answers to staff.)
-func ifMatch(c *gin.Context) int64 {
+// 0 when absent, an ErrInvalid when unreadable. (The ETag of a GET answer
+// is a hash of its bytes, for caches; If-Match here carries the
+// resource's version number, the "version" field of what GET answers to
+// staff.)
+func ifMatch(c *gin.Context) (int64, error) {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
 	if h == "" {
-		return 0
+		return 0, nil
 	}
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
 	v, err := strconv.ParseInt(strings.TrimPrefix(h, "v"), 10, 64)
 	if err != nil || v <= 0 {
-		return -1
+		return 0, fmt.Errorf("%w: If-Match must carry the resource's version number (its \"version\" field), like \"3\"", library.ErrInvalid)
 	}
-	return v
+	return v, nil
 }
 
 // staffAPI checks the caller may curate, answering 401 or 403 otherwise.
@@ -191,9 +192,10 @@ func (s *Server) apiPatchResource(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	switch h := ifMatch(c); {
-	case h < 0:
-		s.apiError(c, fmt.Errorf("%w: If-Match must carry the resource's version number (its \"version\" field), like \"3\"", library.ErrInvalid))
+	h, err := ifMatch(c)
+	switch {
+	case err != nil:
+		s.apiError(c, err)
 		return
 	case h > 0 && version > 0 && h != version:
 		s.apiError(c, fmt.Errorf("%w: If-Match and the body name different versions", library.ErrInvalid))
@@ -268,9 +270,9 @@ func (s *Server) apiWithdrawResource(c *gin.Context) {
 	if !ok {
 		return
 	}
-	version := ifMatch(c)
-	if version < 0 {
-		s.apiError(c, fmt.Errorf("%w: If-Match must carry the resource's version number (its \"version\" field), like \"3\"", library.ErrInvalid))
+	version, err := ifMatch(c)
+	if err != nil {
+		s.apiError(c, err)
 		return
 	}
 	reason := c.Query("reason")
@@ -291,9 +293,9 @@ func (s *Server) apiRestoreResource(c *gin.Context) {
 	if !ok {
 		return
 	}
-	version := ifMatch(c)
-	if version < 0 {
-		s.apiError(c, fmt.Errorf("%w: If-Match must carry the resource's version number (its \"version\" field), like \"3\"", library.ErrInvalid))
+	version, err := ifMatch(c)
+	if err != nil {
+		s.apiError(c, err)
 		return
 	}
 	r, err := s.lib.Restore(c.Request.Context(), rd, c.Param("id"), version)

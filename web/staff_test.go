@@ -446,6 +446,16 @@ func TestCurationAPI(t *testing.T) {
 		!strings.Contains(w.Body.String(), "titel") {
 		t.Fatalf("unknown field: %d %s", w.Code, w.Body.String())
 	}
+	for _, m := range []string{http.MethodPatch, http.MethodDelete, http.MethodPost} {
+		path := target
+		if m == http.MethodPost {
+			path += "/restore"
+		}
+		if w := send(m, path, `{"title":"x"}`, withBearer(staffTok), map[string]string{"If-Match": `"three"`}); w.Code != 400 ||
+			!strings.Contains(w.Body.String(), "If-Match must carry") {
+			t.Fatalf("%s with an unreadable If-Match: %d %s", m, w.Code, w.Body.String())
+		}
+	}
 	w = send(http.MethodPatch, target, `{"published":"2022-13","area":null}`, withBearer(staffTok), map[string]string{"If-Match": etagV})
 	if w.Code != 400 || !strings.Contains(w.Body.String(), `"published"`) {
 		t.Fatalf("invalid: %d %s", w.Code, w.Body.String())

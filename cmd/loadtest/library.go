@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"runtime/pprof"
-	"sort"
-	"time"
 
 	"safelib/internal/library"
 	"safelib/internal/taxonomy"
@@ -32,29 +28,14 @@ func libraryFloor(dataDir string, mix []query, profile string) (floorResult, err
 	for i := 0; i < min(20, len(mix)); i++ {
 		search(i)
 	}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return floorResult{}, err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return floorResult{}, err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := profileCPU(profile)
+	if err != nil {
+		return floorResult{}, err
 	}
-	var r floorResult
-	for i := range mix {
-		t := time.Now()
-		if err := search(i); err != nil {
-			return r, err
-		}
-		r.seq = append(r.seq, time.Since(t))
+	defer stop()
+	took, err := onePass(len(mix), search)
+	if err != nil {
+		return floorResult{}, err
 	}
-	sort.Slice(r.seq, func(i, j int) bool { return r.seq[i] < r.seq[j] })
-	for _, x := range r.seq {
-		r.mean += x
-	}
-	r.mean /= time.Duration(len(r.seq))
-	return r, nil
+	return summary(took), nil
 }

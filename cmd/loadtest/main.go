@@ -23,7 +23,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -387,16 +386,14 @@ func run(o options) error {
 // sequentialPass runs every query of the mix once, one after another.
 func sequentialPass(s *server, mix []query, token string) ([]time.Duration, error) {
 	c := loopbackClient(10*time.Second, 1)
-	lat := make([]time.Duration, 0, len(mix))
-	for _, q := range mix {
-		t := time.Now()
-		if _, err := get(c, s.base+"/api/v1/search?"+q.values(), token); err != nil {
-			return nil, err
-		}
-		lat = append(lat, time.Since(t))
+	took, err := onePass(len(mix), func(i int) error {
+		_, err := get(c, s.base+"/api/v1/search?"+mix[i].values(), token)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	return lat, nil
+	return summary(took).seq, nil
 }
 
 // floorResult is the in-process search measured.
@@ -417,19 +414,11 @@ func floor(dataDir string, mix []query, clients int, d time.Duration) (floorResu
 	for i := 0; i < min(20, len(mix)); i++ {
 		search(i)
 	}
-	var r floorResult
-	for i := range mix {
-		t := time.Now()
-		if err := search(i); err != nil {
-			return r, err
-		}
-		r.seq = append(r.seq, time.Since(t))
+	took, err := onePass(len(mix), search)
+	if err != nil {
+		return floorResult{}, err
 	}
-	sort.Slice(r.seq, func(i, j int) bool { return r.seq[i] < r.seq[j] })
-	for _, x := range r.seq {
-		r.mean += x
-	}
-	r.mean /= time.Duration(len(r.seq))
+	r := summary(took)
 	lat, _, elapsed := drive(clients, d, len(mix), search)
 	r.rps = float64(len(lat)) / elapsed.Seconds()
 	return r, nil
@@ -467,33 +456,22 @@ func slowest(o options) error {
 		return err
 	}
 	defer ix.Close()
-	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := profileCPU(o.cpuProfile)
+	if err != nil {
+		return err
 	}
-	took := make([]time.Duration, len(mix))
-	var total time.Duration
-	for i := range mix {
-		t := time.Now()
-		if err := search(i); err != nil {
-			return err
-		}
-		took[i] = time.Since(t)
-		total += took[i]
+	defer stop()
+	took, err := onePass(len(mix), search)
+	if err != nil {
+		return err
 	}
+	mean := summary(took).mean
 	order := make([]int, len(mix))
 	for i := range order {
 		order[i] = i
 	}
 	sort.Slice(order, func(a, b int) bool { return took[order[a]] > took[order[b]] })
-	fmt.Printf("%d queries in %s (mean %s)\n", len(mix), total.Round(time.Millisecond), (total / time.Duration(len(mix))).Round(time.Microsecond))
+	fmt.Printf("%d queries in %s (mean %s)\n", len(mix), (mean * time.Duration(len(mix))).Round(time.Millisecond), mean.Round(time.Microsecond))
 	for _, i := range order {
 		fmt.Printf("%10s  %s\n", took[i].Round(time.Microsecond), mix[i].values())
 	}

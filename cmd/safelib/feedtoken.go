@@ -28,18 +28,15 @@ Embed page.`,
 		Short: "Make a private feed address for an account (revoking its old one); printed on the last line",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := a.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			raw, t, err := h.CreateFeedToken(cmd.Context(), library.System, args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "private feed address for %s (add search filters before token=, e.g. theme=neglect&); it is shown only once:\n%s/feed.atom?token=%s\n",
-				t.UserEmail, strings.TrimRight(a.cfg.PublicURL(), "/"), raw)
-			return nil
+			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+				raw, t, err := h.CreateFeedToken(cmd.Context(), library.System, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "private feed address for %s (add search filters before token=, e.g. theme=neglect&); it is shown only once:\n%s/feed.atom?token=%s\n",
+					t.UserEmail, strings.TrimRight(a.cfg.PublicURL(), "/"), raw)
+				return nil
+			})
 		},
 	}
 	create.Flags().StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of the site (default http://127.0.0.1:8080)")
@@ -52,21 +49,18 @@ Embed page.`,
 			if len(args) == 1 {
 				email = args[0]
 			}
-			h, err := a.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			ts, err := h.FeedTokens(cmd.Context(), library.System, email)
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tACCOUNT\tCREATED\tLAST USED\tREVOKED")
-			for _, t := range ts {
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.UserEmail, when(t.Created), when(t.LastUsed), when(t.Revoked))
-			}
-			return tw.Flush()
+			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+				ts, err := h.FeedTokens(cmd.Context(), library.System, email)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tACCOUNT\tCREATED\tLAST USED\tREVOKED")
+				for _, t := range ts {
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.UserEmail, when(t.Created), when(t.LastUsed), when(t.Revoked))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	revoke := &cobra.Command{
@@ -74,17 +68,14 @@ Embed page.`,
 		Short: "Revoke an account's private feed address; it stops working at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := a.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			n, err := h.RevokeFeedTokens(cmd.Context(), library.System, args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "revoked %d private feed address(es) of %s\n", n, args[0])
-			return nil
+			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+				n, err := h.RevokeFeedTokens(cmd.Context(), library.System, args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "revoked %d private feed address(es) of %s\n", n, args[0])
+				return nil
+			})
 		},
 	}
 	cmd.AddCommand(create, list, revoke)

@@ -113,3 +113,14 @@ func (a *app) open(ctx context.Context, seed bool) (*library.Handle, error) {
 		Progress: progress("indexing"),
 	})
 }
+
+// withLibrary opens the data directory (without seeding it), runs fn and
+// closes it.
+func (a *app) withLibrary(ctx context.Context, fn func(*library.Handle) error) error {
+	h, err := a.open(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return fn(h)
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"safelib/internal/library"
 )
 
 func init() { subcommands = append(subcommands, reindexCmd) }
@@ -12,12 +14,9 @@ func reindexCmd(a *app) *cobra.Command {
 		Short: "Rebuild the search index from the database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			h, err := a.open(cmd.Context(), false)
-			if err != nil {
-				return err
-			}
-			defer h.Close()
-			return h.RebuildIndex(cmd.Context(), progress("reindex"))
+			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+				return h.RebuildIndex(cmd.Context(), progress("reindex"))
+			})
 		},
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"safelib/internal/auth"
+	"safelib/internal/library"
 	"safelib/internal/store"
 )
 
@@ -22,12 +23,9 @@ func init() { subcommands = append(subcommands, userCmd, orgCmd, auditCmd) }
 // withAuth opens the data directory and runs fn with an account service
 // over its store. The command line acts as auth.System (an admin).
 func (a *app) withAuth(ctx context.Context, fn func(*auth.Auth) error) error {
-	h, err := a.open(ctx, false)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	return fn(auth.New(h.Store(), auth.Options{Log: a.log, SessionLifetime: a.cfg.SessionLifetime}))
+	return a.withLibrary(ctx, func(h *library.Handle) error {
+		return fn(auth.New(h.Store(), auth.Options{Log: a.log, SessionLifetime: a.cfg.SessionLifetime}))
+	})
 }
 
 func userCmd(a *app) *cobra.Command {
