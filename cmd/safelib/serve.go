@@ -36,19 +36,23 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.DurationVar(&a.cfg.SessionLifetime, "session-lifetime", a.cfg.SessionLifetime, "how long a sign-in lasts")
 	f.StringVar(&a.cfg.Sources, "sources", "", "crawler sources file; when set, sources are recrawled on their schedules")
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
-	f.IntVar(&indexWorkers, "index-workers", indexWorkers,
+	f.IntVar(&indexWorkers, "index-workers", max(1, runtime.GOMAXPROCS(0)/2),
 		"goroutines analysing documents for the index while serving (the rest of the cores answer searches)")
 	addCurationFlags(f)
 	return cmd
 }
 
-// indexWorkers is serve's --index-workers: half the cores, so that a bulk
-// import or a crawl leaves the other half to searches (at 100k resources on
-// 2 cores, 4 workers made search p99 about 1 s during an import).
-var indexWorkers = max(1, runtime.GOMAXPROCS(0)/2)
+// indexWorkers is serve's --index-workers, by default half the cores, so
+// that a bulk import or a crawl leaves the other half to searches (at 100k
+// resources on 2 cores, 4 workers made search p99 about 1 s during an
+// import).
+var indexWorkers int
 
 func (a *app) serve(ctx context.Context) error {
 	start := time.Now()
+	if indexWorkers < 1 {
+		return fmt.Errorf("--index-workers %d: want at least 1", indexWorkers)
+	}
 	index.SetAnalysisWorkers(indexWorkers)
 	h, err := a.open(ctx, !a.cfg.NoSeed)
 	if err != nil {

@@ -91,3 +91,12 @@ func TestUserAndTokenCommands(t *testing.T) {
 		t.Fatalf("revoke: %q %v", out, err)
 	}
 }
+
+func TestServeRefusesBadIndexWorkers(t *testing.T) {
+	for _, v := range []string{"0", "-2"} {
+		if _, err := run(t, t.TempDir(), "serve", "--addr", "127.0.0.1:0", "--index-workers", v); err == nil ||
+			!strings.Contains(err.Error(), "--index-workers "+v+": want at least 1") {
+			t.Errorf("--index-workers %s: %v", v, err)
+		}
+	}
+}
