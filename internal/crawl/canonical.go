@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"safelib/internal/catalog"
 )
@@ -45,6 +46,9 @@ func Canonicalize(raw string) (string, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", fmt.Errorf("%w: want an absolute http or https URL", ErrBadURL)
 	}
+	if !utf8.ValidString(u.Hostname()) {
+		return "", fmt.Errorf("%w: host is not valid UTF-8", ErrBadURL)
+	}
 	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
 	if host == "" || strings.HasPrefix(host, ".") || strings.Contains(host, "..") {
 		return "", fmt.Errorf("%w: no host", ErrBadURL)
@@ -71,7 +75,31 @@ func Canonicalize(raw string) (string, error) {
 	}
 	u.RawQuery = cleanQuery(u.RawQuery)
 	u.ForceQuery = false
-	return u.String(), nil
+	out := u.String()
+	if len(out) > catalog.MaxURL {
+		// Escaping can lengthen a URL that was just under the limit.
+		return "", fmt.Errorf("%w: longer than %d bytes once escaped", ErrBadURL, catalog.MaxURL)
+	}
+	return out, nil
+}
+
+// escapeControls percent-encodes the spaces, control and non-ASCII bytes
+// that url.Parse lets through in a query (as it does in the path), so the
+// result has nothing a later TrimSpace could remove (a trailing space or
+// U+00A0 made Canonicalize not idempotent).
+func escapeControls(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r >= 0x7f }) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // cleanQuery drops tracking and empty parameters and sorts the rest by
@@ -95,7 +123,7 @@ func cleanQuery(raw string) string {
 		if trackingParams[lk] || strings.HasPrefix(lk, "utm_") {
 			continue
 		}
-		kept = append(kept, param{key, p})
+		kept = append(kept, param{key, escapeControls(p)})
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].key < kept[j].key })
 	parts := make([]string, len(kept))
