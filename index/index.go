@@ -87,6 +87,7 @@ type Index struct {
 	generation atomic.Uint64
 	cacheMu    sync.Mutex
 	global     map[string]globalEntry // facet field -> counts over all documents
+	facetCache *facetPostings         // postings of the newest snapshot searched
 }
 
 type globalEntry struct {

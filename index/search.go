@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -151,48 +153,64 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		sortOrder = SortNewest
 	}
 
-	// The main search counts the facets that have no selection; each facet
-	// with a selection is counted by its own search that leaves that one
-	// selection out (multi-select). They run concurrently.
-	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, ""), req.size(), req.From, false)
+	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes), req.size(), req.From, false)
 	main.Sort = sortFor(sortOrder)
 	if sortOrder != SortRelevance {
 		main.Score = "none"
 	}
-	type side struct {
-		field string
-		res   *bleve.SearchResult
-		err   error
-	}
-	var sides []*side
-	var global []string // facets over every document: read from the term dictionary
+
+	// Facets over every document are read from the term dictionary; the
+	// others are counted from bitmaps (facets.go): the main search's
+	// matches when no facet has a selection, else the matches of the text
+	// without the facet selections (the empty text: every document),
+	// narrowed by each selection in turn.
+	var global, counted []string
 	if req.Facets {
 		for _, f := range FacetFields {
-			switch {
-			case text == nil && !hasValues(req.Excludes, "") && !hasValues(req.Filters, f):
+			if text == nil && !hasValues(req.Excludes, "") && !hasValues(req.Filters, f) {
 				global = append(global, f)
-			case len(nonEmpty(req.Filters[f])) == 0:
-				main.AddFacet(f, bleve.NewFacetRequest(filterFields[f], req.facetSize()))
-			default:
-				sides = append(sides, &side{field: f})
+			} else {
+				counted = append(counted, f)
 			}
 		}
 	}
+	var counts map[string][]FacetValue
+	count := func(r indexReader, base *roaring.Bitmap, filters map[string][]string) error {
+		fp, err := ix.postings(r)
+		if err != nil {
+			return err
+		}
+		if base == nil {
+			base = fp.all
+		}
+		counts = fp.facetCounts(base, counted, filters, req.facetSize())
+		return nil
+	}
+	mainCtx := ctx
 	var wg sync.WaitGroup
-	for _, s := range sides {
-		wg.Go(func() {
-			sr := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, s.field), 0, 0, false)
-			sr.Score = "none"
-			sr.AddFacet(s.field, bleve.NewFacetRequest(filterFields[s.field], req.facetSize()))
-			s.res, s.err = ix.bi.SearchInContext(ctx, sr)
-		})
+	var countErr, globalErr error
+	if len(counted) > 0 {
+		unfaceted := withoutFacets(req.Filters)
+		switch {
+		case !facetSelected(req.Filters):
+			rec := &matchRecorder{done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }}
+			mainCtx = rec.context(ctx)
+		case text == nil && !hasValues(unfaceted, "") && !hasValues(req.Excludes, ""):
+			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
+		default:
+			wg.Go(func() {
+				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes), 0, 0, false)
+				sr.Score = "none"
+				rec := &matchRecorder{done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }}
+				_, countErr = ix.bi.SearchInContext(rec.context(ctx), sr)
+			})
+		}
 	}
 	var globalFacets map[string][]FacetValue
-	var globalErr error
 	if len(global) > 0 {
 		wg.Go(func() { globalFacets, globalErr = ix.globalFacets(ctx, global, req.facetSize()) })
 	}
-	res, err := ix.bi.SearchInContext(ctx, main)
+	res, err := ix.bi.SearchInContext(mainCtx, main)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
@@ -202,26 +220,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 	}
 	if req.Facets {
-		if globalErr != nil {
-			return nil, fmt.Errorf("index: facets: %w", globalErr)
+		if err := errors.Join(globalErr, countErr); err != nil {
+			return nil, fmt.Errorf("index: facets: %w", err)
 		}
 		out.Facets = make(map[string][]FacetValue, len(FacetFields))
-		for name, fr := range res.Facets {
-			out.Facets[name] = facetValues(fr)
-		}
-		for name, vs := range globalFacets {
-			out.Facets[name] = vs
-		}
-		for _, s := range sides {
-			if s.err != nil {
-				return nil, fmt.Errorf("index: facet %s: %w", s.field, s.err)
-			}
-			out.Facets[s.field] = facetValues(s.res.Facets[s.field])
-		}
 		for _, f := range FacetFields {
-			if out.Facets[f] == nil {
-				out.Facets[f] = []FacetValue{}
+			vs := globalFacets[f]
+			if vs == nil {
+				vs = counts[f]
 			}
+			if vs == nil {
+				vs = []FacetValue{}
+			}
+			out.Facets[f] = vs
 		}
 	}
 	if out.Total == 0 && req.From == 0 && !req.Query.Empty() {
@@ -231,13 +242,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return out, nil
 }
 
-// assemble adds filters and exclusions to the text query. skip names a
-// filter left out (for its own facet counts).
-func (ix *Index) assemble(text query.Query, filters, excludes map[string][]string, skip string) query.Query {
+// assemble adds filters and exclusions to the text query.
+func (ix *Index) assemble(text query.Query, filters, excludes map[string][]string) query.Query {
 	var must, not []query.Query
 	for _, name := range sortedKeys(filters) {
 		vs := nonEmpty(filters[name])
-		if name == skip || len(vs) == 0 {
+		if len(vs) == 0 {
 			continue
 		}
 		must = append(must, keywordAny(filterFields[name], vs))
@@ -290,6 +300,23 @@ func sortFor(order string) search.SortOrder {
 		return search.SortOrder{&search.SortField{Field: fTitleSort, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
 	}
 	return search.SortOrder{&search.SortScore{Desc: true}, id}
+}
+
+// withoutFacets returns the filters on fields that are not facets (access,
+// source), leaving out empty selections.
+func withoutFacets(filters map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for f, vs := range filters {
+		if !slices.Contains(FacetFields, f) && len(nonEmpty(vs)) > 0 {
+			out[f] = vs
+		}
+	}
+	return out
+}
+
+// facetSelected reports whether a value of any facet is selected.
+func facetSelected(filters map[string][]string) bool {
+	return slices.ContainsFunc(FacetFields, func(f string) bool { return len(nonEmpty(filters[f])) > 0 })
 }
 
 // hasValues reports whether m selects any value in a field other than skip.

@@ -1,0 +1,120 @@
+package index
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestFacetCountsByDefinition checks the bitmap facet counts against their
+// definition on a random corpus spread over several segments, with
+// updated and deleted documents: the count of value v of facet f is the
+// total of the same search with f's selection replaced by v alone (a
+// search without facets, so Bleve alone answers it).
+func TestFacetCountsByDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	words := []string{"neglect", "exploitation", "grooming", "school", "health", "court", "online", "housing"}
+	pick := func(vs []string) string { return vs[rng.IntN(len(vs))] }
+	regions := map[string]string{"Kent": "South East", "Surrey": "South East", "Camden": "London", "Leeds": "Yorkshire"}
+	areas := []string{"Kent", "Surrey", "Camden", "Leeds"}
+	doc := func(i int) Document {
+		d := Document{
+			ID:        fmt.Sprintf("r%03d", i),
+			Title:     pick(words) + " " + pick(words),
+			Summary:   pick(words),
+			Body:      strings.Repeat(pick(words)+" ", 1+rng.IntN(3)),
+			Publisher: pick([]string{"NSPCC", "Ofsted", "NAO", "DfE", "Kent SCP"}),
+			Type:      pick([]string{"report", "guidance", "briefing", "local-policy"}),
+			Year:      2015 + rng.IntN(6),
+			Access:    pick([]string{AccessPublic, AccessPublic, AccessMembers}),
+			Source:    pick([]string{"seed", "crawled", "import"}),
+		}
+		d.Published = fmt.Sprintf("%d-01-01", d.Year)
+		for range 1 + rng.IntN(3) {
+			if th := pick([]string{"neglect", "cse", "online-abuse", "education", "health"}); !slices.Contains(d.Themes, th) {
+				d.Themes = append(d.Themes, th)
+			}
+		}
+		if rng.IntN(2) == 0 {
+			d.Area = pick(areas)
+			d.Region = regions[d.Area]
+		}
+		return d
+	}
+	ix, err := OpenMemory(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	// Several batches make several segments; later ones update and delete
+	// documents of earlier ones.
+	next := 0
+	for b := range 6 {
+		var docs []Document
+		for range 40 {
+			docs = append(docs, doc(next))
+			next++
+		}
+		for range 10 {
+			docs = append(docs, doc(rng.IntN(next))) // an update
+		}
+		var deletes []string
+		if b > 0 {
+			for range 8 {
+				deletes = append(deletes, fmt.Sprintf("r%03d", rng.IntN(next-40)))
+			}
+		}
+		if err := ix.Batch(docs, deletes); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	values := map[string][]string{
+		"theme": {"neglect", "cse", "online-abuse", "education", "health", "absent"},
+		"type":  {"report", "guidance", "briefing", "local-policy"}, "publisher": {"NSPCC", "Ofsted", "NAO", "DfE", "Kent SCP"},
+		"year": {"2015", "2016", "2017", "2018", "2019", "2020"}, "area": areas, "region": {"South East", "London", "Yorkshire"},
+	}
+	for i := range 80 {
+		req := Request{Facets: true, Members: rng.IntN(2) == 0, Filters: map[string][]string{}, Excludes: map[string][]string{}}
+		if rng.IntN(4) > 0 {
+			req.Query = mustParse(t, pick(words)+" "+strings.Repeat("OR "+pick(words)+" ", rng.IntN(2)))
+		}
+		for range rng.IntN(3) {
+			f := pick(FacetFields)
+			req.Filters[f] = append(req.Filters[f], pick(values[f]))
+		}
+		if rng.IntN(4) == 0 {
+			req.Filters["access"] = []string{AccessPublic}
+		}
+		if rng.IntN(5) == 0 {
+			f := pick(FacetFields)
+			req.Excludes[f] = []string{pick(values[f])}
+		}
+		name := fmt.Sprintf("%d q=%v members=%v filters=%v excludes=%v", i, req.Query, req.Members, req.Filters, req.Excludes)
+		got := doSearch(t, ix, req)
+		for _, f := range FacetFields {
+			var want []FacetValue
+			for _, v := range values[f] {
+				one := req
+				one.Facets = false
+				one.Filters = map[string][]string{}
+				for k, vs := range req.Filters {
+					one.Filters[k] = vs
+				}
+				one.Filters[f] = []string{v}
+				if n := doSearch(t, ix, one).Total; n > 0 {
+					want = append(want, FacetValue{Value: v, Count: int(n)})
+				}
+			}
+			if want == nil {
+				want = []FacetValue{}
+			}
+			sortFacetValues(want)
+			if !slices.Equal(got.Facets[f], want) {
+				t.Errorf("%s: facet %s = %v, want %v", name, f, got.Facets[f], want)
+			}
+		}
+	}
+}
