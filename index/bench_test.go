@@ -501,6 +501,51 @@ func benchSearchPlain(b *testing.B, n int, browse bool) {
 	})
 }
 
+// BenchmarkSearchSelected10k searches with a selection in two facets, so
+// the counts of those two leave out their own selection (multi-select).
+func BenchmarkSearchSelected10k(b *testing.B) {
+	ix := oursIndex(b, 10000)
+	c := corpus(10000)
+	ctx := context.Background()
+	runSearches(b, func(i int) (uint64, error) {
+		d := c.docs[i%len(c.docs)]
+		req := Request{Query: mustParse(b, c.queries[i%len(c.queries)]), Facets: true, Size: 20,
+			Filters: map[string][]string{"theme": d.Themes[:1], "type": {d.Type}}}
+		res, err := ix.Search(ctx, req)
+		if err != nil {
+			return 0, err
+		}
+		return res.Total, nil
+	})
+}
+
+// BenchmarkFacetPostings10k: "read" reads every facet value's postings
+// from every segment (what a merge of all segments into one costs the next
+// search with facets); "assemble" numbers cached segment postings for a new
+// snapshot (what every write costs, plus reading its own small segment).
+func BenchmarkFacetPostings10k(b *testing.B) {
+	ix := oursIndex(b, 10000)
+	for _, read := range []bool{true, false} {
+		name := map[bool]string{true: "read", false: "assemble"}[read]
+		b.Run(name, func(b *testing.B) {
+			err := ix.withReader(func(r indexReader) error {
+				for b.Loop() {
+					if read {
+						ix.segPostings = nil
+					}
+					if err := ix.buildPostings(&facetPostings{}, r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
+
 func BenchmarkSearch10k(b *testing.B)              { benchSearchOurs(b, 10000, false) }
 func BenchmarkSearchPlainBleve10k(b *testing.B)    { benchSearchPlain(b, 10000, false) }
 func BenchmarkBrowseAll(b *testing.B)              { benchSearchOurs(b, 10000, true) }

@@ -7,9 +7,11 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Facet counting by bitmaps.
@@ -26,7 +28,8 @@ import (
 // the selections' postings, instead of one more search per field.
 
 // facetPostings is, for one index snapshot, every facet field's values with
-// the documents that have each, and the set of all live documents.
+// the documents that have each, and the set of all live documents, in the
+// snapshot's document numbers.
 type facetPostings struct {
 	reader indexReader // identity of the snapshot; only read while a search holds it open
 	once   sync.Once
@@ -34,6 +37,11 @@ type facetPostings struct {
 	all    *roaring.Bitmap
 	err    error
 }
+
+// segmentPostings is one segment's facet postings, in its own document
+// numbers. Segments never change, so they are read once, however many
+// snapshots share them: a write reads only its new segment.
+type segmentPostings map[string]map[string]*roaring.Bitmap // Bleve field -> value -> documents
 
 // postings returns the facet postings of the snapshot r, building them when
 // r is not the snapshot of the cached ones. r must be open (the caller's
@@ -46,100 +54,131 @@ func (ix *Index) postings(r indexReader) (*facetPostings, error) {
 		ix.facetCache = fp
 	}
 	ix.cacheMu.Unlock()
-	fp.once.Do(func() { fp.err = fp.build(r) })
+	fp.once.Do(func() { fp.err = ix.buildPostings(fp, r) })
 	return fp, fp.err
 }
 
-// build reads the postings of every facet field's values and the live
-// documents.
-func (fp *facetPostings) build(r indexReader) error {
-	ctx := context.Background() // shared by searches: not cancelled with the one that builds it
+// buildPostings assembles a snapshot's postings from its segments': a
+// segment's documents are numbered from the sum of the sizes (deleted
+// documents included) of the segments before it.
+func (ix *Index) buildPostings(fp *facetPostings, r indexReader) error {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("index: facet postings: not a scorch snapshot but %T", r)
+	}
+	segs := snap.Segments()
 	fp.fields = make(map[string]map[string]*roaring.Bitmap, len(FacetFields))
 	for _, name := range FacetFields {
-		field := filterFields[name]
-		terms, err := fieldTerms(r, field)
-		if err != nil {
-			return fmt.Errorf("index: facet postings of %s: %w", field, err)
-		}
-		byTerm := make(map[string]*roaring.Bitmap, len(terms))
-		for _, t := range terms {
-			bm, err := termDocs(ctx, r, field, t)
-			if err != nil {
-				return fmt.Errorf("index: facet postings of %s:%s: %w", field, t, err)
-			}
-			if !bm.IsEmpty() {
-				byTerm[t] = bm
-			}
-		}
-		fp.fields[field] = byTerm
+		fp.fields[filterFields[name]] = map[string]*roaring.Bitmap{}
 	}
-	dr, err := r.DocIDReaderAll()
-	if err != nil {
-		return fmt.Errorf("index: live documents: %w", err)
-	}
-	defer dr.Close()
-	var buf []uint32
-	for {
-		id, err := dr.Next()
-		if err != nil {
-			return fmt.Errorf("index: live documents: %w", err)
-		}
-		if id == nil {
-			break
-		}
-		n, err := docNumber(id)
+	fp.all = roaring.New()
+	var offset uint64
+	for _, ss := range segs {
+		seg := ss.Segment()
+		sp, err := ix.segmentPostings(seg)
 		if err != nil {
 			return err
 		}
-		buf = append(buf, n)
+		for field, byTerm := range sp {
+			for t, bm := range byTerm {
+				shifted := roaring.AddOffset64(bm, int64(offset))
+				if cur := fp.fields[field][t]; cur != nil {
+					cur.Or(shifted)
+				} else {
+					fp.fields[field][t] = shifted
+				}
+			}
+		}
+		live := roaring.New()
+		live.AddRange(0, seg.Count())
+		if del := ss.Deleted(); del != nil {
+			live.AndNot(del)
+		}
+		fp.all.Or(roaring.AddOffset64(live, int64(offset)))
+		offset += seg.Count()
 	}
-	fp.all = roaring.BitmapOf(buf...)
+	if offset > math.MaxUint32 {
+		return fmt.Errorf("index: facet postings: %d document numbers", offset)
+	}
+	// Forget segments merged away.
+	inUse := make(map[segment.Segment]bool, len(segs))
+	for _, ss := range segs {
+		inUse[ss.Segment()] = true
+	}
+	ix.segMu.Lock()
+	for seg := range ix.segPostings {
+		if !inUse[seg] {
+			delete(ix.segPostings, seg)
+		}
+	}
+	ix.segMu.Unlock()
 	return nil
 }
 
-// fieldTerms lists the terms of a field's dictionary.
-func fieldTerms(r indexReader, field string) ([]string, error) {
-	d, err := r.FieldDict(field)
-	if err != nil {
+// segmentPostings returns the cached postings of seg, reading them first if
+// needed. seg must be open (held by the caller's snapshot).
+func (ix *Index) segmentPostings(seg segment.Segment) (segmentPostings, error) {
+	ix.segMu.Lock()
+	sp, ok := ix.segPostings[seg]
+	ix.segMu.Unlock()
+	if ok {
+		return sp, nil
+	}
+	sp = make(segmentPostings, len(FacetFields))
+	for _, name := range FacetFields {
+		field := filterFields[name]
+		byTerm, err := readFieldPostings(seg, field)
+		if err != nil {
+			return nil, fmt.Errorf("index: facet postings of %s: %w", field, err)
+		}
+		sp[field] = byTerm
+	}
+	ix.segMu.Lock()
+	if ix.segPostings == nil {
+		ix.segPostings = map[segment.Segment]segmentPostings{}
+	}
+	ix.segPostings[seg] = sp
+	ix.segMu.Unlock()
+	return sp, nil
+}
+
+// readFieldPostings reads every term of field in seg with its documents.
+func readFieldPostings(seg segment.Segment, field string) (map[string]*roaring.Bitmap, error) {
+	dict, err := seg.Dictionary(field)
+	if err != nil || dict == nil {
 		return nil, err
 	}
-	defer d.Close()
-	var terms []string
+	out := map[string]*roaring.Bitmap{}
+	terms := dict.AutomatonIterator(nil, nil, nil)
+	var buf []uint32
+	var pi segment.PostingsIterator
 	for {
-		e, err := d.Next()
+		e, err := terms.Next()
 		if err != nil {
 			return nil, err
 		}
 		if e == nil {
-			return terms, nil
+			return out, nil
 		}
-		terms = append(terms, e.Term)
-	}
-}
-
-// termDocs returns the numbers of the live documents with term in field.
-func termDocs(ctx context.Context, r indexReader, field, term string) (*roaring.Bitmap, error) {
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return nil, err
-	}
-	defer tfr.Close()
-	buf := make([]uint32, 0, tfr.Count())
-	pre := &bindex.TermFieldDoc{}
-	for {
-		tfd, err := tfr.Next(pre)
+		pl, err := dict.PostingsList([]byte(e.Term), nil, nil)
 		if err != nil {
 			return nil, err
 		}
-		if tfd == nil {
-			return roaring.BitmapOf(buf...), nil
+		pi = pl.Iterator(false, false, false, pi)
+		buf = buf[:0]
+		for {
+			p, err := pi.Next()
+			if err != nil {
+				return nil, err
+			}
+			if p == nil {
+				break
+			}
+			buf = append(buf, uint32(p.Number()))
 		}
-		n, err := docNumber(tfd.ID)
-		if err != nil {
-			return nil, err
+		if len(buf) > 0 {
+			out[e.Term] = roaring.BitmapOf(buf...)
 		}
-		buf = append(buf, n)
-		pre = tfd
 	}
 }
 
@@ -177,7 +216,7 @@ func (m *matchRecorder) handler(sctx *search.SearchContext) (search.DocumentMatc
 		return nil, false, err
 	}
 	m.matched = roaring.New()
-	m.buf = m.buf[:0]
+	m.buf = make([]uint32, 0, 4096) // document numbers come in increasing order: added in runs
 	r := sctx.IndexReader
 	return func(d *search.DocumentMatch) error {
 		if d == nil { // the end: flush, then count while r is open
@@ -191,7 +230,7 @@ func (m *matchRecorder) handler(sctx *search.SearchContext) (search.DocumentMatc
 		if err != nil {
 			return err
 		}
-		if m.buf = append(m.buf, n); len(m.buf) == cap(m.buf) && len(m.buf) >= 4096 {
+		if m.buf = append(m.buf, n); len(m.buf) == cap(m.buf) {
 			m.matched.AddMany(m.buf)
 			m.buf = m.buf[:0]
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
 )
 
@@ -84,10 +85,12 @@ type Index struct {
 
 	// generation counts finished batches; cached results carry the
 	// generation they were computed at and are used only while it holds.
-	generation atomic.Uint64
-	cacheMu    sync.Mutex
-	global     map[string]globalEntry // facet field -> counts over all documents
-	facetCache *facetPostings         // postings of the newest snapshot searched
+	generation  atomic.Uint64
+	cacheMu     sync.Mutex
+	global      map[string]globalEntry // facet field -> counts over all documents
+	facetCache  *facetPostings         // postings of the newest snapshot searched
+	segMu       sync.Mutex
+	segPostings map[segment.Segment]segmentPostings // facet postings of the segments in use
 }
 
 type globalEntry struct {
