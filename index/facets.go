@@ -243,7 +243,7 @@ func (m *matchRecorder) handler(sctx *search.SearchContext) (search.DocumentMatc
 // selections in the other facet fields: a field with no selection is
 // counted over the results the reader sees, a field with a selection as if
 // that one selection were removed (multi-select).
-func (fp *facetPostings) facetCounts(base *roaring.Bitmap, fields []string, filters map[string][]string, size int) map[string][]FacetValue {
+func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]string, size int) map[string][]FacetValue {
 	// selected[f] = documents having any selected value of facet f.
 	selected := map[string]*roaring.Bitmap{}
 	for _, f := range FacetFields {
@@ -271,8 +271,8 @@ func (fp *facetPostings) facetCounts(base *roaring.Bitmap, fields []string, filt
 		return out
 	}
 	var all *roaring.Bitmap // base narrowed by every selection, shared by unselected fields
-	out := make(map[string][]FacetValue, len(fields))
-	for _, f := range fields {
+	out := make(map[string][]FacetValue, len(FacetFields))
+	for _, f := range FacetFields {
 		docs := all
 		if _, ok := selected[f]; ok {
 			docs = within(f)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -83,19 +82,10 @@ type Index struct {
 	an       *analyzers
 	synonyms *synonymTable
 
-	// generation counts finished batches; cached results carry the
-	// generation they were computed at and are used only while it holds.
-	generation  atomic.Uint64
 	cacheMu     sync.Mutex
-	global      map[string]globalEntry // facet field -> counts over all documents
-	facetCache  *facetPostings         // postings of the newest snapshot searched
+	facetCache  *facetPostings // postings of the newest snapshot searched
 	segMu       sync.Mutex
 	segPostings map[segment.Segment]segmentPostings // facet postings of the segments in use
-}
-
-type globalEntry struct {
-	gen    uint64
-	values []FacetValue // every value, sorted
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.
@@ -230,7 +220,6 @@ func (ix *Index) Close() error {
 func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			ix.generation.Add(1)
 			err = fmt.Errorf("index: batch of %d docs, %d deletes: bleve failed: %v", len(docs), len(deletes), p)
 		}
 	}()
@@ -250,7 +239,6 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 		}
 	}
 	err = ix.bi.Batch(b)
-	ix.generation.Add(1) // even on error: part of it may be visible
 	if err != nil {
 		return fmt.Errorf("index: batch of %d docs, %d deletes: %w", len(docs), len(deletes), err)
 	}

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -159,21 +158,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		main.Score = "none"
 	}
 
-	// Facets over every document are read from the term dictionary; the
-	// others are counted from bitmaps (facets.go): the main search's
-	// matches when no facet has a selection, else the matches of the text
-	// without the facet selections (the empty text: every document),
-	// narrowed by each selection in turn.
-	var global, counted []string
-	if req.Facets {
-		for _, f := range FacetFields {
-			if text == nil && !hasValues(req.Excludes, "") && !hasValues(req.Filters, f) {
-				global = append(global, f)
-			} else {
-				counted = append(counted, f)
-			}
-		}
-	}
+	// Facets are counted from bitmaps (facets.go): of every document when
+	// neither words nor exclusions nor filters other than facet selections
+	// narrow the search, else of the main search's matches when no facet
+	// has a selection, else of the matches of a search without the facet
+	// selections; each facet narrowed by the selections of the others.
 	var counts map[string][]FacetValue
 	count := func(r indexReader, base *roaring.Bitmap, filters map[string][]string) error {
 		fp, err := ix.postings(r)
@@ -183,20 +172,20 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if base == nil {
 			base = fp.all
 		}
-		counts = fp.facetCounts(base, counted, filters, req.facetSize())
+		counts = fp.facetCounts(base, filters, req.facetSize())
 		return nil
 	}
 	mainCtx := ctx
 	var wg sync.WaitGroup
-	var countErr, globalErr error
-	if len(counted) > 0 {
+	var countErr error
+	if req.Facets {
 		unfaceted := withoutFacets(req.Filters)
 		switch {
+		case text == nil && len(unfaceted) == 0 && !hasValues(req.Excludes):
+			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
 		case !facetSelected(req.Filters):
 			rec := &matchRecorder{done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }}
 			mainCtx = rec.context(ctx)
-		case text == nil && !hasValues(unfaceted, "") && !hasValues(req.Excludes, ""):
-			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
 		default:
 			wg.Go(func() {
 				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes), 0, 0, false)
@@ -205,10 +194,6 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 				_, countErr = ix.bi.SearchInContext(rec.context(ctx), sr)
 			})
 		}
-	}
-	var globalFacets map[string][]FacetValue
-	if len(global) > 0 {
-		wg.Go(func() { globalFacets, globalErr = ix.globalFacets(ctx, global, req.facetSize()) })
 	}
 	res, err := ix.bi.SearchInContext(mainCtx, main)
 	wg.Wait()
@@ -220,19 +205,15 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 	}
 	if req.Facets {
-		if err := errors.Join(globalErr, countErr); err != nil {
-			return nil, fmt.Errorf("index: facets: %w", err)
+		if countErr != nil {
+			return nil, fmt.Errorf("index: facets: %w", countErr)
 		}
 		out.Facets = make(map[string][]FacetValue, len(FacetFields))
 		for _, f := range FacetFields {
-			vs := globalFacets[f]
-			if vs == nil {
-				vs = counts[f]
+			out.Facets[f] = counts[f]
+			if out.Facets[f] == nil {
+				out.Facets[f] = []FacetValue{}
 			}
-			if vs == nil {
-				vs = []FacetValue{}
-			}
-			out.Facets[f] = vs
 		}
 	}
 	if out.Total == 0 && req.From == 0 && !req.Query.Empty() {
@@ -319,100 +300,14 @@ func facetSelected(filters map[string][]string) bool {
 	return slices.ContainsFunc(FacetFields, func(f string) bool { return len(nonEmpty(filters[f])) > 0 })
 }
 
-// hasValues reports whether m selects any value in a field other than skip.
-func hasValues(m map[string][]string, skip string) bool {
-	for f, vs := range m {
-		if f != skip && len(nonEmpty(vs)) > 0 {
+// hasValues reports whether m selects any value.
+func hasValues(m map[string][]string) bool {
+	for _, vs := range m {
+		if len(nonEmpty(vs)) > 0 {
 			return true
 		}
 	}
 	return false
-}
-
-// globalFacets counts facet values over all documents without visiting any
-// document: each value's count is the length of its postings list (deleted
-// documents excluded). This is what makes browsing everything cheap. The
-// counts are cached until the next Batch.
-func (ix *Index) globalFacets(ctx context.Context, fields []string, size int) (map[string][]FacetValue, error) {
-	gen := ix.generation.Load()
-	out := make(map[string][]FacetValue, len(fields))
-	var missing []string
-	ix.cacheMu.Lock()
-	for _, f := range fields {
-		if e, ok := ix.global[f]; ok && e.gen == gen {
-			out[f] = e.values
-		} else {
-			missing = append(missing, f)
-		}
-	}
-	ix.cacheMu.Unlock()
-	if len(missing) > 0 {
-		computed := make(map[string][]FacetValue, len(missing))
-		err := ix.withReader(func(r indexReader) error {
-			for _, f := range missing {
-				vs, err := countAll(ctx, r, filterFields[f])
-				if err != nil {
-					return err
-				}
-				computed[f] = vs
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		ix.cacheMu.Lock()
-		if ix.global == nil {
-			ix.global = map[string]globalEntry{}
-		}
-		for f, vs := range computed {
-			out[f] = vs
-			ix.global[f] = globalEntry{gen: gen, values: vs}
-		}
-		ix.cacheMu.Unlock()
-	}
-	for f, vs := range out {
-		if len(vs) > size {
-			vs = vs[:size]
-		}
-		out[f] = slices.Clone(vs) // callers may modify their result
-	}
-	return out, nil
-}
-
-// countAll returns every value of a keyword field with its document count.
-func countAll(ctx context.Context, r indexReader, field string) ([]FacetValue, error) {
-	d, err := r.FieldDict(field)
-	if err != nil {
-		return nil, err
-	}
-	var terms []string
-	for {
-		e, err := d.Next()
-		if err != nil {
-			_ = d.Close()
-			return nil, err
-		}
-		if e == nil {
-			break
-		}
-		terms = append(terms, e.Term)
-	}
-	_ = d.Close()
-	vs := make([]FacetValue, 0, len(terms))
-	for _, t := range terms {
-		tfr, err := r.TermFieldReader(ctx, []byte(t), field, false, false, false)
-		if err != nil {
-			return nil, err
-		}
-		n := tfr.Count()
-		_ = tfr.Close()
-		if n > 0 {
-			vs = append(vs, FacetValue{Value: t, Count: int(n)})
-		}
-	}
-	sortFacetValues(vs)
-	return vs, nil
 }
 
 func sortFacetValues(vs []FacetValue) {
@@ -422,19 +317,6 @@ func sortFacetValues(vs []FacetValue) {
 		}
 		return vs[i].Value < vs[j].Value
 	})
-}
-
-func facetValues(fr *search.FacetResult) []FacetValue {
-	if fr == nil || fr.Terms == nil {
-		return []FacetValue{}
-	}
-	terms := fr.Terms.Terms()
-	out := make([]FacetValue, 0, len(terms))
-	for _, t := range terms {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-	}
-	sortFacetValues(out)
-	return out
 }
 
 func sortedKeys(m map[string][]string) []string {
