@@ -114,6 +114,9 @@ func cleanQuery(raw string) string {
 		if p == "" {
 			continue
 		}
+		// The key is read from the parameter as it will be written, so a
+		// second pass sorts it the same way.
+		p = escapeControls(p)
 		k, _, _ := strings.Cut(p, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
@@ -123,7 +126,7 @@ func cleanQuery(raw string) string {
 		if trackingParams[lk] || strings.HasPrefix(lk, "utm_") {
 			continue
 		}
-		kept = append(kept, param{key, escapeControls(p)})
+		kept = append(kept, param{key, p})
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].key < kept[j].key })
 	parts := make([]string, len(kept))
