@@ -6,7 +6,7 @@
 // typed tree, LikeQuery one for "similar items"; raw user text never
 // reaches Bleve's query-string parser), the translation of that tree plus
 // filters and the reader's access into Bleve queries, facets with
-// multi-select semantics, sorting, spelling suggestions, and cutting
+// multi-select semantics (counted from postings bitmaps, facets.go), sorting, spelling suggestions, and cutting
 // highlighted snippets from text the caller supplies.
 //
 // It must not import anything from safelib/internal/, must not know about

@@ -45,6 +45,8 @@ func main() {
 	flag.BoolVar(&o.background, "background", true, "also drive the server while a crawl and a bulk import run (second phase)")
 	flag.IntVar(&o.batchRows, "batch", 500, "rows per background import batch")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of library searches in process to this file")
+	flag.BoolVar(&o.reuse, "reuse", false, "with -data of an earlier run, skip generating and importing the corpus")
+	flag.StringVar(&o.serverProfile, "server-cpuprofile", "", "write a CPU profile of serve during phase 1's drive to this file (serve --debug-addr)")
 	flag.BoolVar(&o.floorOnly, "floor-only", false, "only search the index of an existing -data directory in process, once per query, and list the slowest queries (with -cpuprofile, profile that)")
 	flag.Parse()
 	run := run
@@ -66,6 +68,8 @@ type options struct {
 	batchRows           int
 	cpuProfile          string
 	floorOnly           bool
+	reuse               bool
+	serverProfile       string
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }
@@ -166,6 +170,69 @@ func account(bin, data, email string, args ...string) (string, error) {
 	return strings.TrimSpace(lines[len(lines)-1]), nil
 }
 
+// serverProfile saves a CPU profile of serve taken through its
+// --debug-addr for most of a drive of length d, then its allocation
+// profile (since start) to file.allocs.
+func serverProfile(debugAddr, file string, d time.Duration) error {
+	secs := max(1, int(d.Seconds())-2)
+	time.Sleep(time.Second) // past the warm-up queries
+	if err := saveURL(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debugAddr, secs), file); err != nil {
+		return err
+	}
+	return saveURL(fmt.Sprintf("http://%s/debug/pprof/allocs", debugAddr), file+".allocs")
+}
+
+func saveURL(u, file string) error {
+	resp, err := http.Get(u)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", u, resp.Status)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// importCorpus generates the corpus and imports it with `safelib import`.
+func importCorpus(bin, work, dataDir string, o options) (size int64, took time.Duration, err error) {
+	corpus := filepath.Join(work, "corpus.jsonl")
+	step("generating %d resources", o.n)
+	f, err := os.Create(corpus)
+	if err != nil {
+		return 0, 0, err
+	}
+	if err := writeCorpus(f, o.n, o.seed); err != nil {
+		f.Close()
+		return 0, 0, err
+	}
+	if err := f.Close(); err != nil {
+		return 0, 0, err
+	}
+	fi, err := os.Stat(corpus)
+	if err != nil {
+		return 0, 0, err
+	}
+	step("importing %.0f MB", float64(fi.Size())/1e6)
+	t0 := time.Now()
+	imp := exec.Command(bin, "import", "--data", dataDir, "--log-level", "warn", corpus)
+	imp.Stderr = os.Stderr
+	out, err := imp.Output()
+	if err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	step("%s", strings.TrimSpace(string(out)))
+	return fi.Size(), time.Since(t0), nil
+}
+
 func run(o options) error {
 	work, err := os.MkdirTemp("", "safelib-loadtest-")
 	if err != nil {
@@ -182,28 +249,16 @@ func run(o options) error {
 		return fmt.Errorf("build: %v\n%s", err, out)
 	}
 
-	corpus := filepath.Join(work, "corpus.jsonl")
-	step("generating %d resources", o.n)
-	f, err := os.Create(corpus)
-	if err != nil {
+	var corpusSize int64
+	var importTime time.Duration
+	if o.reuse {
+		if o.dataDir == "" {
+			return errors.New("-reuse needs -data with the library of an earlier run")
+		}
+		step("reusing the library in %s", dataDir)
+	} else if corpusSize, importTime, err = importCorpus(bin, work, dataDir, o); err != nil {
 		return err
 	}
-	if err := writeCorpus(f, o.n, o.seed); err != nil {
-		return err
-	}
-	f.Close()
-	fi, _ := os.Stat(corpus)
-
-	step("importing %.0f MB", float64(fi.Size())/1e6)
-	t0 := time.Now()
-	imp := exec.Command(bin, "import", "--data", dataDir, "--log-level", "warn", corpus)
-	imp.Stderr = os.Stderr
-	if out, err := imp.Output(); err != nil {
-		return fmt.Errorf("import: %w", err)
-	} else {
-		step("%s", strings.TrimSpace(string(out)))
-	}
-	importTime := time.Since(t0)
 	idxSize := dirSize(filepath.Join(dataDir, "index"))
 	dbSize := dirSize(dataDir) - idxSize
 
@@ -212,24 +267,45 @@ func run(o options) error {
 	// with credentials, so the server computes every answer (its cache of
 	// anonymous shared answers does not apply) and the figures are those
 	// of the search path, not of a cache.
-	readerToken, err := account(bin, dataDir, "load-reader@example.org", "--role", "member", "--expires", "2000-01-01")
+	// (Run-unique addresses, so that -reuse can add them again.)
+	runID := time.Now().Unix()
+	readerToken, err := account(bin, dataDir, fmt.Sprintf("load-reader-%d@example.org", runID), "--role", "member", "--expires", "2000-01-01")
 	if err != nil {
 		return err
 	}
-	staffToken, err := account(bin, dataDir, "load-staff@example.org", "--role", "staff")
+	staffToken, err := account(bin, dataDir, fmt.Sprintf("load-staff-%d@example.org", runID), "--role", "staff")
 	if err != nil {
 		return err
 	}
 
 	mix := queryMix(o.queries, o.seed)
 	step("phase 1: starting serve")
-	srv, ready, err := startServer(bin, dataDir)
+	var debugArgs []string
+	var debugAddr string
+	if o.serverProfile != "" {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		debugAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		debugArgs = []string{"--debug-addr", debugAddr}
+	}
+	srv, ready, err := startServer(bin, dataDir, debugArgs...)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
 	step("phase 1: %d clients for %s (API token, no answer cache)", o.clients, o.duration)
+	profiled := make(chan error, 1)
+	if debugAddr != "" {
+		go func() { profiled <- serverProfile(debugAddr, o.serverProfile, o.duration) }()
+	} else {
+		profiled <- nil
+	}
 	quiet, err := driveServer(srv, mix, o.clients, o.duration, readerToken)
+	if perr := <-profiled; perr != nil {
+		step("server profile: %v", perr)
+	}
 	if err != nil {
 		return err
 	}
@@ -332,14 +408,18 @@ func run(o options) error {
 	capacity := 2 / fl.mean.Seconds()
 	fmt.Printf("## Load test: %d resources, %d clients, %s per phase, %d distinct queries (seed %d)\n\n", o.n, o.clients, o.duration, o.queries, o.seed)
 	fmt.Printf("| figure | value |\n|---|---|\n")
-	fmt.Printf("| corpus | %.0f MB JSONL (a tenth with 20,000-word bodies) |\n", float64(fi.Size())/1e6)
-	fmt.Printf("| import (`safelib import`, store + index) | %s (%.0f resources/s) |\n", importTime.Round(time.Second), float64(o.n)/importTime.Seconds())
+	if o.reuse {
+		fmt.Printf("| corpus | reused from %s |\n", dataDir)
+	} else {
+		fmt.Printf("| corpus | %.0f MB JSONL (a tenth with 20,000-word bodies) |\n", float64(corpusSize)/1e6)
+		fmt.Printf("| import (`safelib import`, store + index) | %s (%.0f resources/s) |\n", importTime.Round(time.Second), float64(o.n)/importTime.Seconds())
+	}
 	fmt.Printf("| index size on disk after import | %.0f MB |\n", float64(idxSize)/1e6)
 	fmt.Printf("| database size on disk after import | %.0f MB |\n", float64(dbSize)/1e6)
 	fmt.Printf("| serve ready (existing index) | %s |\n", ready.Round(time.Millisecond))
 	fmt.Printf("| **quiet**, 1 client, one pass: HTTP latency p50 / p95 / p99 | %s / %s / %s |\n", pct(seq, 50), pct(seq, 95), pct(seq, 99))
 	fmt.Printf("| **quiet**: HTTP requests | %d in %s: **%.0f req/s** |\n", len(quiet.lat), quiet.elapsed.Round(time.Millisecond), quiet.rps())
-	fmt.Printf("| **quiet**: HTTP latency p50 / p95 / p99 | **%s / %s / %s** (target p99 < 150ms) |\n", p50, pct(quiet.lat, 95), pct(quiet.lat, 99))
+	fmt.Printf("| **quiet**: HTTP latency p50 / p95 / p99 | **%s / %s / %s** (target p99 < 150ms) |\n", pct(quiet.lat, 50), pct(quiet.lat, 95), pct(quiet.lat, 99))
 	fmt.Printf("| **quiet**: HTTP errors | **%d** |\n", quiet.errs)
 	fmt.Printf("| **quiet**: library search time (server side, mean) | %s |\n", quiet.searchMean.Round(10*time.Microsecond))
 	fmt.Printf("| **quiet**: server peak memory (VmHWM) | **%.0f MB** (target < 1 GB) |\n", float64(quiet.rss)/1e6)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"runtime"
 	"time"
 
@@ -38,8 +39,35 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
 	f.IntVar(&indexWorkers, "index-workers", max(1, runtime.GOMAXPROCS(0)/2),
 		"goroutines analysing documents for the index while serving (the rest of the cores answer searches)")
+	f.StringVar(&debugAddr, "debug-addr", "", "also serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
 	addCurationFlags(f)
 	return cmd
+}
+
+// debugAddr is serve's --debug-addr: where the profiler listens, if anywhere.
+var debugAddr string
+
+// serveDebug serves net/http/pprof on addr until ctx ends. It is a separate
+// listener so that the profiler is never reachable through the site.
+func (a *app) serveDebug(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--debug-addr: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = hs.Close()
+	}()
+	go func() { _ = hs.Serve(ln) }()
+	a.log.Info("profiler", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return nil
 }
 
 // indexWorkers is serve's --index-workers, by default half the cores, so
@@ -68,6 +96,11 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	defer stopCrawls() // before the library closes
 
+	if debugAddr != "" {
+		if err := a.serveDebug(ctx, debugAddr); err != nil {
+			return err
+		}
+	}
 	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log, Metrics: a.metrics})
 	if err != nil {
 		return err
