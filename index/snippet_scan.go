@@ -1,8 +1,9 @@
 package index
 
 import (
+	"bytes"
 	"sort"
-	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -39,15 +40,22 @@ const spanGap = 64
 // matchTokens returns the tokens of text whose term is in want, in text
 // order, at most limit of them, with offsets into text.
 func matchTokens(a *analyzers, text string, want map[string]bool, limit int) []*analysis.Token {
-	lower, ok := lowerSameLength(text)
+	buf := lowerBufs.Get().(*[]byte)
+	lower, ok := lowerSameLength((*buf)[:0], text)
+	defer func() {
+		if cap(lower) <= 8<<20 { // a huge text's copy is not kept
+			*buf = lower[:0]
+			lowerBufs.Put(buf)
+		}
+	}()
 	if !ok {
 		return matchTokensFull(a, text, want, limit)
 	}
 	var at []int
 	for t := range want {
-		p := t[:snippetPrefixLen(t)]
+		p := []byte(t[:snippetPrefixLen(t)])
 		for i := 0; i < len(lower); {
-			j := strings.Index(lower[i:], p)
+			j := bytes.Index(lower[i:], p)
 			if j < 0 {
 				break
 			}
@@ -113,11 +121,10 @@ func spanEnd(text string, i int) int {
 	return i
 }
 
-// lowerSameLength lowercases s as the analyzer does, rune by rune, and
+// lowerSameLength appends s lowercased as the analyzer does, rune by rune, to b, and
 // reports false when s is not valid UTF-8 or some rune's lowercase has
 // another UTF-8 length (then byte offsets would not line up).
-func lowerSameLength(s string) (string, bool) {
-	b := make([]byte, 0, len(s))
+func lowerSameLength(b []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -133,10 +140,14 @@ func lowerSameLength(s string) (string, bool) {
 		// Invalid UTF-8 throws Bleve's segmentation off (a token can
 		// then span white space): only a whole analysis gives its tokens.
 		if r == utf8.RuneError && n == 1 || utf8.RuneLen(l) != n {
-			return "", false
+			return b, false
 		}
 		b = utf8.AppendRune(b, l)
 		i += n
 	}
-	return string(b), true
+	return b, true
 }
+
+// lowerBufs recycles lowercased copies of texts: snippets of 20 PDF-sized
+// bodies per search otherwise allocate megabytes.
+var lowerBufs = sync.Pool{New: func() any { return new([]byte) }}
