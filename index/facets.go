@@ -1,15 +1,12 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -100,18 +97,7 @@ func (ix *Index) buildPostings(fp *facetPostings, r indexReader) error {
 	if offset > math.MaxUint32 {
 		return fmt.Errorf("index: facet postings: %d document numbers", offset)
 	}
-	// Forget segments merged away.
-	inUse := make(map[segment.Segment]bool, len(segs))
-	for _, ss := range segs {
-		inUse[ss.Segment()] = true
-	}
-	ix.segMu.Lock()
-	for seg := range ix.segPostings {
-		if !inUse[seg] {
-			delete(ix.segPostings, seg)
-		}
-	}
-	ix.segMu.Unlock()
+	ix.forgetSegments(snap)
 	return nil
 }
 
@@ -193,49 +179,6 @@ func docNumber(id bindex.IndexInternalID) (uint32, error) {
 		return 0, fmt.Errorf("index: document number %d out of range", v)
 	}
 	return uint32(v), nil
-}
-
-// matchRecorder records the numbers of the documents one search matches,
-// and the snapshot it ran on, through Bleve's document match handler hook;
-// the search's own top-N collection is unchanged. When the search ends,
-// while its snapshot is still open, done is called.
-type matchRecorder struct {
-	matched *roaring.Bitmap
-	buf     []uint32
-	done    func(r indexReader, matched *roaring.Bitmap) error
-}
-
-// context returns ctx carrying the hook; pass it to SearchInContext.
-func (m *matchRecorder) context(ctx context.Context) context.Context {
-	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(m.handler))
-}
-
-func (m *matchRecorder) handler(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
-	topN, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
-	if err != nil {
-		return nil, false, err
-	}
-	m.matched = roaring.New()
-	m.buf = make([]uint32, 0, 4096) // document numbers come in increasing order: added in runs
-	r := sctx.IndexReader
-	return func(d *search.DocumentMatch) error {
-		if d == nil { // the end: flush, then count while r is open
-			m.matched.AddMany(m.buf)
-			if err := topN(nil); err != nil {
-				return err
-			}
-			return m.done(r, m.matched)
-		}
-		n, err := docNumber(d.IndexInternalID)
-		if err != nil {
-			return err
-		}
-		if m.buf = append(m.buf, n); len(m.buf) == cap(m.buf) {
-			m.matched.AddMany(m.buf)
-			m.buf = m.buf[:0]
-		}
-		return topN(d) // may recycle d
-	}, loadID, nil
 }
 
 // facetCounts counts the facets of the documents matched by text and the

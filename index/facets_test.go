@@ -8,37 +8,35 @@ import (
 	"testing"
 )
 
-// TestFacetCountsByDefinition checks the bitmap facet counts against their
-// definition on a random corpus spread over several segments, with
-// updated and deleted documents: the count of value v of facet f is the
-// total of the same search with f's selection replaced by v alone (a
-// search without facets, so Bleve alone answers it).
-func TestFacetCountsByDefinition(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 11))
-	words := []string{"neglect", "exploitation", "grooming", "school", "health", "court", "online", "housing"}
+// randomIndex builds an index of random documents spread over several
+// segments, with updated and deleted documents (and some without a date).
+func randomIndex(t *testing.T, rng *rand.Rand) *Index {
+	t.Helper()
 	pick := func(vs []string) string { return vs[rng.IntN(len(vs))] }
 	regions := map[string]string{"Kent": "South East", "Surrey": "South East", "Camden": "London", "Leeds": "Yorkshire"}
-	areas := []string{"Kent", "Surrey", "Camden", "Leeds"}
 	doc := func(i int) Document {
 		d := Document{
 			ID:        fmt.Sprintf("r%03d", i),
-			Title:     pick(words) + " " + pick(words),
-			Summary:   pick(words),
-			Body:      strings.Repeat(pick(words)+" ", 1+rng.IntN(3)),
+			Title:     pick(randomWords) + " " + pick(randomWords),
+			Summary:   pick(randomWords),
+			Body:      strings.Repeat(pick(randomWords)+" ", 1+rng.IntN(3)),
 			Publisher: pick([]string{"NSPCC", "Ofsted", "NAO", "DfE", "Kent SCP"}),
 			Type:      pick([]string{"report", "guidance", "briefing", "local-policy"}),
 			Year:      2015 + rng.IntN(6),
 			Access:    pick([]string{AccessPublic, AccessPublic, AccessMembers}),
 			Source:    pick([]string{"seed", "crawled", "import"}),
 		}
-		d.Published = fmt.Sprintf("%d-01-01", d.Year)
+		d.Published = fmt.Sprintf("%d-%02d-01", d.Year, 1+rng.IntN(3))
+		if rng.IntN(8) == 0 {
+			d.Year, d.Published = 0, ""
+		}
 		for range 1 + rng.IntN(3) {
 			if th := pick([]string{"neglect", "cse", "online-abuse", "education", "health"}); !slices.Contains(d.Themes, th) {
 				d.Themes = append(d.Themes, th)
 			}
 		}
 		if rng.IntN(2) == 0 {
-			d.Area = pick(areas)
+			d.Area = pick(randomAreas)
 			d.Region = regions[d.Area]
 		}
 		return d
@@ -70,7 +68,23 @@ func TestFacetCountsByDefinition(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return ix
+}
 
+var (
+	randomWords = []string{"neglect", "exploitation", "grooming", "school", "health", "court", "online", "housing"}
+	randomAreas = []string{"Kent", "Surrey", "Camden", "Leeds"}
+)
+
+// TestFacetCountsByDefinition checks the bitmap facet counts against their
+// definition on a random corpus: the count of value v of facet f is the
+// total of the same search with f's selection replaced by v alone (a
+// search without facets, so Bleve alone answers it).
+func TestFacetCountsByDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	ix := randomIndex(t, rng)
+	words, areas := randomWords, randomAreas
+	pick := func(vs []string) string { return vs[rng.IntN(len(vs))] }
 	values := map[string][]string{
 		"theme": {"neglect", "cse", "online-abuse", "education", "health", "absent"},
 		"type":  {"report", "guidance", "briefing", "local-policy"}, "publisher": {"NSPCC", "Ofsted", "NAO", "DfE", "Kent SCP"},

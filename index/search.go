@@ -175,7 +175,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		counts = fp.facetCounts(base, filters, req.facetSize())
 		return nil
 	}
-	mainCtx := ctx
+	hook := &searchHook{ix: ix, sort: main.Sort}
 	var wg sync.WaitGroup
 	var countErr error
 	if req.Facets {
@@ -184,18 +184,17 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		case text == nil && len(unfaceted) == 0 && !hasValues(req.Excludes):
 			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
 		case !facetSelected(req.Filters):
-			rec := &matchRecorder{done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }}
-			mainCtx = rec.context(ctx)
+			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }
 		default:
 			wg.Go(func() {
 				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes), 0, 0, false)
 				sr.Score = "none"
-				rec := &matchRecorder{done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }}
-				_, countErr = ix.bi.SearchInContext(rec.context(ctx), sr)
+				base := &searchHook{ix: ix, done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }}
+				_, countErr = ix.bi.SearchInContext(base.context(ctx), sr)
 			})
 		}
 	}
-	res, err := ix.bi.SearchInContext(mainCtx, main)
+	res, err := ix.bi.SearchInContext(hook.context(ctx), main)
 	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
@@ -268,17 +267,19 @@ func (ix *Index) assemble(text query.Query, filters, excludes map[string][]strin
 	return b
 }
 
-// sortFor returns the Bleve sort order. Every order ends with the id (from
-// docvalues) so equal keys come back in a stable order.
+// sortFor returns the Bleve sort order. Every order ends with the id so
+// equal keys come back in a stable order; keys are read from per-segment
+// tables (sortkeys.go), never from docvalues or stored fields.
 func sortFor(order string) search.SortOrder {
-	id := &search.SortField{Field: fIDSort, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
+	key := func(field string, desc bool) *sortKey { return &sortKey{field: field, desc: desc, col: &sortColumn{}} }
+	id := key(fIDSort, false)
 	switch order {
 	case SortNewest:
-		return search.SortOrder{&search.SortField{Field: fPublished, Desc: true, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
+		return search.SortOrder{key(fPublished, true), id}
 	case SortOldest:
-		return search.SortOrder{&search.SortField{Field: fPublished, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
+		return search.SortOrder{key(fPublished, false), id}
 	case SortTitle:
-		return search.SortOrder{&search.SortField{Field: fTitleSort, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}, id}
+		return search.SortOrder{key(fTitleSort, false), id}
 	}
 	return search.SortOrder{&search.SortScore{Desc: true}, id}
 }
