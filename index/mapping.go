@@ -20,11 +20,14 @@ import (
 // MappingVersion is stored in the index. An index written with another
 // version is reported as ErrNeedsRebuild. Bump it whenever buildMapping,
 // fieldSpecs or buildDocument change what ends up in the index.
-const MappingVersion = 1
+//
+// Version 2: no docvalues (facets and sorts read postings; see facets.go
+// and sortkeys.go).
+const MappingVersion = 2
 
 // Field names inside Bleve. Text fields use the English analyzer; keyword
-// fields hold one exact value per entry and carry docvalues when they are
-// faceted or sorted on.
+// fields hold one exact value per entry. No field has docvalues: facets and
+// sorts are read from the postings, once per segment.
 const (
 	fTitle       = "title"
 	fSummary     = "summary"
@@ -75,39 +78,38 @@ const (
 )
 
 type fieldSpec struct {
-	name      string
-	kind      fieldKind
-	docValues bool // faceted or sorted on
+	name string
+	kind fieldKind
 }
 
 // fieldSpecs is the whole schema. buildMapping and buildDocument both read it.
 var fieldSpecs = []fieldSpec{
-	{fTitle, kindText, false},
-	{fSummary, kindText, false},
-	{fBody, kindText, false},
-	{fExtra, kindText, false},
-	{fMSummary, kindText, false},
-	{fMBody, kindText, false},
-	{fMExtra, kindText, false},
-	{fThemeLabels, kindText, false},
-	{fPublisherTx, kindText, false},
-	{fTypeTx, kindText, false},
-	{fThemeTx, kindText, false},
-	{fAreaTx, kindText, false},
-	{fRegionTx, kindText, false},
-	{fSpell, kindSpell, false},
+	{fTitle, kindText},
+	{fSummary, kindText},
+	{fBody, kindText},
+	{fExtra, kindText},
+	{fMSummary, kindText},
+	{fMBody, kindText},
+	{fMExtra, kindText},
+	{fThemeLabels, kindText},
+	{fPublisherTx, kindText},
+	{fTypeTx, kindText},
+	{fThemeTx, kindText},
+	{fAreaTx, kindText},
+	{fRegionTx, kindText},
+	{fSpell, kindSpell},
 
-	{fPublisher, kindKeyword, true},
-	{fType, kindKeyword, true},
-	{fTheme, kindKeyword, true},
-	{fYear, kindKeyword, true},
-	{fArea, kindKeyword, true},
-	{fRegion, kindKeyword, true},
-	{fAccess, kindKeyword, false},
-	{fSource, kindKeyword, false},
-	{fPublished, kindKeyword, true},
-	{fTitleSort, kindKeyword, true},
-	{fIDSort, kindKeyword, true},
+	{fPublisher, kindKeyword},
+	{fType, kindKeyword},
+	{fTheme, kindKeyword},
+	{fYear, kindKeyword},
+	{fArea, kindKeyword},
+	{fRegion, kindKeyword},
+	{fAccess, kindKeyword},
+	{fSource, kindKeyword},
+	{fPublished, kindKeyword},
+	{fTitleSort, kindKeyword},
+	{fIDSort, kindKeyword},
 }
 
 func (s fieldSpec) analyzerName() string {
@@ -125,9 +127,6 @@ func (s fieldSpec) options() bindex.FieldIndexingOptions {
 	o := bindex.IndexField
 	if s.kind == kindText {
 		o |= bindex.IncludeTermVectors
-	}
-	if s.docValues {
-		o |= bindex.DocValues
 	}
 	return o
 }
@@ -161,7 +160,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 		fm.Index = true
 		fm.IncludeTermVectors = s.kind == kindText
 		fm.IncludeInAll = false
-		fm.DocValues = s.docValues
+		fm.DocValues = false
 		dm.AddFieldMappingsAt(s.name, fm)
 	}
 	im.DefaultMapping = dm
