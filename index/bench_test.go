@@ -531,7 +531,7 @@ func BenchmarkFacetPostings10k(b *testing.B) {
 			err := ix.withReader(func(r indexReader) error {
 				for b.Loop() {
 					if read {
-						ix.segPostings = nil
+						ix.segData = nil
 					}
 					if err := ix.buildPostings(&facetPostings{}, r); err != nil {
 						return err

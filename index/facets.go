@@ -6,21 +6,18 @@ import (
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Facet counting by bitmaps.
 //
 // Bleve counts facets by visiting every matching document's docvalues,
 // which was most of the CPU of a search over 100k documents. Instead, a
-// search records the numbers of the documents it matches in a bitmap, and
-// each facet value's count is the size of that bitmap's intersection with
-// the value's postings. The postings bitmaps are built once per index
-// snapshot (document numbers change when Bleve merges segments) and shared
-// by every search that runs on it; a write makes a new snapshot, so counts
-// are never stale. Multi-select counts (each selected field counted with
+// search records the numbers of the documents it matches in a bitmap
+// (searchHook), and each facet value's count is the size of that bitmap's
+// intersection with the value's postings. The postings are read once per
+// segment (segments.go) and numbered for each snapshot, which every search
+// on it shares; a write makes a new snapshot, so counts are never stale. Multi-select counts (each selected field counted with
 // its own selection left out) come from one search's bitmap combined with
 // the selections' postings, instead of one more search per field.
 
@@ -34,11 +31,6 @@ type facetPostings struct {
 	all    *roaring.Bitmap
 	err    error
 }
-
-// segmentPostings is one segment's facet postings, in its own document
-// numbers. Segments never change, so they are read once, however many
-// snapshots share them: a write reads only its new segment.
-type segmentPostings map[string]map[string]*roaring.Bitmap // Bleve field -> value -> documents
 
 // postings returns the facet postings of the snapshot r, building them when
 // r is not the snapshot of the cached ones. r must be open (the caller's
@@ -55,30 +47,26 @@ func (ix *Index) postings(r indexReader) (*facetPostings, error) {
 	return fp, fp.err
 }
 
-// buildPostings assembles a snapshot's postings from its segments': a
-// segment's documents are numbered from the sum of the sizes (deleted
-// documents included) of the segments before it.
+// buildPostings assembles a snapshot's postings from its segments'.
 func (ix *Index) buildPostings(fp *facetPostings, r indexReader) error {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return fmt.Errorf("index: facet postings: not a scorch snapshot but %T", r)
+	ss, err := ix.segmentsOf(r)
+	if err != nil {
+		return err
 	}
-	segs := snap.Segments()
 	fp.fields = make(map[string]map[string]*roaring.Bitmap, len(FacetFields))
 	for _, name := range FacetFields {
 		fp.fields[filterFields[name]] = map[string]*roaring.Bitmap{}
 	}
 	fp.all = roaring.New()
-	var offset uint64
-	for _, ss := range segs {
-		seg := ss.Segment()
-		sp, err := ix.segmentPostings(seg)
+	for i, s := range ss.segs {
+		seg, offset := s.Segment(), int64(ss.offsets[i])
+		byField, err := ix.segmentData(seg).facetPostings(seg)
 		if err != nil {
 			return err
 		}
-		for field, byTerm := range sp {
+		for field, byTerm := range byField {
 			for t, bm := range byTerm {
-				shifted := roaring.AddOffset64(bm, int64(offset))
+				shifted := roaring.AddOffset64(bm, offset)
 				if cur := fp.fields[field][t]; cur != nil {
 					cur.Or(shifted)
 				} else {
@@ -88,84 +76,12 @@ func (ix *Index) buildPostings(fp *facetPostings, r indexReader) error {
 		}
 		live := roaring.New()
 		live.AddRange(0, seg.Count())
-		if del := ss.Deleted(); del != nil {
+		if del := s.Deleted(); del != nil {
 			live.AndNot(del)
 		}
-		fp.all.Or(roaring.AddOffset64(live, int64(offset)))
-		offset += seg.Count()
+		fp.all.Or(roaring.AddOffset64(live, offset))
 	}
-	if offset > math.MaxUint32 {
-		return fmt.Errorf("index: facet postings: %d document numbers", offset)
-	}
-	ix.forgetSegments(snap)
 	return nil
-}
-
-// segmentPostings returns the cached postings of seg, reading them first if
-// needed. seg must be open (held by the caller's snapshot).
-func (ix *Index) segmentPostings(seg segment.Segment) (segmentPostings, error) {
-	ix.segMu.Lock()
-	sp, ok := ix.segPostings[seg]
-	ix.segMu.Unlock()
-	if ok {
-		return sp, nil
-	}
-	sp = make(segmentPostings, len(FacetFields))
-	for _, name := range FacetFields {
-		field := filterFields[name]
-		byTerm, err := readFieldPostings(seg, field)
-		if err != nil {
-			return nil, fmt.Errorf("index: facet postings of %s: %w", field, err)
-		}
-		sp[field] = byTerm
-	}
-	ix.segMu.Lock()
-	if ix.segPostings == nil {
-		ix.segPostings = map[segment.Segment]segmentPostings{}
-	}
-	ix.segPostings[seg] = sp
-	ix.segMu.Unlock()
-	return sp, nil
-}
-
-// readFieldPostings reads every term of field in seg with its documents.
-func readFieldPostings(seg segment.Segment, field string) (map[string]*roaring.Bitmap, error) {
-	dict, err := seg.Dictionary(field)
-	if err != nil || dict == nil {
-		return nil, err
-	}
-	out := map[string]*roaring.Bitmap{}
-	terms := dict.AutomatonIterator(nil, nil, nil)
-	var buf []uint32
-	var pi segment.PostingsIterator
-	for {
-		e, err := terms.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			return out, nil
-		}
-		pl, err := dict.PostingsList([]byte(e.Term), nil, nil)
-		if err != nil {
-			return nil, err
-		}
-		pi = pl.Iterator(false, false, false, pi)
-		buf = buf[:0]
-		for {
-			p, err := pi.Next()
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
-				break
-			}
-			buf = append(buf, uint32(p.Number()))
-		}
-		if len(buf) > 0 {
-			out[e.Term] = roaring.BitmapOf(buf...)
-		}
-	}
 }
 
 // docNumber decodes an index-internal document id (a number within one

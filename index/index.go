@@ -82,12 +82,11 @@ type Index struct {
 	an       *analyzers
 	synonyms *synonymTable
 
-	cacheMu     sync.Mutex
-	facetCache  *facetPostings // postings of the newest snapshot searched
-	segMu       sync.Mutex
-	segPostings map[segment.Segment]segmentPostings     // facet postings of the segments in use
-	segSorts    map[segment.Segment]map[string][]string // sort values of the segments in use, by field
-	prunedFor   *scorch.IndexSnapshot                   // the snapshot segPostings and segSorts were last pruned for
+	cacheMu    sync.Mutex
+	facetCache *facetPostings // postings of the newest snapshot searched
+	segMu      sync.Mutex
+	segData    map[segment.Segment]*segmentData // what facets and sorts read from the segments in use
+	prunedFor  *scorch.IndexSnapshot            // the snapshot segData was last pruned for
 }
 
 // Open opens the index in dir, creating it when dir is missing or empty.

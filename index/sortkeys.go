@@ -1,12 +1,9 @@
 package index
 
 import (
-	"fmt"
 	"sort"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Sorting by a keyword field without docvalues.
@@ -75,87 +72,27 @@ func (k *sortKey) Copy() search.SearchSort {
 // bindSortKeys fills the columns of the sort keys in so for the snapshot r
 // (open, held by the caller's search).
 func (ix *Index) bindSortKeys(so search.SortOrder, r indexReader) error {
+	var ss *snapshotSegments
 	for _, s := range so {
 		k, ok := s.(*sortKey)
 		if !ok {
 			continue
 		}
-		snap, ok := r.(*scorch.IndexSnapshot)
-		if !ok {
-			return fmt.Errorf("index: sort by %s: not a scorch snapshot but %T", k.field, r)
+		if ss == nil {
+			var err error
+			if ss, err = ix.segmentsOf(r); err != nil {
+				return err
+			}
 		}
-		ix.forgetSegments(snap)
-		segs := snap.Segments()
-		k.col.offsets = make([]uint64, len(segs))
-		k.col.tables = make([][]string, len(segs))
-		var offset uint64
-		for i, ss := range segs {
-			t, err := ix.segmentSortTable(ss.Segment(), k.field)
+		k.col.offsets = ss.offsets
+		k.col.tables = make([][]string, len(ss.segs))
+		for i, s := range ss.segs {
+			t, err := ix.segmentData(s.Segment()).sortValues(s.Segment(), k.field)
 			if err != nil {
 				return err
 			}
-			k.col.offsets[i], k.col.tables[i] = offset, t
-			offset += ss.Segment().Count()
+			k.col.tables[i] = t
 		}
 	}
 	return nil
-}
-
-// segmentSortTable returns seg's values of field by local document
-// number, reading them from its term dictionary the first time.
-func (ix *Index) segmentSortTable(seg segment.Segment, field string) ([]string, error) {
-	ix.segMu.Lock()
-	t, ok := ix.segSorts[seg][field]
-	ix.segMu.Unlock()
-	if ok {
-		return t, nil
-	}
-	byTerm, err := readFieldPostings(seg, field)
-	if err != nil {
-		return nil, fmt.Errorf("index: sort values of %s: %w", field, err)
-	}
-	t = make([]string, seg.Count())
-	for term, docs := range byTerm {
-		it := docs.Iterator()
-		for it.HasNext() {
-			if n := it.Next(); int(n) < len(t) {
-				t[n] = term
-			}
-		}
-	}
-	ix.segMu.Lock()
-	if ix.segSorts == nil {
-		ix.segSorts = map[segment.Segment]map[string][]string{}
-	}
-	if ix.segSorts[seg] == nil {
-		ix.segSorts[seg] = map[string][]string{}
-	}
-	ix.segSorts[seg][field] = t
-	ix.segMu.Unlock()
-	return t, nil
-}
-
-// forgetSegments drops the cached tables of the segments that are not in
-// the snapshot r (merged away), once per snapshot.
-func (ix *Index) forgetSegments(r *scorch.IndexSnapshot) {
-	ix.segMu.Lock()
-	defer ix.segMu.Unlock()
-	if ix.prunedFor == r {
-		return
-	}
-	ix.prunedFor = r
-	inUse := map[segment.Segment]bool{}
-	for _, ss := range r.Segments() {
-		inUse[ss.Segment()] = true
-	}
-	for seg := range ix.segPostings {
-		if !inUse[seg] {
-			delete(ix.segPostings, seg)
-		}
-	}
-	for seg := range ix.segSorts {
-		if !inUse[seg] {
-			delete(ix.segSorts, seg)
-		}
-	}
 }
