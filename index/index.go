@@ -54,6 +54,9 @@ type Options struct {
 	// LockTimeout bounds how long Open waits for a lock held by another
 	// process before returning ErrLocked. Zero means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Warm makes Open start Warm in the background and Batch call it
+	// after each write (for a server; an import does not need it).
+	Warm bool
 }
 
 // Document is what the index knows about one resource. Text is analyzed but
@@ -81,6 +84,9 @@ type Index struct {
 	builder  *docBuilder
 	an       *analyzers
 	synonyms *synonymTable
+
+	warm    bool           // Options.Warm
+	warming sync.WaitGroup // the warm-up Open started
 
 	cacheMu    sync.Mutex
 	facetCache *facetPostings // postings of the newest snapshot searched
@@ -156,7 +162,11 @@ func newIndex(bi bleve.Index, dir string, im *mapping.IndexMappingImpl, opts Opt
 		_ = bi.Close()
 		return nil, err
 	}
-	return &Index{bi: bi, dir: dir, builder: b, an: an, synonyms: newSynonymTable(opts.Synonyms, an)}, nil
+	ix := &Index{bi: bi, dir: dir, builder: b, an: an, synonyms: newSynonymTable(opts.Synonyms, an), warm: opts.Warm}
+	if ix.warm {
+		ix.warming.Go(func() { _ = ix.Warm() }) // an error shows again at the first search
+	}
+	return ix, nil
 }
 
 // checkVersion compares the stored MappingVersion and the stored mapping with
@@ -207,6 +217,7 @@ func dirMissingOrEmpty(dir string) (bool, error) {
 
 // Close releases the index and its lock.
 func (ix *Index) Close() error {
+	ix.warming.Wait()
 	if err := ix.bi.Close(); err != nil {
 		return fmt.Errorf("index: close: %w", err)
 	}
@@ -242,6 +253,9 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 	err = ix.bi.Batch(b)
 	if err != nil {
 		return fmt.Errorf("index: batch of %d docs, %d deletes: %w", len(docs), len(deletes), err)
+	}
+	if ix.warm {
+		_ = ix.Warm() // the new segment; an error shows again at the next search
 	}
 	return nil
 }

@@ -271,15 +271,14 @@ func (ix *Index) assemble(text query.Query, filters, excludes map[string][]strin
 // equal keys come back in a stable order; keys are read from per-segment
 // tables (sortkeys.go), never from docvalues or stored fields.
 func sortFor(order string) search.SortOrder {
-	key := func(field string, desc bool) *sortKey { return &sortKey{field: field, desc: desc, col: &sortColumn{}} }
-	id := key(fIDSort, false)
+	id := newSortKey(fIDSort, false)
 	switch order {
 	case SortNewest:
-		return search.SortOrder{key(fPublished, true), id}
+		return search.SortOrder{newSortKey(fPublished, true), id}
 	case SortOldest:
-		return search.SortOrder{key(fPublished, false), id}
+		return search.SortOrder{newSortKey(fPublished, false), id}
 	case SortTitle:
-		return search.SortOrder{key(fTitleSort, false), id}
+		return search.SortOrder{newSortKey(fTitleSort, false), id}
 	}
 	return search.SortOrder{&search.SortScore{Desc: true}, id}
 }

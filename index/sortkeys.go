@@ -26,6 +26,10 @@ type sortKey struct {
 	col   *sortColumn // shared by copies
 }
 
+func newSortKey(field string, desc bool) *sortKey {
+	return &sortKey{field: field, desc: desc, col: &sortColumn{}}
+}
+
 // sortColumn is a field's values in one snapshot: segment i's documents
 // are numbered from offsets[i], and tables[i][local] is a document's value
 // ("" when it has none).

@@ -54,3 +54,25 @@ func TestSortKeysMatchBleve(t *testing.T) {
 		}
 	}
 }
+
+// With Options.Warm, a write reads its segment for facets and sorts, so the
+// next search reads nothing.
+func TestWarm(t *testing.T) {
+	for _, warm := range []bool{true, false} {
+		ix, err := OpenMemory(Options{Warm: warm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Batch(fixture, nil); err != nil {
+			t.Fatal(err)
+		}
+		before := segmentReads.Load()
+		doSearch(t, ix, Request{Query: mustParse(t, "neglect"), Facets: true, Sort: SortNewest})
+		if read := segmentReads.Load() - before; (read == 0) != warm {
+			t.Errorf("warm=%v: the search read %d segment fields", warm, read)
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

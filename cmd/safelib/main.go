@@ -108,10 +108,14 @@ func newLogger(cfg config.Config) *slog.Logger {
 
 // open opens the data directory with the default taxonomy.
 func (a *app) open(ctx context.Context, seed bool) (*library.Handle, error) {
-	return library.Open(ctx, a.cfg.Data, taxonomy.Default(), a.log, library.OpenOptions{
-		Seed:     seed,
-		Progress: progress("indexing"),
-	})
+	return a.openWith(ctx, library.OpenOptions{Seed: seed})
+}
+
+// openWith opens the data directory with opts, reporting a rebuild's
+// progress.
+func (a *app) openWith(ctx context.Context, opts library.OpenOptions) (*library.Handle, error) {
+	opts.Progress = progress("indexing")
+	return library.Open(ctx, a.cfg.Data, taxonomy.Default(), a.log, opts)
 }
 
 // withLibrary opens the data directory (without seeding it), runs fn and

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"safelib/index"
+	"safelib/internal/library"
 	"safelib/internal/metrics"
 	"safelib/web"
 )
@@ -82,7 +83,7 @@ func (a *app) serve(ctx context.Context) error {
 		return fmt.Errorf("--index-workers %d: want at least 1", indexWorkers)
 	}
 	index.SetAnalysisWorkers(indexWorkers)
-	h, err := a.open(ctx, !a.cfg.NoSeed)
+	h, err := a.openWith(ctx, library.OpenOptions{Seed: !a.cfg.NoSeed, WarmIndex: true})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,9 @@ type OpenOptions struct {
 	Seed bool
 	// Progress, when not nil, hears about a rebuild's progress.
 	Progress func(done, total int)
+	// WarmIndex has the index read what facets and sorts need in the
+	// background at start and after each write (for serve).
+	WarmIndex bool
 }
 
 // Open locks dir (creating it), opens the store and the index, rebuilds
@@ -61,7 +64,7 @@ func Open(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Log
 		return nil, err
 	}
 	idxDir := filepath.Join(dir, "index")
-	opts := index.Options{Synonyms: tax.SynonymMap()}
+	opts := index.Options{Synonyms: tax.SynonymMap(), Warm: opt.WarmIndex}
 	ix, err := index.Open(idxDir, opts)
 	rebuild := false
 	if errors.Is(err, index.ErrNeedsRebuild) {
