@@ -103,22 +103,7 @@ func docNumber(id bindex.IndexInternalID) (uint32, error) {
 // counted over the results the reader sees, a field with a selection as if
 // that one selection were removed (multi-select).
 func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]string, size int) map[string][]FacetValue {
-	// selected[f] = documents having any selected value of facet f.
-	selected := map[string]*roaring.Bitmap{}
-	for _, f := range FacetFields {
-		vs := nonEmpty(filters[f])
-		if len(vs) == 0 {
-			continue
-		}
-		byTerm := fp.fields[filterFields[f]]
-		bms := make([]*roaring.Bitmap, 0, len(vs))
-		for _, v := range vs {
-			if bm := byTerm[v]; bm != nil {
-				bms = append(bms, bm)
-			}
-		}
-		selected[f] = roaring.FastOr(bms...)
-	}
+	selected := fp.selections(filters)
 	// within(skip) = base narrowed by every selection but skip's.
 	within := func(skip string) *roaring.Bitmap {
 		out := base
@@ -140,6 +125,41 @@ func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]
 			docs = all
 		}
 		out[f] = countValues(fp.fields[filterFields[f]], docs, size)
+	}
+	return out
+}
+
+// selections returns, for each facet with a selection in filters, the
+// documents having any selected value.
+func (fp *facetPostings) selections(filters map[string][]string) map[string]*roaring.Bitmap {
+	selected := map[string]*roaring.Bitmap{}
+	for _, f := range FacetFields {
+		vs := nonEmpty(filters[f])
+		if len(vs) == 0 {
+			continue
+		}
+		byTerm := fp.fields[filterFields[f]]
+		bms := make([]*roaring.Bitmap, 0, len(vs))
+		for _, v := range vs {
+			if bm := byTerm[v]; bm != nil {
+				bms = append(bms, bm)
+			}
+		}
+		selected[f] = roaring.FastOr(bms...)
+	}
+	return selected
+}
+
+// withinSelections returns the documents with a selected value in every
+// facet that has a selection in filters, or nil when none has.
+func (fp *facetPostings) withinSelections(filters map[string][]string) *roaring.Bitmap {
+	var out *roaring.Bitmap
+	for _, bm := range fp.selections(filters) {
+		if out == nil {
+			out = bm.Clone()
+		} else {
+			out.And(bm)
+		}
 	}
 	return out
 }

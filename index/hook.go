@@ -13,11 +13,16 @@ import (
 // search's own top-N collection is unchanged. Before the first match it
 // binds the sort keys of sort to the snapshot (sortkeys.go); when done is
 // set, it records the numbers of the documents the search matches and
-// calls done with them at the end (facets.go).
+// calls done with them at the end (facets.go). With selected, only the
+// matches that have a selected value in every facet with a selection go on
+// to the page (the search itself is of the words without the selections,
+// whose every match the facet counts need); within counts them.
 type searchHook struct {
-	ix   *Index
-	sort search.SortOrder
-	done func(r indexReader, matched *roaring.Bitmap) error
+	ix       *Index
+	sort     search.SortOrder
+	done     func(r indexReader, matched *roaring.Bitmap) error
+	selected map[string][]string
+	within   uint64
 }
 
 // context returns ctx carrying the hook; pass it to SearchInContext.
@@ -37,6 +42,14 @@ func (h *searchHook) handler(sctx *search.SearchContext) (search.DocumentMatchHa
 	if h.done == nil {
 		return topN, loadID, nil
 	}
+	var keep *roaring.Bitmap
+	if len(h.selected) > 0 {
+		fp, err := h.ix.postings(r)
+		if err != nil {
+			return nil, false, err
+		}
+		keep = fp.withinSelections(h.selected)
+	}
 	matched := roaring.New()
 	buf := make([]uint32, 0, 4096) // document numbers come in increasing order: added in runs
 	return func(d *search.DocumentMatch) error {
@@ -55,6 +68,11 @@ func (h *searchHook) handler(sctx *search.SearchContext) (search.DocumentMatchHa
 			matched.AddMany(buf)
 			buf = buf[:0]
 		}
+		if keep != nil && !keep.Contains(n) {
+			sctx.DocumentMatchPool.Put(d)
+			return nil
+		}
+		h.within++
 		return topN(d) // may recycle d
 	}, loadID, nil
 }

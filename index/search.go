@@ -185,13 +185,21 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
 		case !facetSelected(req.Filters):
 			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }
-		default:
+		case text == nil:
+			// Browsing: the selections drive the main search through their
+			// postings; the counts need every match without them.
 			wg.Go(func() {
 				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes), 0, 0, false)
 				sr.Score = "none"
 				base := &searchHook{ix: ix, done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }}
 				_, countErr = ix.bi.SearchInContext(base.context(ctx), sr)
 			})
+		default:
+			// Words: one search of them without the selections gives the
+			// counts every match, and the page only those within them.
+			main.Query = ix.assemble(text, unfaceted, req.Excludes)
+			hook.selected = req.Filters
+			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }
 		}
 	}
 	res, err := ix.bi.SearchInContext(hook.context(ctx), main)
@@ -200,6 +208,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Highlight: expanded}
+	if len(hook.selected) > 0 {
+		out.Total = hook.within // Bleve counted the matches outside the selections too
+	}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
 	}
