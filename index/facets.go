@@ -17,9 +17,11 @@ import (
 // (searchHook), and each facet value's count is the size of that bitmap's
 // intersection with the value's postings. The postings are read once per
 // segment (segments.go) and numbered for each snapshot, which every search
-// on it shares; a write makes a new snapshot, so counts are never stale. Multi-select counts (each selected field counted with
-// its own selection left out) come from one search's bitmap combined with
-// the selections' postings, instead of one more search per field.
+// on it shares; a write makes a new snapshot, so counts are never stale.
+// Multi-select counts (each selected facet counted with its own selection
+// left out) come from the matches of the words without the selections,
+// narrowed by the selections' postings; the same search gives the page,
+// keeping only the matches within every selection (searchHook.selected).
 
 // facetPostings is, for one index snapshot, every facet field's values with
 // the documents that have each, and the set of all live documents, in the
