@@ -158,11 +158,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		main.Score = "none"
 	}
 
-	// Facets are counted from bitmaps (facets.go): of every document when
-	// neither words nor exclusions nor filters other than facet selections
-	// narrow the search, else of the main search's matches when no facet
-	// has a selection, else of the matches of a search without the facet
-	// selections; each facet narrowed by the selections of the others.
+	// Facets are counted from bitmaps (facets.go), each facet narrowed by
+	// the selections of the others, over: every document when neither words
+	// nor exclusions nor filters other than facet selections narrow the
+	// search; else the main search's matches when no facet has a
+	// selection; else the matches without the selections, which the main
+	// search gives too when there are words.
 	var counts map[string][]FacetValue
 	count := func(r indexReader, base *roaring.Bitmap, filters map[string][]string) error {
 		fp, err := ix.postings(r)
