@@ -506,10 +506,14 @@ func benchSearchPlain(b *testing.B, n int, browse bool) {
 func BenchmarkSearchSelected10k(b *testing.B) {
 	ix := oursIndex(b, 10000)
 	c := corpus(10000)
+	queries := make([]Query, len(c.queries))
+	for i, s := range c.queries {
+		queries[i] = mustParse(b, s)
+	}
 	ctx := context.Background()
 	runSearches(b, func(i int) (uint64, error) {
 		d := c.docs[i%len(c.docs)]
-		req := Request{Query: mustParse(b, c.queries[i%len(c.queries)]), Facets: true, Size: 20,
+		req := Request{Query: queries[i%len(queries)], Facets: true, Size: 20,
 			Filters: map[string][]string{"theme": d.Themes[:1], "type": {d.Type}}}
 		res, err := ix.Search(ctx, req)
 		if err != nil {
