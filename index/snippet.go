@@ -2,9 +2,10 @@ package index
 
 import (
 	"html"
-	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Snippet limits.
@@ -52,44 +53,7 @@ func Snippets(text string, q Query, max int, width int) []string {
 		return nil
 	}
 
-	type window struct {
-		start, end int
-		distinct   int
-		first      int // index of its first match
-	}
-	var cands []window
-	for i, m := range matches {
-		start := m.Start - width/4
-		start = snapStart(text, max2(0, start), m.Start)
-		end := snapEnd(text, min(len(text), start+width), m.End)
-		seen := map[string]bool{}
-		for j := i; j < len(matches) && matches[j].End <= end; j++ {
-			seen[string(matches[j].Term)] = true
-		}
-		cands = append(cands, window{start: start, end: end, distinct: len(seen), first: i})
-	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		if cands[i].distinct != cands[j].distinct {
-			return cands[i].distinct > cands[j].distinct
-		}
-		return cands[i].start < cands[j].start
-	})
-	var picked []window
-	for _, c := range cands {
-		overlaps := false
-		for _, p := range picked {
-			if c.start < p.end && p.start < c.end {
-				overlaps = true
-				break
-			}
-		}
-		if !overlaps {
-			picked = append(picked, c)
-			if len(picked) == max {
-				break
-			}
-		}
-	}
+	picked := pickWindows(text, matches, want, width, max)
 	out := make([]string, 0, len(picked))
 	for _, p := range picked {
 		var b strings.Builder
@@ -111,6 +75,93 @@ func Snippets(text string, q Query, max int, width int) []string {
 		out = append(out, strings.TrimSpace(b.String()))
 	}
 	return out
+}
+
+// pickWindows returns the max best windows of about width bytes around
+// matches (tokens of text whose terms are in want, in text order) that do
+// not overlap.
+func pickWindows(text string, matches []*analysis.Token, want map[string]bool, width, max int) []window {
+	// Each match opens a window; its score is how many distinct query
+	// words it holds. The words in a window are counted with two pointers
+	// over the matches (a window holds the matches from its own up to the
+	// first that ends past it), so scoring is linear in the matches.
+	ids := make(map[string]int, len(want))
+	for t := range want {
+		ids[t] = len(ids)
+	}
+	term := make([]int, len(matches))
+	for i, m := range matches {
+		term[i] = ids[string(m.Term)]
+	}
+	count := make([]int, len(ids))
+	distinct := 0
+	add := func(k int) {
+		if count[term[k]]++; count[term[k]] == 1 {
+			distinct++
+		}
+	}
+	drop := func(k int) {
+		if count[term[k]]--; count[term[k]] == 0 {
+			distinct--
+		}
+	}
+	cands := make([]window, len(matches))
+	j := 0 // the window of match i holds matches i..j-1
+	for i, m := range matches {
+		if i > 0 && i <= j {
+			drop(i - 1)
+		}
+		if j < i {
+			j = i
+		}
+		start := snapStart(text, max2(0, m.Start-width/4), m.Start)
+		end := snapEnd(text, min(len(text), start+width), m.End)
+		for j < len(matches) && matches[j].End <= end {
+			add(j)
+			j++
+		}
+		for j > i && matches[j-1].End > end {
+			j--
+			drop(j)
+		}
+		cands[i] = window{start: start, end: end, distinct: distinct, first: i}
+	}
+	// The best windows that do not overlap: most distinct words, then
+	// earliest (then first opened).
+	var picked []window
+	for len(picked) < max {
+		best := -1
+		for k, c := range cands {
+			if overlapsAny(c, picked) {
+				continue
+			}
+			if best < 0 || c.distinct > cands[best].distinct ||
+				c.distinct == cands[best].distinct && c.start < cands[best].start {
+				best = k
+			}
+		}
+		if best < 0 {
+			break
+		}
+		picked = append(picked, cands[best])
+	}
+	return picked
+}
+
+// window is a candidate snippet: text[start:end], opened by match first.
+type window struct {
+	start, end int
+	distinct   int
+	first      int
+}
+
+func overlapsAny(c window, picked []window) bool {
+	for _, p := range picked {
+		if c.start < p.end && p.start < c.end {
+			return true
+		}
+	}
+	return false
 }
 
 func max2(a, b int) int {

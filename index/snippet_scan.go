@@ -59,7 +59,12 @@ func matchTokens(a *analyzers, text string, want map[string]bool, limit int) []*
 			if j < 0 {
 				break
 			}
-			at = append(at, i+j)
+			// A token starts a word: where an ASCII letter, digit or
+			// underscore comes before, Unicode segmentation joins the
+			// two (UAX #29 rules WB5-WB13b), so no token starts there.
+			if k := i + j; k == 0 || !isWordByte(lower[k-1]) {
+				at = append(at, k)
+			}
 			i += j + len(p)
 		}
 	}
@@ -103,6 +108,12 @@ func matchTokensFull(a *analyzers, text string, want map[string]bool, limit int)
 		}
 	}
 	return out
+}
+
+// isWordByte reports whether c is a lowercase ASCII letter, a digit or an
+// underscore: bytes that never end a word when a letter or digit follows.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // spanStart is the start of the white-space-delimited run holding i.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -218,9 +219,93 @@ func BenchmarkSnippetsLongBody(b *testing.B) {
 			}
 		}
 	})
+	// Common words, as in the load test's queries: every third word
+	// starts with a query word's first letters, most of them mid-word.
+	var cb strings.Builder
+	common := strings.Fields("children child protection services improvement approach professional provision safeguarding education reduction serious review inspection partnership local authority procedures")
+	for i := 0; i < 20000; i++ {
+		cb.WriteString(common[rng.Intn(len(common))] + " ")
+	}
+	ctext := cb.String()
+	cq, err := Parse("protection services education")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("common", func(b *testing.B) {
+		for b.Loop() {
+			if len(Snippets(ctext, cq, 2, 200)) == 0 {
+				b.Fatal("no snippet")
+			}
+		}
+	})
 	b.Run("full", func(b *testing.B) {
 		for b.Loop() {
 			matchTokensFull(a, text, want, maxSnippetMatches)
 		}
 	})
+}
+
+// pickWindowsRef is the definition pickWindows must agree with: every
+// window's words counted afresh, all windows sorted (most distinct words,
+// then earliest), the first ones that don't overlap taken.
+func pickWindowsRef(text string, matches []*analysis.Token, width, max int) []window {
+	var cands []window
+	for i, m := range matches {
+		start := snapStart(text, max2(0, m.Start-width/4), m.Start)
+		end := snapEnd(text, min(len(text), start+width), m.End)
+		seen := map[string]bool{}
+		for j := i; j < len(matches) && matches[j].End <= end; j++ {
+			seen[string(matches[j].Term)] = true
+		}
+		cands = append(cands, window{start: start, end: end, distinct: len(seen), first: i})
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].distinct != cands[j].distinct {
+			return cands[i].distinct > cands[j].distinct
+		}
+		return cands[i].start < cands[j].start
+	})
+	var picked []window
+	for _, c := range cands {
+		if !overlapsAny(c, picked) {
+			picked = append(picked, c)
+			if len(picked) == max {
+				break
+			}
+		}
+	}
+	return picked
+}
+
+func TestPickWindowsMatchesDefinition(t *testing.T) {
+	a, _ := sharedAnalyzers()
+	words := strings.Fields(stemWords() + " neglect neglected exploitation child children")
+	rng := rand.New(rand.NewSource(2))
+	seps := []string{" ", "  ", "\n", ", ", ". ", "-", "\t\t\t\t", "’", "Ⱥ "}
+	checked := 0
+	for n := 0; n < 500; n++ {
+		var b strings.Builder
+		for i := 0; i < 20+rng.Intn(600); i++ {
+			b.WriteString(words[rng.Intn(len(words))])
+			b.WriteString(seps[rng.Intn(len(seps))])
+		}
+		text := b.String()
+		toks := a.english.Analyze([]byte(text))
+		want := map[string]bool{}
+		for k := 0; k < 1+rng.Intn(5); k++ {
+			want[string(toks[rng.Intn(len(toks))].Term)] = true
+		}
+		matches := matchTokens(a, text, want, maxSnippetMatches)
+		width := []int{minSnippetWidth, 60, 200, 300, maxSnippetWidth}[rng.Intn(5)]
+		max := 1 + rng.Intn(3)
+		got := pickWindows(text, matches, want, width, max)
+		ref := pickWindowsRef(text, matches, width, max)
+		if !reflect.DeepEqual(got, ref) {
+			t.Fatalf("text %q, want %v, width %d, max %d:\n got %+v\nwant %+v", text, want, width, max, got, ref)
+		}
+		checked += len(got)
+	}
+	if checked < 500 {
+		t.Fatalf("only %d windows checked", checked)
+	}
 }

@@ -96,11 +96,13 @@ func writeHTML(w http.ResponseWriter, s string) {
 
 // writeSources writes a sources file with the fixture site as the only
 // source: every document page becomes a resource, politely paced but
-// quick (20 ms between requests, 2 in flight), up to 3,000 pages.
-func writeSources(dir, site string) (string, error) {
+// quick (20 ms between requests, 2 in flight), up to 3,000 pages. The
+// source's name carries run, so that serve's scheduler finds it never
+// crawled even in a library an earlier run (-reuse) crawled.
+func writeSources(dir, site string, run int64) (string, error) {
 	host := strings.TrimPrefix(site, "http://")
 	y := fmt.Sprintf(`sources:
-  - name: loadtest-fixture
+  - name: loadtest-fixture-%d
     publisher: Loadtest Fixture Partnership
     start_urls: [%s/]
     documents: ['^http://%s/doc/\d+$']
@@ -109,25 +111,25 @@ func writeSources(dir, site string) (string, error) {
     concurrency: 2
     max_pages: 3000
     type: report
-`, site, strings.ReplaceAll(host, ".", `\.`))
+`, run, site, strings.ReplaceAll(host, ".", `\.`))
 	p := filepath.Join(dir, "sources.yaml")
 	return p, os.WriteFile(p, []byte(y), 0o644)
 }
 
-// batchWord is a word only the rows of one background batch carry.
-func batchWord(b int) string { return fmt.Sprintf("loadbatch%dx", b) }
+// batchWord is a word only the rows of background batch b of run carry.
+func batchWord(run int64, b int) string { return fmt.Sprintf("loadbatch%dx%dx", run, b) }
 
 // writeBatch writes one background import batch as JSONL: rows new
 // resources of 500-2,500 words, every title carrying the batch's word.
-func writeBatch(w io.Writer, b, rows int, seed int64) error {
+func writeBatch(w io.Writer, run int64, b, rows int, seed int64) error {
 	rng := rand.New(rand.NewSource(seed*7919 + int64(b)))
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	for i := 0; i < rows; i++ {
 		rec := record{
-			ID:        fmt.Sprintf("bg-%04d-%04d", b, i),
-			Title:     title(text(rng, 4+rng.Intn(6))) + " " + batchWord(b),
-			URL:       fmt.Sprintf("https://example.org/background/%04d/%04d", b, i),
+			ID:        fmt.Sprintf("bg-%d-%04d-%04d", run, b, i),
+			Title:     title(text(rng, 4+rng.Intn(6))) + " " + batchWord(run, b),
+			URL:       fmt.Sprintf("https://example.org/background/%d/%04d/%04d", run, b, i),
 			Publisher: "Background Import Partnership",
 			Type:      types[rng.Intn(len(types))],
 			Themes:    []string{themes[rng.Intn(len(themes))]},
@@ -152,6 +154,7 @@ type importer struct {
 	base, token string
 	rows        int
 	seed        int64
+	runID       int64 // tags ids and batch words, unique per run
 	client      *http.Client
 
 	batches, imported atomic.Int64
@@ -178,7 +181,7 @@ func (im *importer) run(stop <-chan struct{}) {
 			return
 		default:
 		}
-		q := im.base + "/api/v1/search?q=" + batchWord(b) + "&per_page=1"
+		q := im.base + "/api/v1/search?q=" + batchWord(im.runID, b) + "&per_page=1"
 		if total, err := searchTotal(im.client, q); err != nil {
 			im.fail("search before batch %d: %v", b, err)
 		} else if total != 0 {
@@ -188,7 +191,7 @@ func (im *importer) run(stop <-chan struct{}) {
 		mw := multipart.NewWriter(&body)
 		mw.WriteField("format", "jsonl")
 		fw, _ := mw.CreateFormFile("file", fmt.Sprintf("batch-%d.jsonl", b))
-		if err := writeBatch(fw, b, im.rows, im.seed); err != nil {
+		if err := writeBatch(fw, im.runID, b, im.rows, im.seed); err != nil {
 			im.fail("batch %d: %v", b, err)
 			return
 		}

@@ -351,7 +351,7 @@ func run(o options) error {
 		if err != nil {
 			return err
 		}
-		sources, err := writeSources(work, site)
+		sources, err := writeSources(work, site, runID)
 		if err != nil {
 			return err
 		}
@@ -381,7 +381,7 @@ func run(o options) error {
 		for i, oc := range []string{"done", "fetched", "failed"} {
 			before[i], _ = scrapeMetric(client, srv.base, `safelib_crawl_urls_total{outcome="`+oc+`"`)
 		}
-		im = &importer{base: srv.base, token: staffToken, rows: o.batchRows, seed: o.seed, client: client}
+		im = &importer{base: srv.base, token: staffToken, rows: o.batchRows, seed: o.seed, runID: runID, client: client}
 		stopImport := make(chan struct{})
 		importDone := make(chan struct{})
 		go func() { defer close(importDone); im.run(stopImport) }()
