@@ -46,14 +46,10 @@ func Snippets(text string, q Query, max int, width int) []string {
 		}
 		text = text[:cut]
 	}
-	// Only the runs of text that may hold a query word are analysed
-	// (snippet_scan.go).
-	matches := matchTokens(a, text, want, maxSnippetMatches)
-	if len(matches) == 0 {
+	picked, matches := bestWindows(a, text, want, width, max, 4<<10)
+	if len(picked) == 0 {
 		return nil
 	}
-
-	picked := pickWindows(text, matches, want, width, max)
 	out := make([]string, 0, len(picked))
 	for _, p := range picked {
 		var b strings.Builder
@@ -77,10 +73,29 @@ func Snippets(text string, q Query, max int, width int) []string {
 	return out
 }
 
-// pickWindows returns the max best windows of about width bytes around
-// matches (tokens of text whose terms are in want, in text order) that do
-// not overlap.
-func pickWindows(text string, matches []*analysis.Token, want map[string]bool, width, max int) []window {
+// bestWindows returns the windows Snippets cuts, and the matches found
+// (those in the windows among them). Only the runs of text that may hold a
+// query word are analysed (snippet_scan.go), step bytes first, then twice
+// as many at a time, until the picks are settled (step 0: all at once).
+func bestWindows(a *analyzers, text string, want map[string]bool, width, max, step int) ([]window, []*analysis.Token) {
+	sc := newMatchScanner(a, text, want, maxSnippetMatches)
+	defer sc.close()
+	if step <= 0 {
+		step = len(text)
+	}
+	for ; ; step *= 2 {
+		sc.scan(step)
+		cands := windows(text, sc.out, want, width)
+		picked := pick(cands, max)
+		if sc.done() || settled(cands, picked, sc.pos, len(want), width, max) {
+			return picked, sc.out
+		}
+	}
+}
+
+// windows returns the windows of about width bytes that matches (tokens of
+// text whose terms are in want, in text order) open, one per match.
+func windows(text string, matches []*analysis.Token, want map[string]bool, width int) []window {
 	// Each match opens a window; its score is how many distinct query
 	// words it holds. The words in a window are counted with two pointers
 	// over the matches (a window holds the matches from its own up to the
@@ -126,8 +141,12 @@ func pickWindows(text string, matches []*analysis.Token, want map[string]bool, w
 		}
 		cands[i] = window{start: start, end: end, distinct: distinct, first: i}
 	}
-	// The best windows that do not overlap: most distinct words, then
-	// earliest (then first opened).
+	return cands
+}
+
+// pick returns the max best windows that do not overlap: most distinct
+// words, then earliest (then first opened).
+func pick(cands []window, max int) []window {
 	var picked []window
 	for len(picked) < max {
 		best := -1
@@ -146,6 +165,37 @@ func pickWindows(text string, matches []*analysis.Token, want map[string]bool, w
 		picked = append(picked, cands[best])
 	}
 	return picked
+}
+
+// settled reports whether picked, the windows picked among cands, the
+// windows of every match in text[:scanned], are the final picks whatever
+// the rest of the text holds: each holds all nwant query words (no window
+// can hold more), ends before scanned (so its count is complete), and
+// starts before every window not complete yet and every window a later
+// match could open (at least width/4 before that match), so that no
+// window can come before it in pick's order. Fewer than max picks, or
+// picks that fall short of every word, are settled only by the end of the
+// text.
+func settled(cands, picked []window, scanned, nwant, width, max int) bool {
+	if len(picked) < max {
+		return false
+	}
+	last := 0
+	for _, p := range picked {
+		if p.distinct < nwant || p.end > scanned {
+			return false
+		}
+		last = max2(last, p.start)
+	}
+	if last >= scanned-width/4 {
+		return false
+	}
+	for _, c := range cands {
+		if c.end > scanned && c.start <= last {
+			return false
+		}
+	}
+	return true
 }
 
 // window is a candidate snippet: text[start:end], opened by match first.

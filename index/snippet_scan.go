@@ -40,21 +40,68 @@ const spanGap = 64
 // matchTokens returns the tokens of text whose term is in want, in text
 // order, at most limit of them, with offsets into text.
 func matchTokens(a *analyzers, text string, want map[string]bool, limit int) []*analysis.Token {
-	buf := lowerBufs.Get().(*[]byte)
-	lower, ok := lowerSameLength((*buf)[:0], text)
-	defer func() {
-		if cap(lower) <= 8<<20 { // a huge text's copy is not kept
-			*buf = lower[:0]
-			lowerBufs.Put(buf)
-		}
-	}()
-	if !ok {
-		return matchTokensFull(a, text, want, limit)
+	s := newMatchScanner(a, text, want, limit)
+	defer s.close()
+	s.scan(len(text))
+	return s.out
+}
+
+// matchScanner finds the tokens matchTokens returns a stretch of text at a
+// time, so that a caller who has seen enough can stop.
+type matchScanner struct {
+	a     *analyzers
+	text  string
+	want  map[string]bool
+	limit int
+	buf   *[]byte // lower's pooled buffer
+	lower []byte  // text lowercased; nil when text needs a whole analysis
+	pos   int     // text[:pos] is scanned; pos is 0, len(text) or just after white space
+	out   []*analysis.Token
+	at    []int
+}
+
+func newMatchScanner(a *analyzers, text string, want map[string]bool, limit int) *matchScanner {
+	s := &matchScanner{a: a, text: text, want: want, limit: limit, buf: lowerBufs.Get().(*[]byte)}
+	lower, ok := lowerSameLength((*s.buf)[:0], text)
+	*s.buf = lower[:0]
+	if ok {
+		s.lower = lower
 	}
-	var at []int
-	for t := range want {
+	return s
+}
+
+// close gives the lowercase buffer back (a huge text's copy is not kept).
+func (s *matchScanner) close() {
+	if cap(*s.buf) <= 8<<20 {
+		lowerBufs.Put(s.buf)
+	}
+	s.buf, s.lower = nil, nil
+}
+
+// done reports whether every match is found (or limit of them).
+func (s *matchScanner) done() bool { return s.pos >= len(s.text) || len(s.out) >= s.limit }
+
+// scan scans at least n more bytes of text, up to white space, appending
+// the matches found there to s.out.
+func (s *matchScanner) scan(n int) {
+	if s.done() {
+		return
+	}
+	text := s.text
+	if s.lower == nil {
+		s.out = matchTokensFull(s.a, text, s.want, s.limit)
+		s.pos = len(text)
+		return
+	}
+	end := min(len(text), s.pos+max2(1, n))
+	for end < len(text) && !isSpace(text[end-1]) {
+		end++
+	}
+	lower := s.lower[:end]
+	at := s.at[:0]
+	for t := range s.want {
 		p := []byte(t[:snippetPrefixLen(t)])
-		for i := 0; i < len(lower); {
+		for i := s.pos; i < len(lower); {
 			j := bytes.Index(lower[i:], p)
 			if j < 0 {
 				break
@@ -68,31 +115,30 @@ func matchTokens(a *analyzers, text string, want map[string]bool, limit int) []*
 			i += j + len(p)
 		}
 	}
-	if len(at) == 0 {
-		return nil
-	}
+	s.at = at
+	s.pos = end
 	sort.Ints(at)
-	var out []*analysis.Token
+	// Runs go from white space to white space, and the stretch ends
+	// after white space: no run reaches past it.
 	for i := 0; i < len(at); {
 		start := spanStart(text, at[i])
-		end := spanEnd(text, at[i])
+		stop := spanEnd(text, at[i])
 		i++
-		for i < len(at) && at[i] < end+spanGap {
-			end = max2(end, spanEnd(text, at[i]))
+		for i < len(at) && at[i] < stop+spanGap {
+			stop = max2(stop, spanEnd(text, at[i]))
 			i++
 		}
-		for _, t := range a.english.Analyze([]byte(text[start:end])) {
-			if want[string(t.Term)] {
+		for _, t := range s.a.english.Analyze([]byte(text[start:stop])) {
+			if s.want[string(t.Term)] {
 				t.Start += start
 				t.End += start
-				out = append(out, t)
-				if len(out) == limit {
-					return out
+				s.out = append(s.out, t)
+				if len(s.out) == s.limit {
+					return
 				}
 			}
 		}
 	}
-	return out
 }
 
 // matchTokensFull analyses the whole text: the reference matchTokens must

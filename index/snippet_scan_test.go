@@ -64,19 +64,38 @@ func sameMatches(t *testing.T, a *analyzers, text string, want map[string]bool) 
 
 // sameAs checks matchTokens against ref, the tokens of a whole analysis
 // whose terms are in want.
+// The scanner's stretches in the tests: in one go, and from one white
+// space to the next, and a few lengths between.
+var scanSteps = []int{0, 1, 37, 300}
+
 func sameAs(t *testing.T, a *analyzers, text string, want map[string]bool, ref []*analysis.Token) {
 	t.Helper()
-	got := matchTokens(a, text, want, maxSnippetMatches)
-	if len(got) != len(ref) {
-		t.Fatalf("want %v: %d tokens, whole analysis %d (text %.80q)", keys(want), len(got), len(ref), text)
-	}
-	for i := range got {
-		g, r := got[i], ref[i]
-		if g.Start != r.Start || g.End != r.End || string(g.Term) != string(r.Term) {
-			t.Fatalf("want %v: token %d is %q at %d-%d, whole analysis %q at %d-%d",
-				keys(want), i, g.Term, g.Start, g.End, r.Term, r.Start, r.End)
+	for _, step := range scanSteps {
+		got := scanBy(a, text, want, maxSnippetMatches, step)
+		if len(got) != len(ref) {
+			t.Fatalf("want %v, step %d: %d tokens, whole analysis %d (text %.80q)", keys(want), step, len(got), len(ref), text)
+		}
+		for i := range got {
+			g, r := got[i], ref[i]
+			if g.Start != r.Start || g.End != r.End || string(g.Term) != string(r.Term) {
+				t.Fatalf("want %v, step %d: token %d is %q at %d-%d, whole analysis %q at %d-%d",
+					keys(want), step, i, g.Term, g.Start, g.End, r.Term, r.Start, r.End)
+			}
 		}
 	}
+}
+
+// scanBy is matchTokens scanning step bytes at a time (0: all at once).
+func scanBy(a *analyzers, text string, want map[string]bool, limit, step int) []*analysis.Token {
+	if step == 0 {
+		return matchTokens(a, text, want, limit)
+	}
+	s := newMatchScanner(a, text, want, limit)
+	defer s.close()
+	for !s.done() {
+		s.scan(step)
+	}
+	return s.out
 }
 
 func keys(m map[string]bool) []string {
@@ -149,8 +168,10 @@ func TestMatchTokensRandomText(t *testing.T) {
 func TestMatchTokensLimit(t *testing.T) {
 	a, _ := sharedAnalyzers()
 	text := strings.Repeat("neglect and more neglect ", 100)
-	if got := matchTokens(a, text, map[string]bool{"neglect": true}, 7); len(got) != 7 || got[6].Start != 3*25 {
-		t.Fatalf("%d tokens, last at %d", len(got), got[len(got)-1].Start)
+	for _, step := range scanSteps {
+		if got := scanBy(a, text, map[string]bool{"neglect": true}, 7, step); len(got) != 7 || got[6].Start != 3*25 {
+			t.Fatalf("step %d: %d tokens, last at %d", step, len(got), got[len(got)-1].Start)
+		}
 	}
 }
 
@@ -179,7 +200,7 @@ func FuzzMatchTokens(f *testing.F) {
 		if len(want) == 0 {
 			return
 		}
-		got := matchTokens(a, text, want, maxSnippetMatches)
+		got := scanBy(a, text, want, maxSnippetMatches, len(query)%40)
 		ref := matchTokensFull(a, text, want, maxSnippetMatches)
 		if len(got) != len(ref) {
 			t.Fatalf("%d tokens, whole analysis %d", len(got), len(ref))
@@ -245,7 +266,7 @@ func BenchmarkSnippetsLongBody(b *testing.B) {
 	})
 }
 
-// pickWindowsRef is the definition pickWindows must agree with: every
+// pickWindowsRef is the definition windows and pick must agree with: every
 // window's words counted afresh, all windows sorted (most distinct words,
 // then earliest), the first ones that don't overlap taken.
 func pickWindowsRef(text string, matches []*analysis.Token, width, max int) []window {
@@ -298,7 +319,7 @@ func TestPickWindowsMatchesDefinition(t *testing.T) {
 		matches := matchTokens(a, text, want, maxSnippetMatches)
 		width := []int{minSnippetWidth, 60, 200, 300, maxSnippetWidth}[rng.Intn(5)]
 		max := 1 + rng.Intn(3)
-		got := pickWindows(text, matches, want, width, max)
+		got := pick(windows(text, matches, want, width), max)
 		ref := pickWindowsRef(text, matches, width, max)
 		if !reflect.DeepEqual(got, ref) {
 			t.Fatalf("text %q, want %v, width %d, max %d:\n got %+v\nwant %+v", text, want, width, max, got, ref)
@@ -308,4 +329,51 @@ func TestPickWindowsMatchesDefinition(t *testing.T) {
 	if checked < 500 {
 		t.Fatalf("only %d windows checked", checked)
 	}
+}
+
+// TestBestWindowsStopEarly: scanning a stretch at a time and stopping once
+// the picks are settled gives the picks of the whole text, and does stop
+// early when the query's words are common.
+func TestBestWindowsStopEarly(t *testing.T) {
+	a, _ := sharedAnalyzers()
+	words := strings.Fields(stemWords() + " neglect neglected exploitation child children the of and to in a for")
+	rng := rand.New(rand.NewSource(3))
+	early := 0
+	for n := 0; n < 400; n++ {
+		var b strings.Builder
+		nw := 50 + rng.Intn(3000)
+		vocab := words[:1+rng.Intn(len(words))]
+		for i := 0; i < nw; i++ {
+			b.WriteString(vocab[rng.Intn(len(vocab))])
+			b.WriteString([]string{" ", ", ", ". ", "\n"}[rng.Intn(4)])
+		}
+		text := b.String()
+		toks := a.english.Analyze([]byte(text))
+		want := map[string]bool{}
+		for k := 0; k < 1+rng.Intn(3); k++ {
+			want[string(toks[rng.Intn(len(toks))].Term)] = true
+		}
+		if rng.Intn(4) == 0 {
+			want["zzzqqq"] = true // a word the text lacks: never settled early
+		}
+		width := []int{minSnippetWidth, 100, 200, 300}[rng.Intn(4)]
+		max := 1 + rng.Intn(3)
+		all := matchTokens(a, text, want, maxSnippetMatches)
+		ref := pickWindowsRef(text, all, width, max)
+		step := []int{1, 64, 500}[rng.Intn(3)]
+		got, seen := bestWindows(a, text, want, width, max, step)
+		if !reflect.DeepEqual(got, ref) {
+			t.Fatalf("want %v, width %d, max %d, step %d:\n got %+v\nwant %+v", keys(want), width, max, step, got, ref)
+		}
+		if len(seen) < len(all) {
+			early++
+			if want["zzzqqq"] {
+				t.Fatalf("stopped early though a query word is missing")
+			}
+		}
+	}
+	if early < 100 {
+		t.Fatalf("stopped early only %d times of 400", early)
+	}
+	t.Logf("stopped early %d times of 400", early)
 }
