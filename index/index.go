@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -57,6 +58,9 @@ type Options struct {
 	// Warm makes Open start Warm in the background and Batch call it
 	// after each write (for a server; an import does not need it).
 	Warm bool
+	// Searches is how many searches run at once; more wait their turn, in
+	// order of arrival. Zero means GOMAXPROCS.
+	Searches int
 }
 
 // Document is what the index knows about one resource. Text is analyzed but
@@ -87,6 +91,7 @@ type Index struct {
 
 	warm    bool           // Options.Warm
 	warming sync.WaitGroup // the warm-up Open started
+	slots   chan struct{}  // one per search running (Options.Searches)
 
 	cacheMu    sync.Mutex
 	facetCache *facetPostings // postings of the newest snapshot searched
@@ -163,6 +168,11 @@ func newIndex(bi bleve.Index, dir string, im *mapping.IndexMappingImpl, opts Opt
 		return nil, err
 	}
 	ix := &Index{bi: bi, dir: dir, builder: b, an: an, synonyms: newSynonymTable(opts.Synonyms, an), warm: opts.Warm}
+	n := opts.Searches
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	ix.slots = make(chan struct{}, n)
 	if ix.warm {
 		ix.warming.Go(func() { _ = ix.Warm() }) // an error shows again at the first search
 	}

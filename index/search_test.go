@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 var allIDs = []string{"d01", "d02", "d03", "d04", "d05", "d06", "d07", "d08", "d09", "d10", "d11", "d12"}
@@ -450,5 +451,45 @@ func TestBatchUpdateDeleteAndIDs(t *testing.T) {
 	}
 	if ix.DiskSize() != 0 {
 		t.Fatal("memory index has a disk size")
+	}
+}
+
+// TestSearchesTakeTurns: with every slot taken, a search waits for one (or
+// for its context to end), then runs.
+func TestSearchesTakeTurns(t *testing.T) {
+	ix, err := OpenMemory(Options{Searches: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Batch(fixture, nil); err != nil {
+		t.Fatal(err)
+	}
+	req := Request{Query: mustParse(t, "neglect"), Size: 5, Facets: true}
+	ix.slots <- struct{}{} // a search running
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := ix.Search(ctx, req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with no slot free: %v, want the context's deadline", err)
+	}
+	done := make(chan *Result, 1)
+	go func() {
+		res, err := ix.Search(context.Background(), req)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	select {
+	case <-done:
+		t.Fatal("a search ran with no slot free")
+	case <-time.After(50 * time.Millisecond):
+	}
+	<-ix.slots // the running search ends
+	if res := <-done; res == nil || res.Total == 0 {
+		t.Fatal("the waiting search found nothing")
+	}
+	if len(ix.slots) != 0 {
+		t.Fatalf("%d slots still taken", len(ix.slots))
 	}
 }

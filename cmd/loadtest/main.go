@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +50,11 @@ func main() {
 	flag.StringVar(&o.serverProfile, "server-cpuprofile", "", "write a CPU profile of serve during phase 1's drive to this file (serve --debug-addr)")
 	flag.BoolVar(&o.floorOnly, "floor-only", false, "only search the index of an existing -data directory in process, once per query, and list the slowest queries (with -cpuprofile, profile that)")
 	flag.Parse()
+	// The floor is searched in this process with serve's default garbage
+	// collection settings (serve --gc-percent and --memory-limit), so that
+	// the two compare like for like.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(512 << 20)
 	run := run
 	if o.floorOnly {
 		run = slowest
