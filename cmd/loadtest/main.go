@@ -1,7 +1,8 @@
 // Command loadtest measures safelib end to end, rerunnably: it generates a
 // deterministic corpus, imports it with the real binary, starts `serve`,
 // drives /api/v1/search with many distinct queries from concurrent clients
-// (phase 1), compares with the index searched in process (the floor), then
+// (phase 1), compares with plain Bleve searching the same corpus in process
+// (the floor) and with safelib's own index in process (a stricter one), then
 // drives it again while serve crawls a fixture site and a bulk import runs
 // through the server (phase 2), and checks the data directory with
 // `safelib verify`. It talks only to 127.0.0.1 (its one HTTP client dials
@@ -43,11 +44,12 @@ func main() {
 	flag.IntVar(&o.queries, "queries", 200, "distinct queries in the mix")
 	flag.StringVar(&o.dataDir, "data", "", "data directory (default: a new temporary one, removed afterwards)")
 	flag.Int64Var(&o.seed, "seed", 1, "random seed of the corpus and queries")
+	flag.BoolVar(&o.plain, "plain", true, "also measure plain Bleve searching the same corpus in process (the issue's floor; its index is built once, next to -data)")
 	flag.BoolVar(&o.background, "background", true, "also drive the server while a crawl and a bulk import run (second phase)")
 	flag.IntVar(&o.batchRows, "batch", 500, "rows per background import batch")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of library searches in process to this file")
 	flag.BoolVar(&o.reuse, "reuse", false, "with -data of an earlier run, skip generating and importing the corpus")
-	flag.StringVar(&o.serverProfile, "server-cpuprofile", "", "write a CPU profile of serve during phase 1's drive to this file (serve --debug-addr)")
+	flag.StringVar(&o.serverProfile, "server-cpuprofile", "", "write a CPU profile of serve during phase 1's drive to this file, and of phase 2's to FILE.busy (serve --debug-addr)")
 	flag.BoolVar(&o.floorOnly, "floor-only", false, "only search the index of an existing -data directory in process, once per query, and list the slowest queries (with -cpuprofile, profile that)")
 	flag.Parse()
 	// The floor is searched in this process with serve's default garbage
@@ -71,6 +73,7 @@ type options struct {
 	dataDir             string
 	seed                int64
 	background          bool
+	plain               bool
 	batchRows           int
 	cpuProfile          string
 	floorOnly           bool
@@ -341,6 +344,19 @@ func run(o options) error {
 		return err
 	}
 
+	var pf floorResult
+	var plainBuilt time.Duration
+	if o.plain {
+		plainDir := filepath.Join(work, "plain-bleve")
+		if o.dataDir != "" {
+			plainDir = filepath.Clean(o.dataDir) + "-plain-bleve"
+		}
+		step("plain Bleve: the same corpus searched in process (%s)", plainDir)
+		if pf, plainBuilt, err = plainFloor(plainDir, o.n, o.seed, mix, o.clients, o.duration/2); err != nil {
+			return err
+		}
+	}
+
 	step("library in process: store, access and snippets added to the floor")
 	lf, err := libraryFloor(dataDir, mix, o.cpuProfile)
 	if err != nil {
@@ -362,7 +378,7 @@ func run(o options) error {
 			return err
 		}
 		step("phase 2: serve --sources (fixture site %s)", site)
-		srv, _, err = startServer(bin, dataDir, "--sources", sources, "--allow-private")
+		srv, _, err = startServer(bin, dataDir, append([]string{"--sources", sources, "--allow-private"}, debugArgs...)...)
 		if err != nil {
 			return err
 		}
@@ -392,7 +408,16 @@ func run(o options) error {
 		importDone := make(chan struct{})
 		go func() { defer close(importDone); im.run(stopImport) }()
 		step("phase 2: %d clients for %s while the crawl and a bulk import run", o.clients, o.duration)
+		profiled := make(chan error, 1)
+		if debugAddr != "" {
+			go func() { profiled <- serverProfile(debugAddr, o.serverProfile+".busy", o.duration) }()
+		} else {
+			profiled <- nil
+		}
 		busy, err = driveServer(srv, mix, o.clients, o.duration, readerToken)
+		if perr := <-profiled; perr != nil {
+			step("server profile: %v", perr)
+		}
 		close(stopImport)
 		<-importDone
 		if err != nil {
@@ -430,12 +455,23 @@ func run(o options) error {
 	fmt.Printf("| **quiet**: library search time (server side, mean) | %s |\n", quiet.searchMean.Round(10*time.Microsecond))
 	fmt.Printf("| **quiet**: server peak memory (VmHWM) | **%.0f MB** (target < 1 GB) |\n", float64(quiet.rss)/1e6)
 	fmt.Printf("| anonymous clients (answer cache on), %s | %.0f req/s, p50 / p99 %s / %s, %d errors |\n", anon.elapsed.Round(time.Second), anon.rps(), pct(anon.lat, 50), pct(anon.lat, 99), anon.errs)
-	fmt.Printf("| floor: in-process search p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(fl.seq, 50), pct(fl.seq, 99), fl.mean.Round(10*time.Microsecond))
-	fmt.Printf("| floor: in-process, %d workers | %.0f searches/s |\n", o.clients, fl.rps)
+	if o.plain {
+		how := "reused"
+		if plainBuilt > 0 {
+			how = "built in " + plainBuilt.Round(time.Second).String()
+		}
+		plainCapacity := 2 / pf.mean.Seconds()
+		fmt.Printf("| floor, plain Bleve in process (index %s): p50 / p99 (sequential) | %s / %s (mean %s) |\n", how, pct(pf.seq, 50), pct(pf.seq, 99), pf.mean.Round(10*time.Microsecond))
+		fmt.Printf("| floor, plain Bleve in process, %d workers | %.0f searches/s |\n", o.clients, pf.rps)
+		fmt.Printf("| HTTP p50 / plain Bleve p50, both one query at a time | **%.2f** (target < 1.5) |\n", float64(p50)/float64(pct(pf.seq, 50)))
+		fmt.Printf("| HTTP req/s / plain Bleve capacity on 2 cores (2 / its mean) | %.0f / %.0f = **%.0f%%** (target >= 80%%) |\n", quiet.rps(), plainCapacity, 100*quiet.rps()/plainCapacity)
+	}
+	fmt.Printf("| stricter floor, safelib's index in process: p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(fl.seq, 50), pct(fl.seq, 99), fl.mean.Round(10*time.Microsecond))
+	fmt.Printf("| stricter floor, safelib's index in process, %d workers | %.0f searches/s |\n", o.clients, fl.rps)
 	fmt.Printf("| library.Search in process p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(lf.seq, 50), pct(lf.seq, 99), lf.mean.Round(10*time.Microsecond))
-	fmt.Printf("| HTTP p50 / floor p50, both one query at a time | **%.2f** (target < 1.5) |\n", float64(p50)/float64(pct(fl.seq, 50)))
-	fmt.Printf("| HTTP p50 with %d clients / floor p50 | %.2f |\n", o.clients, float64(pct(quiet.lat, 50))/float64(pct(fl.seq, 50)))
-	fmt.Printf("| HTTP req/s / floor capacity on 2 cores (2 / floor mean) | %.0f / %.0f = **%.0f%%** (target >= 80%%) |\n", quiet.rps(), capacity, 100*quiet.rps()/capacity)
+	fmt.Printf("| HTTP p50 / safelib's index p50, both one query at a time | **%.2f** |\n", float64(p50)/float64(pct(fl.seq, 50)))
+	fmt.Printf("| HTTP p50 with %d clients / safelib's index p50 | %.2f |\n", o.clients, float64(pct(quiet.lat, 50))/float64(pct(fl.seq, 50)))
+	fmt.Printf("| HTTP req/s / safelib's index capacity on 2 cores (2 / its mean) | %.0f / %.0f = **%.0f%%** |\n", quiet.rps(), capacity, 100*quiet.rps()/capacity)
 	if o.background {
 		fmt.Printf("| **busy** (crawl + bulk import): HTTP requests | %d in %s: %.0f req/s |\n", len(busy.lat), busy.elapsed.Round(time.Millisecond), busy.rps())
 		fmt.Printf("| **busy**: HTTP latency p50 / p95 / p99 | %s / %s / **%s** (target p99 < 250ms) |\n", pct(busy.lat, 50), pct(busy.lat, 95), pct(busy.lat, 99))
