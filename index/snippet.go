@@ -83,11 +83,12 @@ func bestWindows(a *analyzers, text string, want map[string]bool, width, max, st
 	if step <= 0 {
 		step = len(text)
 	}
+	possible := sc.possible()
 	for ; ; step *= 2 {
 		sc.scan(step)
 		cands := windows(text, sc.out, want, width)
 		picked := pick(cands, max)
-		if sc.done() || settled(cands, picked, sc.pos, len(want), width, max) {
+		if sc.done() || settled(cands, picked, sc.pos, possible, width, max) {
 			return picked, sc.out
 		}
 	}
@@ -169,8 +170,8 @@ func pick(cands []window, max int) []window {
 
 // settled reports whether picked, the windows picked among cands, the
 // windows of every match in text[:scanned], are the final picks whatever
-// the rest of the text holds: each holds all nwant query words (no window
-// can hold more), ends before scanned (so its count is complete), and
+// the rest of the text holds: each holds nwant distinct query words (as
+// many as the text may hold, so no window holds more), ends before scanned (so its count is complete), and
 // starts before every window not complete yet and every window a later
 // match could open (at least width/4 before that match), so that no
 // window can come before it in pick's order. Fewer than max picks, or

@@ -78,6 +78,32 @@ func (s *matchScanner) close() {
 	s.buf, s.lower = nil, nil
 }
 
+// possible returns how many of want's terms the text may hold: those whose
+// first letters start a word somewhere in it. No window holds more
+// distinct words (query words' synonyms are in want too, and most texts
+// hold few of them).
+func (s *matchScanner) possible() int {
+	if s.lower == nil {
+		return len(s.want)
+	}
+	n := 0
+	for t := range s.want {
+		p := []byte(t[:snippetPrefixLen(t)])
+		for i := 0; i < len(s.lower); {
+			j := bytes.Index(s.lower[i:], p)
+			if j < 0 {
+				break
+			}
+			if k := i + j; k == 0 || !isWordByte(s.lower[k-1]) {
+				n++
+				break
+			}
+			i += j + len(p)
+		}
+	}
+	return n
+}
+
 // done reports whether every match is found (or limit of them).
 func (s *matchScanner) done() bool { return s.pos >= len(s.text) || len(s.out) >= s.limit }
 
