@@ -110,6 +110,50 @@ func (q Query) Terms() []string {
 	return out
 }
 
+// termGroups numbers the words of Terms by what they stand for: a word of
+// the query and its synonyms' words (one OR of Expand) share a number, any
+// other word has one of its own. A word met twice keeps its first number.
+func (q Query) termGroups() map[string]int {
+	a, err := sharedAnalyzers()
+	if err != nil || q.root == nil {
+		return nil
+	}
+	out := map[string]int{}
+	next := 0
+	var walk func(n *node, g int)
+	walk = func(n *node, g int) {
+		switch n.kind {
+		case nNot:
+			return
+		case nTerm, nPhrase:
+			if n.field == fYear {
+				return
+			}
+			for _, w := range a.words(n.text) {
+				if _, ok := out[w]; ok {
+					continue
+				}
+				if g >= 0 {
+					out[w] = g
+				} else {
+					out[w] = next
+					next++
+				}
+			}
+		default:
+			if n.syn && g < 0 {
+				g = next
+				next++
+			}
+			for _, k := range n.kids {
+				walk(k, g)
+			}
+		}
+	}
+	walk(q.root, -1)
+	return out
+}
+
 func jsonOf(im *mapping.IndexMappingImpl) ([]byte, error) {
 	b, err := json.Marshal(im)
 	if err != nil {

@@ -17,7 +17,8 @@ const (
 )
 
 // Snippets cuts up to max fragments of about width characters from text
-// around words of q, best first (most distinct query words, then earliest).
+// around words of q, best first (most distinct query words, a word and its
+// synonyms counting once, then earliest).
 // The text is HTML-escaped and matches are wrapped in <mark>...</mark>.
 // Words are compared after the index's English analysis, so "inspections"
 // marks "inspection". No match gives nil. Pass ix.Expand(q) to also mark
@@ -32,11 +33,8 @@ func Snippets(text string, q Query, max int, width int) []string {
 	if err != nil {
 		return nil
 	}
-	want := map[string]bool{}
-	for _, t := range q.Terms() {
-		want[t] = true
-	}
-	if len(want) == 0 {
+	group := q.termGroups()
+	if len(group) == 0 {
 		return nil
 	}
 	if len(text) > maxSnippetText {
@@ -46,7 +44,7 @@ func Snippets(text string, q Query, max int, width int) []string {
 		}
 		text = text[:cut]
 	}
-	picked, matches := bestWindows(a, text, want, width, max, 4<<10)
+	picked, matches := bestWindows(a, text, group, width, max, 4<<10)
 	if len(picked) == 0 {
 		return nil
 	}
@@ -77,16 +75,20 @@ func Snippets(text string, q Query, max int, width int) []string {
 // (those in the windows among them). Only the runs of text that may hold a
 // query word are analysed (snippet_scan.go), step bytes first, then twice
 // as many at a time, until the picks are settled (step 0: all at once).
-func bestWindows(a *analyzers, text string, want map[string]bool, width, max, step int) ([]window, []*analysis.Token) {
+func bestWindows(a *analyzers, text string, group map[string]int, width, max, step int) ([]window, []*analysis.Token) {
+	want := make(map[string]bool, len(group))
+	for t := range group {
+		want[t] = true
+	}
 	sc := newMatchScanner(a, text, want, maxSnippetMatches)
 	defer sc.close()
 	if step <= 0 {
 		step = len(text)
 	}
-	possible := sc.possible()
+	possible := sc.possible(group)
 	for ; ; step *= 2 {
 		sc.scan(step)
-		cands := windows(text, sc.out, want, width)
+		cands := windows(text, sc.out, group, width)
 		picked := pick(cands, max)
 		if sc.done() || settled(cands, picked, sc.pos, possible, width, max) {
 			return picked, sc.out
@@ -95,21 +97,20 @@ func bestWindows(a *analyzers, text string, want map[string]bool, width, max, st
 }
 
 // windows returns the windows of about width bytes that matches (tokens of
-// text whose terms are in want, in text order) open, one per match.
-func windows(text string, matches []*analysis.Token, want map[string]bool, width int) []window {
+// text whose terms are in group, in text order) open, one per match.
+func windows(text string, matches []*analysis.Token, group map[string]int, width int) []window {
 	// Each match opens a window; its score is how many distinct query
-	// words it holds. The words in a window are counted with two pointers
-	// over the matches (a window holds the matches from its own up to the
-	// first that ends past it), so scoring is linear in the matches.
-	ids := make(map[string]int, len(want))
-	for t := range want {
-		ids[t] = len(ids)
-	}
+	// words it holds, a word and its synonyms (one group) counting once.
+	// They are counted with two pointers over the matches (a window holds
+	// the matches from its own up to the first that ends past it), so
+	// scoring is linear in the matches.
 	term := make([]int, len(matches))
+	groups := 0
 	for i, m := range matches {
-		term[i] = ids[string(m.Term)]
+		term[i] = group[string(m.Term)]
+		groups = max2(groups, term[i]+1)
 	}
-	count := make([]int, len(ids))
+	count := make([]int, groups)
 	distinct := 0
 	add := func(k int) {
 		if count[term[k]]++; count[term[k]] == 1 {
@@ -171,7 +172,7 @@ func pick(cands []window, max int) []window {
 // settled reports whether picked, the windows picked among cands, the
 // windows of every match in text[:scanned], are the final picks whatever
 // the rest of the text holds: each holds nwant distinct query words (as
-// many as the text may hold, so no window holds more), ends before scanned (so its count is complete), and
+// many groups as the text may hold words of, so no window holds more), ends before scanned (so its count is complete), and
 // starts before every window not complete yet and every window a later
 // match could open (at least width/4 before that match), so that no
 // window can come before it in pick's order. Fewer than max picks, or

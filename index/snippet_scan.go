@@ -78,30 +78,34 @@ func (s *matchScanner) close() {
 	s.buf, s.lower = nil, nil
 }
 
-// possible returns how many of want's terms the text may hold: those whose
-// first letters start a word somewhere in it. No window holds more
-// distinct words (query words' synonyms are in want too, and most texts
-// hold few of them).
-func (s *matchScanner) possible() int {
-	if s.lower == nil {
-		return len(s.want)
-	}
-	n := 0
+// possible returns how many groups (group maps want's terms to them) the
+// text may hold a word of: terms whose first letters start a word somewhere
+// in it. No window holds words of more groups.
+func (s *matchScanner) possible(group map[string]int) int {
+	seen := map[int]bool{}
 	for t := range s.want {
-		p := []byte(t[:snippetPrefixLen(t)])
-		for i := 0; i < len(s.lower); {
-			j := bytes.Index(s.lower[i:], p)
-			if j < 0 {
-				break
-			}
-			if k := i + j; k == 0 || !isWordByte(s.lower[k-1]) {
-				n++
-				break
-			}
-			i += j + len(p)
+		if s.lower == nil || s.mayHold(t) {
+			seen[group[t]] = true
 		}
 	}
-	return n
+	return len(seen)
+}
+
+// mayHold reports whether a word of the text starts with term's first
+// letters.
+func (s *matchScanner) mayHold(term string) bool {
+	p := []byte(term[:snippetPrefixLen(term)])
+	for i := 0; i < len(s.lower); {
+		j := bytes.Index(s.lower[i:], p)
+		if j < 0 {
+			return false
+		}
+		if k := i + j; k == 0 || !isWordByte(s.lower[k-1]) {
+			return true
+		}
+		i += j + len(p)
+	}
+	return false
 }
 
 // done reports whether every match is found (or limit of them).

@@ -1,11 +1,13 @@
 package index
 
 import (
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -267,16 +269,16 @@ func BenchmarkSnippetsLongBody(b *testing.B) {
 }
 
 // pickWindowsRef is the definition windows and pick must agree with: every
-// window's words counted afresh, all windows sorted (most distinct words,
-// then earliest), the first ones that don't overlap taken.
-func pickWindowsRef(text string, matches []*analysis.Token, width, max int) []window {
+// window's groups of words counted afresh, all windows sorted (most
+// distinct groups, then earliest), the first ones that don't overlap taken.
+func pickWindowsRef(text string, matches []*analysis.Token, group map[string]int, width, max int) []window {
 	var cands []window
 	for i, m := range matches {
 		start := snapStart(text, max2(0, m.Start-width/4), m.Start)
 		end := snapEnd(text, min(len(text), start+width), m.End)
-		seen := map[string]bool{}
+		seen := map[int]bool{}
 		for j := i; j < len(matches) && matches[j].End <= end; j++ {
-			seen[string(matches[j].Term)] = true
+			seen[group[string(matches[j].Term)]] = true
 		}
 		cands = append(cands, window{start: start, end: end, distinct: len(seen), first: i})
 	}
@@ -319,8 +321,9 @@ func TestPickWindowsMatchesDefinition(t *testing.T) {
 		matches := matchTokens(a, text, want, maxSnippetMatches)
 		width := []int{minSnippetWidth, 60, 200, 300, maxSnippetWidth}[rng.Intn(5)]
 		max := 1 + rng.Intn(3)
-		got := pick(windows(text, matches, want, width), max)
-		ref := pickWindowsRef(text, matches, width, max)
+		group := randomGroups(rng, want)
+		got := pick(windows(text, matches, group, width), max)
+		ref := pickWindowsRef(text, matches, group, width, max)
 		if !reflect.DeepEqual(got, ref) {
 			t.Fatalf("text %q, want %v, width %d, max %d:\n got %+v\nwant %+v", text, want, width, max, got, ref)
 		}
@@ -364,9 +367,13 @@ func TestBestWindowsStopEarly(t *testing.T) {
 		width := []int{minSnippetWidth, 100, 200, 300}[rng.Intn(4)]
 		max := 1 + rng.Intn(3)
 		all := matchTokens(a, text, want, maxSnippetMatches)
-		ref := pickWindowsRef(text, all, width, max)
+		group := randomGroups(rng, want)
+		if want["neglectzz"] {
+			group["neglectzz"] = len(group) + 1 // a group of its own
+		}
+		ref := pickWindowsRef(text, all, group, width, max)
 		step := []int{1, 64, 500}[rng.Intn(3)]
-		got, seen := bestWindows(a, text, want, width, max, step)
+		got, seen := bestWindows(a, text, group, width, max, step)
 		if !reflect.DeepEqual(got, ref) {
 			t.Fatalf("want %v, width %d, max %d, step %d:\n got %+v\nwant %+v", keys(want), width, max, step, got, ref)
 		}
@@ -384,4 +391,19 @@ func TestBestWindowsStopEarly(t *testing.T) {
 		t.Fatalf("stopped early only %d times of 400 (%d with a word nothing starts like)", early, earlyDespiteAbsent)
 	}
 	t.Logf("stopped early %d times of 400 (%d with a word nothing starts like)", early, earlyDespiteAbsent)
+}
+
+// randomGroups numbers want's terms as synonym groups would: each its own
+// group, or some sharing one.
+func randomGroups(rng *rand.Rand, want map[string]bool) map[string]int {
+	group := map[string]int{}
+	shared := rng.Intn(2) == 0
+	for _, t := range slices.Sorted(maps.Keys(want)) {
+		if shared && rng.Intn(2) == 0 {
+			group[t] = 0
+		} else {
+			group[t] = len(group) + 1
+		}
+	}
+	return group
 }

@@ -74,3 +74,20 @@ func TestSnippetsUnicodeCut(t *testing.T) {
 }
 
 func isValidUTF8(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// A word and its synonyms count once: the window with both query words
+// beats the one holding three words of one synonym.
+func TestSnippetsCountSynonymsOnce(t *testing.T) {
+	ix := newFixtureIndex(t)
+	q := ix.Expand(mustParse(t, "cse neglect"))
+	g := q.termGroups()
+	if g["cse"] != g["child"] || g["child"] != g["exploit"] || g["neglect"] == g["cse"] {
+		t.Fatalf("groups %v", g)
+	}
+	text := "Child sexual exploitation comes first here. " + strings.Repeat("Filler words about nothing. ", 20) +
+		"Later, CSE and neglect together."
+	got := Snippets(text, q, 1, 60)
+	if len(got) != 1 || !strings.Contains(got[0], "<mark>neglect</mark>") {
+		t.Fatalf("got %q, want the window with CSE and neglect", got)
+	}
+}
