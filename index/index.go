@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -61,7 +62,19 @@ type Options struct {
 	// Searches is how many searches run at once; more wait their turn, in
 	// order of arrival. Zero means GOMAXPROCS.
 	Searches int
+	// YieldToSearches makes writes give way to searches waiting for a
+	// turn (for a server): Batch starts when none waits, or after
+	// maxBatchYield, and analyses each document's body text when none
+	// waits, or after maxDocYield. Imports and crawls slow down while
+	// searches keep every core busy; searches keep answering.
+	YieldToSearches bool
 }
+
+// How long a write waits for waiting searches (Options.YieldToSearches).
+const (
+	maxBatchYield = 500 * time.Millisecond
+	maxDocYield   = 10 * time.Millisecond
+)
 
 // Document is what the index knows about one resource. Text is analyzed but
 // never stored: the database supplies it for display and snippets.
@@ -92,6 +105,8 @@ type Index struct {
 	warm    bool           // Options.Warm
 	warming sync.WaitGroup // the warm-up Open started
 	slots   chan struct{}  // one per search running (Options.Searches)
+	waiting atomic.Int32   // searches waiting for a slot
+	yield   bool           // Options.YieldToSearches
 
 	cacheMu    sync.Mutex
 	facetCache *facetPostings // postings of the newest snapshot searched
@@ -173,6 +188,10 @@ func newIndex(bi bleve.Index, dir string, im *mapping.IndexMappingImpl, opts Opt
 		n = runtime.GOMAXPROCS(0)
 	}
 	ix.slots = make(chan struct{}, n)
+	if opts.YieldToSearches {
+		ix.yield = true
+		ix.builder = ix.builder.yielding(func() { ix.yieldToSearches(maxDocYield) })
+	}
 	if ix.warm {
 		ix.warming.Go(func() { _ = ix.Warm() }) // an error shows again at the first search
 	}
@@ -248,6 +267,9 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 	if len(docs) == 0 && len(deletes) == 0 {
 		return nil
 	}
+	if ix.yield {
+		ix.yieldToSearches(maxBatchYield)
+	}
 	b := ix.bi.NewBatch()
 	for _, id := range deletes {
 		b.Delete(id)
@@ -268,6 +290,17 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 		_ = ix.Warm() // the new segment; an error shows again at the next search
 	}
 	return nil
+}
+
+// yieldToSearches waits, at most max, while searches wait for a turn.
+func (ix *Index) yieldToSearches(max time.Duration) {
+	if ix.waiting.Load() == 0 {
+		return
+	}
+	deadline := time.Now().Add(max)
+	for ix.waiting.Load() > 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // Count returns the number of documents.

@@ -175,6 +175,26 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 type docBuilder struct {
 	specs     map[string]fieldSpec
 	analyzers map[string]analysis.Analyzer
+	// bodyAnalyzer, when set, analyses body text instead (yielding).
+	bodyAnalyzer analysis.Analyzer
+}
+
+// yielding returns a copy of b whose body text analysis first calls wait.
+func (b *docBuilder) yielding(wait func()) *docBuilder {
+	c := *b
+	c.bodyAnalyzer = waitingAnalyzer{b.analyzers[anEnglish], wait}
+	return &c
+}
+
+// waitingAnalyzer calls wait before each analysis.
+type waitingAnalyzer struct {
+	analysis.Analyzer
+	wait func()
+}
+
+func (w waitingAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	w.wait()
+	return w.Analyzer.Analyze(input)
 }
 
 func newDocBuilder(im *mapping.IndexMappingImpl) (*docBuilder, error) {
@@ -203,7 +223,11 @@ func (b *docBuilder) add(d *document.Document, field, value string, pos int) {
 	if pos >= 0 {
 		ap = []uint64{uint64(pos)}
 	}
-	d.AddField(document.NewTextFieldCustom(field, ap, []byte(value), s.options(), b.analyzers[s.analyzerName()]))
+	a := b.analyzers[s.analyzerName()]
+	if b.bodyAnalyzer != nil && (field == fBody || field == fMBody) {
+		a = b.bodyAnalyzer
+	}
+	d.AddField(document.NewTextFieldCustom(field, ap, []byte(value), s.options(), a))
 }
 
 // validate checks what the index relies on. Unknown access is refused rather

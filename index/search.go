@@ -142,10 +142,17 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	// 100 searches/s).
 	select {
 	case ix.slots <- struct{}{}:
-		defer func() { <-ix.slots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		ix.waiting.Add(1) // writes give way (Options.YieldToSearches)
+		select {
+		case ix.slots <- struct{}{}:
+			ix.waiting.Add(-1)
+		case <-ctx.Done():
+			ix.waiting.Add(-1)
+			return nil, ctx.Err()
+		}
 	}
+	defer func() { <-ix.slots }()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

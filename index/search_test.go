@@ -493,3 +493,52 @@ func TestSearchesTakeTurns(t *testing.T) {
 		t.Fatalf("%d slots still taken", len(ix.slots))
 	}
 }
+
+// TestWritesYieldToSearches: with YieldToSearches, a batch waits while a
+// search waits for a turn (up to its bounds), and does not wait otherwise.
+func TestWritesYieldToSearches(t *testing.T) {
+	ix, err := OpenMemory(Options{Searches: 1, YieldToSearches: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := fixture[:4]
+	start := time.Now()
+	if err := ix.Batch(docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	quiet := time.Since(start)
+
+	ix.slots <- struct{}{} // a search running...
+	waiter := make(chan error, 1)
+	go func() { // ...and one waiting for its turn
+		_, err := ix.Search(context.Background(), Request{Query: mustParse(t, "neglect"), Size: 1})
+		waiter <- err
+	}()
+	for ix.waiting.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	start = time.Now()
+	if err := ix.Batch(fixture[4:8], nil); err != nil {
+		t.Fatal(err)
+	}
+	// The batch's own wait, plus one per document body analysed (at
+	// least one: Bleve analyses documents in parallel).
+	if took, least := time.Since(start), maxBatchYield+maxDocYield; took < least {
+		t.Fatalf("a batch with a search waiting took %v (%v with none), want at least %v", took, quiet, least)
+	}
+	<-ix.slots // the running search ends; the waiting one runs
+	if err := <-waiter; err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	if err := ix.Batch(fixture[8:], nil); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took >= maxBatchYield {
+		t.Fatalf("a batch with no search waiting took %v", took)
+	}
+	if n, _ := ix.Count(); n != uint64(len(fixture)) {
+		t.Fatalf("%d documents, want %d", n, len(fixture))
+	}
+}

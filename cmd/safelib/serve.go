@@ -129,7 +129,7 @@ func (a *app) serve(ctx context.Context) error {
 		return fmt.Errorf("--index-workers %d: want at least 1", indexWorkers)
 	}
 	index.SetAnalysisWorkers(indexWorkers)
-	h, err := a.openWith(ctx, library.OpenOptions{Seed: !a.cfg.NoSeed, WarmIndex: true})
+	h, err := a.openWith(ctx, library.OpenOptions{Seed: !a.cfg.NoSeed, WarmIndex: true, YieldToSearches: true})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ type OpenOptions struct {
 	// WarmIndex has the index read what facets and sorts need in the
 	// background at start and after each write (for serve).
 	WarmIndex bool
+	// YieldToSearches has index writes give way to searches waiting for a
+	// turn (for serve: imports and crawls slow down, searches don't).
+	YieldToSearches bool
 }
 
 // Open locks dir (creating it), opens the store and the index, rebuilds
@@ -64,7 +67,7 @@ func Open(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Log
 		return nil, err
 	}
 	idxDir := filepath.Join(dir, "index")
-	opts := index.Options{Synonyms: tax.SynonymMap(), Warm: opt.WarmIndex}
+	opts := index.Options{Synonyms: tax.SynonymMap(), Warm: opt.WarmIndex, YieldToSearches: opt.YieldToSearches}
 	ix, err := index.Open(idxDir, opts)
 	rebuild := false
 	if errors.Is(err, index.ErrNeedsRebuild) {
