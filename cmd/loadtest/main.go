@@ -134,6 +134,9 @@ type phase struct {
 	// searchMean is the library's own search time (index, facets, hits
 	// from the store), from /metrics.
 	searchMean time.Duration
+	// clientCPU is the load generator's own CPU time per request: it
+	// runs on the server's cores.
+	clientCPU time.Duration
 }
 
 func (p phase) rps() float64 { return float64(len(p.lat)) / p.elapsed.Seconds() }
@@ -151,10 +154,13 @@ func driveServer(s *server, mix []query, clients int, d time.Duration, token str
 	sum0, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_sum")
 	n0, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_count")
 	var p phase
+	cpu0 := selfCPU()
 	p.lat, p.errs, p.elapsed = drive(clients, d, len(mix), func(i int) error {
-		_, err := get(client, s.base+"/api/v1/search?"+mix[i].values(), token)
-		return err
+		return fetch(client, s.base+"/api/v1/search?"+mix[i].values(), token)
 	})
+	if len(p.lat) > 0 {
+		p.clientCPU = (selfCPU() - cpu0) / time.Duration(len(p.lat))
+	}
 	sum1, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_sum")
 	n1, _ := scrapeMetric(client, s.base, "safelib_search_duration_seconds_count")
 	if n1 > n0 {
@@ -453,6 +459,7 @@ func run(o options) error {
 	fmt.Printf("| **quiet**: HTTP latency p50 / p95 / p99 | **%s / %s / %s** (target p99 < 150ms) |\n", pct(quiet.lat, 50), pct(quiet.lat, 95), pct(quiet.lat, 99))
 	fmt.Printf("| **quiet**: HTTP errors | **%d** |\n", quiet.errs)
 	fmt.Printf("| **quiet**: library search time (server side, mean) | %s |\n", quiet.searchMean.Round(10*time.Microsecond))
+	fmt.Printf("| **quiet**: the load generator's own CPU per request (on the same cores) | %s |\n", quiet.clientCPU.Round(10*time.Microsecond))
 	fmt.Printf("| **quiet**: server peak memory (VmHWM) | **%.0f MB** (target < 1 GB) |\n", float64(quiet.rss)/1e6)
 	fmt.Printf("| anonymous clients (answer cache on), %s | %.0f req/s, p50 / p99 %s / %s, %d errors |\n", anon.elapsed.Round(time.Second), anon.rps(), pct(anon.lat, 50), pct(anon.lat, 99), anon.errs)
 	if o.plain {
@@ -509,8 +516,7 @@ func run(o options) error {
 func sequentialPass(s *server, mix []query, token string) ([]time.Duration, error) {
 	c := loopbackClient(10*time.Second, 1)
 	took, err := onePass(len(mix), func(i int) error {
-		_, err := get(c, s.base+"/api/v1/search?"+mix[i].values(), token)
-		return err
+		return fetch(c, s.base+"/api/v1/search?"+mix[i].values(), token)
 	})
 	if err != nil {
 		return nil, err
@@ -645,6 +651,38 @@ func pct(sorted []time.Duration, p int) time.Duration {
 }
 
 // get fetches u, as the API token when one is given.
+// fetch GETs u and reads the answer to its end (so the connection is
+// reused) without keeping it; any status but 200 is an error.
+func fetch(c *http.Client, u, token string) error {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		return fmt.Errorf("%s: %d %s", u, resp.StatusCode, b)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
+
+// selfCPU is this process's CPU time (user and system) so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func get(c *http.Client, u, token string) ([]byte, error) {
 	req, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
