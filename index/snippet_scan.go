@@ -94,18 +94,25 @@ func (s *matchScanner) possible(group map[string]int) int {
 // mayHold reports whether a word of the text starts with term's first
 // letters.
 func (s *matchScanner) mayHold(term string) bool {
-	p := []byte(term[:snippetPrefixLen(term)])
-	for i := 0; i < len(s.lower); {
-		j := bytes.Index(s.lower[i:], p)
+	return nextWordStart(s.lower, 0, []byte(term[:snippetPrefixLen(term)])) >= 0
+}
+
+// nextWordStart returns the first place at or after i where p starts a
+// word of lower, or -1. A token starts a word: where an ASCII letter, digit
+// or underscore comes before, Unicode segmentation joins the two (UAX #29
+// rules WB5-WB13b), so no token starts there.
+func nextWordStart(lower []byte, i int, p []byte) int {
+	for i < len(lower) {
+		j := bytes.Index(lower[i:], p)
 		if j < 0 {
-			return false
+			return -1
 		}
-		if k := i + j; k == 0 || !isWordByte(s.lower[k-1]) {
-			return true
+		if k := i + j; k == 0 || !isWordByte(lower[k-1]) {
+			return k
 		}
 		i += j + len(p)
 	}
-	return false
+	return -1
 }
 
 // done reports whether every match is found (or limit of them).
@@ -131,18 +138,8 @@ func (s *matchScanner) scan(n int) {
 	at := s.at[:0]
 	for t := range s.want {
 		p := []byte(t[:snippetPrefixLen(t)])
-		for i := s.pos; i < len(lower); {
-			j := bytes.Index(lower[i:], p)
-			if j < 0 {
-				break
-			}
-			// A token starts a word: where an ASCII letter, digit or
-			// underscore comes before, Unicode segmentation joins the
-			// two (UAX #29 rules WB5-WB13b), so no token starts there.
-			if k := i + j; k == 0 || !isWordByte(lower[k-1]) {
-				at = append(at, k)
-			}
-			i += j + len(p)
+		for k := nextWordStart(lower, s.pos, p); k >= 0; k = nextWordStart(lower, k+len(p), p) {
+			at = append(at, k)
 		}
 	}
 	s.at = at
