@@ -107,6 +107,10 @@ type Index struct {
 	slots   chan struct{}  // one per search running (Options.Searches)
 	waiting atomic.Int32   // searches waiting for a slot
 	yield   bool           // Options.YieldToSearches
+	gen     atomic.Uint64  // writes so far (Batch)
+
+	likeMu    sync.Mutex
+	likeCache map[string]likeAnswer // SearchLike's answers
 
 	cacheMu    sync.Mutex
 	facetCache *facetPostings // postings of the newest snapshot searched
@@ -283,6 +287,7 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 		}
 	}
 	err = ix.bi.Batch(b)
+	ix.gen.Add(1) // even after an error: a part may have landed
 	if err != nil {
 		return fmt.Errorf("index: batch of %d docs, %d deletes: %w", len(docs), len(deletes), err)
 	}

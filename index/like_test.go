@@ -97,3 +97,53 @@ func TestLikeQueryBounds(t *testing.T) {
 		t.Errorf("query %q lacks the title's words", s)
 	}
 }
+
+// TestSearchLikeKeptUntilWrite: SearchLike answers again from what it
+// kept, until a write, after which it searches afresh.
+func TestSearchLikeKeptUntilWrite(t *testing.T) {
+	ix := newFixtureIndex(t)
+	ctx := context.Background()
+	like := Like{ID: "d11", Title: "Neglect toolkit", Themes: []string{"neglect"}, Type: "toolkit"}
+	first, err := ix.SearchLike(ctx, like, false, 5)
+	if err != nil || len(first) == 0 {
+		t.Fatalf("%v, %v", first, err)
+	}
+	// Mark the kept answer: the next call must return it as it is.
+	ix.likeMu.Lock()
+	for k, a := range ix.likeCache {
+		a.hits = []Hit{{ID: "kept"}}
+		ix.likeCache[k] = a
+	}
+	ix.likeMu.Unlock()
+	if again, _ := ix.SearchLike(ctx, like, false, 5); len(again) != 1 || again[0].ID != "kept" {
+		t.Fatalf("asked again: %v, want the kept answer", again)
+	}
+	// Another reader's access or size is another question.
+	if other, _ := ix.SearchLike(ctx, like, true, 5); len(other) == 0 || other[0].ID == "kept" {
+		t.Fatalf("with members' access: %v", other)
+	}
+	// A write: a new neglect toolkit must show, the kept answer not.
+	doc := Document{ID: "d13", Title: "Neglect toolkit for schools", Type: "toolkit", Themes: []string{"neglect"},
+		ThemeLabels: []string{"Neglect"}, Access: AccessPublic, Source: "curated"}
+	if err := ix.Batch([]Document{doc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	after, err := ix.SearchLike(ctx, like, false, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := hitIDsOf(after); !slices.Contains(ids, "d13") || slices.Contains(ids, "kept") {
+		t.Fatalf("after a write: %v, want d13 and not the kept answer", ids)
+	}
+	if empty, err := ix.SearchLike(ctx, Like{ID: "x"}, false, 5); err != nil || empty != nil {
+		t.Fatalf("nothing to go on: %v, %v", empty, err)
+	}
+}
+
+func hitIDsOf(hs []Hit) []string {
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = h.ID
+	}
+	return out
+}

@@ -45,19 +45,12 @@ func (l *Library) Similar(ctx context.Context, rd Reader, id string, n int) ([]H
 		like.Summary = r.Summary
 		like.Themes = append(append([]string(nil), r.Themes...), r.MachineThemes...)
 	}
-	q, err := l.ix.LikeQuery(ctx, like)
+	hits, err := l.ix.SearchLike(ctx, like, rd.Members, n+similarSlack)
 	if err != nil {
 		return nil, fmt.Errorf("similar to %s: %w", id, err)
 	}
-	if q.Empty() {
-		return []Hit{}, nil // nothing to go on; an empty query would match everything
-	}
-	res, err := l.ix.Search(ctx, index.Request{Query: q, Members: rd.Members, Size: n + similarSlack})
-	if err != nil {
-		return nil, fmt.Errorf("similar to %s: %w", id, err)
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
 		ids[i] = h.ID
 	}
 	rs, err := l.st.Resources(ctx, ids, false)
