@@ -79,34 +79,14 @@ func (a *analyzers) phrase(text string) [][]string {
 // exclusion, not year: values), analyzed and stemmed like the index, without
 // duplicates, in query order. Use it to highlight matches.
 func (q Query) Terms() []string {
-	a, err := sharedAnalyzers()
-	if err != nil || q.root == nil {
-		return nil
-	}
 	seen := map[string]bool{}
 	var out []string
-	var walk func(n *node)
-	walk = func(n *node) {
-		switch n.kind {
-		case nNot:
-			return
-		case nTerm, nPhrase:
-			if n.field == fYear {
-				return
-			}
-			for _, w := range a.words(n.text) {
-				if !seen[w] {
-					seen[w] = true
-					out = append(out, w)
-				}
-			}
-		default:
-			for _, k := range n.kids {
-				walk(k)
-			}
+	q.visitWords(func(w string, _ *node) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
 		}
-	}
-	walk(q.root)
+	})
 	return out
 }
 
@@ -114,14 +94,39 @@ func (q Query) Terms() []string {
 // the query and its synonyms' words (one OR of Expand) share a number, any
 // other word has one of its own. A word met twice keeps its first number.
 func (q Query) termGroups() map[string]int {
+	out := map[string]int{}
+	groups := map[*node]int{}
+	next := 0
+	q.visitWords(func(w string, syn *node) {
+		if _, ok := out[w]; ok {
+			return
+		}
+		if syn == nil {
+			out[w] = next
+			next++
+			return
+		}
+		g, ok := groups[syn]
+		if !ok {
+			g = next
+			groups[syn] = g
+			next++
+		}
+		out[w] = g
+	})
+	return out
+}
+
+// visitWords calls visit with each positive word of q (not under an
+// exclusion, not year: values), analysed like the index, in query order,
+// and the outermost synonym OR it is under (nil when none).
+func (q Query) visitWords(visit func(w string, syn *node)) {
 	a, err := sharedAnalyzers()
 	if err != nil || q.root == nil {
-		return nil
+		return
 	}
-	out := map[string]int{}
-	next := 0
-	var walk func(n *node, g int)
-	walk = func(n *node, g int) {
+	var walk func(n, syn *node)
+	walk = func(n, syn *node) {
 		switch n.kind {
 		case nNot:
 			return
@@ -130,28 +135,18 @@ func (q Query) termGroups() map[string]int {
 				return
 			}
 			for _, w := range a.words(n.text) {
-				if _, ok := out[w]; ok {
-					continue
-				}
-				if g >= 0 {
-					out[w] = g
-				} else {
-					out[w] = next
-					next++
-				}
+				visit(w, syn)
 			}
 		default:
-			if n.syn && g < 0 {
-				g = next
-				next++
+			if n.syn && syn == nil {
+				syn = n
 			}
 			for _, k := range n.kids {
-				walk(k, g)
+				walk(k, syn)
 			}
 		}
 	}
-	walk(q.root, -1)
-	return out
+	walk(q.root, nil)
 }
 
 func jsonOf(im *mapping.IndexMappingImpl) ([]byte, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -69,10 +70,9 @@ func plainMapping() *mapping.IndexMappingImpl {
 func OpenPlain(dir string) (*Plain, error) {
 	bi, err := bleve.Open(dir)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
 			return nil, fmt.Errorf("index: plain: %w", err)
 		}
-		os.Remove(dir) // bleve.New wants to create it
 		bi, err = bleve.New(dir, plainMapping())
 	}
 	if err != nil {
