@@ -97,17 +97,20 @@ func (s *matchScanner) mayHold(term string) bool {
 	return nextWordStart(s.lower, 0, []byte(term[:snippetPrefixLen(term)])) >= 0
 }
 
-// nextWordStart returns the first place at or after i where p starts a
-// word of lower, or -1. A token starts a word: where an ASCII letter, digit
-// or underscore comes before, Unicode segmentation joins the two (UAX #29
-// rules WB5-WB13b), so no token starts there.
+// nextWordStart returns the first place at or after i where p may start a
+// word of lower, or -1. A token starts a word: between two ASCII letters,
+// digits or underscores Unicode segmentation never breaks (UAX #29 rules
+// WB5-WB13b), so a p starting with one cannot start a token right after
+// another. (Other characters can: an ideograph after a letter starts a
+// token of its own.)
 func nextWordStart(lower []byte, i int, p []byte) int {
+	joins := len(p) > 0 && isWordByte(p[0])
 	for i < len(lower) {
 		j := bytes.Index(lower[i:], p)
 		if j < 0 {
 			return -1
 		}
-		if k := i + j; k == 0 || !isWordByte(lower[k-1]) {
+		if k := i + j; !joins || k == 0 || !isWordByte(lower[k-1]) {
 			return k
 		}
 		i += j + len(p)

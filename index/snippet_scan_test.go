@@ -121,6 +121,7 @@ func TestMatchTokensAgreesWithWholeAnalysis(t *testing.T) {
 		"Ⱥnother Ⱦest ⱥ ⱦ", // lowercase is wider: whole analysis
 		"bad \xff\xfe utf8 neglect\xffneglect",
 		"日本語のテキスト 児童 虐待 neglect",
+		"A𨞞 neglect児童 abuse虐待", // an ideograph after a letter starts a token
 		"a\u0301ccent combining marks\u0308 neglect\u200dneglect",
 		"  \t\n leading and trailing space \r\n",
 	}, fixtureTexts(t)...)
