@@ -6,9 +6,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gin-gonic/gin"
+	"safelib/internal/catalog"
 
-	"safelib/internal/store"
+	"github.com/gin-gonic/gin"
 )
 
 // auditData is the data of admin_audit.html.
@@ -28,7 +28,7 @@ const auditPage = 100
 // adminAudit answers GET /admin/audit (admins; internal/auth checks too):
 // sign-ins, failures, account and curation changes, newest first.
 func (s *Server) adminAudit(c *gin.Context) {
-	f := store.AuditFilter{Action: trim(c.Query("action"), 100), Actor: trim(c.Query("actor"), 254),
+	f := catalog.AuditFilter{Action: trim(c.Query("action"), 100), Actor: trim(c.Query("actor"), 254),
 		Target: trim(c.Query("target"), 254), Limit: auditPage}
 	if b := c.Query("before"); b != "" {
 		if id, err := parseID(b); err == nil {

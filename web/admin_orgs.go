@@ -31,7 +31,7 @@ func (s *Server) renderOrgs(c *gin.Context, status int, msg string) {
 		s.pageError(c, err)
 		return
 	}
-	d := orgsData{Page: s.basePage(c, "Organisations"), IsAdmin: hasRole(identity(c), "admin"), Error: msg}
+	d := orgsData{Page: s.basePage(c, "Organisations"), IsAdmin: hasRole(identity(c), catalog.RoleAdmin), Error: msg}
 	for _, o := range orgs {
 		r := orgRow{Name: o.Name, EndsISO: o.Expires, Members: o.Members}
 		if o.Expires != "" {

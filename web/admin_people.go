@@ -9,8 +9,6 @@ import (
 
 	"safelib/internal/auth"
 	"safelib/internal/catalog"
-	"safelib/internal/library"
-	"safelib/internal/store"
 )
 
 // adminRoutes registers the people, organisation and audit pages. The
@@ -21,7 +19,7 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 	g.GET("/people", s.adminPeople)
 	g.GET("/people/:id", s.adminPerson)
 	g.GET("/organisations", s.adminOrgs)
-	admin := g.Group("", s.requireRole(auth.RoleAdmin))
+	admin := g.Group("", s.requireRole(catalog.RoleAdmin))
 	admin.POST("/people", s.adminAddPerson)
 	admin.POST("/people/:id", s.adminUpdatePerson)
 	admin.POST("/people/:id/reset", s.adminResetLink)
@@ -37,7 +35,7 @@ type personRow struct {
 	ID          int64
 	Email       string
 	Name        string
-	Role        string
+	Role        catalog.Role
 	Ends        string // formatted effective end date, "" for none
 	EndsISO     string
 	OwnEnds     string
@@ -49,7 +47,7 @@ type personRow struct {
 	URL         string
 }
 
-func (s *Server) personRow(u *store.User) personRow {
+func (s *Server) personRow(u *catalog.User) personRow {
 	today := s.auth.Today()
 	soon := s.auth.Now().AddDate(0, 0, auth.LapsingDays).Format("2006-01-02")
 	eff := u.EffectiveExpires()
@@ -61,7 +59,7 @@ func (s *Server) personRow(u *store.User) personRow {
 	switch {
 	case u.Disabled:
 		r.Status, r.StatusClass = "Disabled", "status-disabled"
-	case u.Role != auth.RoleMember:
+	case u.Role != catalog.RoleMember:
 	case eff == "" || eff < today:
 		r.Status, r.StatusClass = "Lapsed", "status-lapsed"
 	case eff <= soon:
@@ -87,8 +85,8 @@ type peopleData struct {
 	Show    string
 	Q       string
 	IsAdmin bool
-	Orgs    []*store.Organisation
-	Roles   []string
+	Orgs    []*catalog.Organisation
+	Roles   []catalog.Role
 	Days    int
 	// The add form, refilled after an error.
 	Error string
@@ -103,7 +101,7 @@ type filterLink struct {
 // adminPeople answers GET /admin/people: everyone, or only memberships
 // lapsing within 30 days (to chase renewals) or already lapsed.
 func (s *Server) adminPeople(c *gin.Context) {
-	s.renderPeople(c, http.StatusOK, "", auth.NewUser{Role: auth.RoleMember})
+	s.renderPeople(c, http.StatusOK, "", auth.NewUser{Role: catalog.RoleMember})
 }
 
 func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.NewUser) {
@@ -115,8 +113,8 @@ func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.N
 	query := auth.UserQuery{Query: q, Lapsing: show == "lapsing", Lapsed: show == "lapsed", Org: trim(c.Query("org"), 200), Limit: 2000}
 	switch show {
 	case "lapsing", "lapsed":
-	case auth.RoleMember, auth.RoleStaff, auth.RoleAdmin:
-		query.Role = show
+	case string(catalog.RoleMember), string(catalog.RoleStaff), string(catalog.RoleAdmin):
+		query.Role = catalog.Role(show)
 	default:
 		show = ""
 	}
@@ -130,11 +128,11 @@ func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.N
 		s.pageError(c, err)
 		return
 	}
-	d := peopleData{Page: s.basePage(c, "People"), Show: show, Q: q, IsAdmin: hasRole(identity(c), auth.RoleAdmin),
-		Orgs: orgs, Roles: auth.Roles, Days: auth.LapsingDays, Error: msg, Add: add}
+	d := peopleData{Page: s.basePage(c, "People"), Show: show, Q: q, IsAdmin: hasRole(identity(c), catalog.RoleAdmin),
+		Orgs: orgs, Roles: catalog.Roles, Days: auth.LapsingDays, Error: msg, Add: add}
 	for _, f := range []struct{ value, label string }{
 		{"", "Everyone"}, {"lapsing", "Lapsing within 30 days"}, {"lapsed", "Lapsed"},
-		{auth.RoleMember, "Members"}, {auth.RoleStaff, "Staff"}, {auth.RoleAdmin, "Admins"},
+		{string(catalog.RoleMember), "Members"}, {string(catalog.RoleStaff), "Staff"}, {string(catalog.RoleAdmin), "Admins"},
 	} {
 		u := "/admin/people"
 		if f.value != "" {
@@ -162,7 +160,7 @@ type linkData struct {
 // password and show the one-time link with which the person sets one.
 func (s *Server) adminAddPerson(c *gin.Context) {
 	ctx := c.Request.Context()
-	nu := auth.NewUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: c.PostForm("role"),
+	nu := auth.NewUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: catalog.Role(c.PostForm("role")),
 		Expires: c.PostForm("expires"), Org: c.PostForm("org")}
 	u, err := s.auth.AddUser(ctx, actor(c), nu)
 	if err != nil {
@@ -181,7 +179,7 @@ func (s *Server) adminAddPerson(c *gin.Context) {
 }
 
 // showResetLink issues a reset link for u and shows it once.
-func (s *Server) showResetLink(c *gin.Context, u *store.User, isNew bool) {
+func (s *Server) showResetLink(c *gin.Context, u *catalog.User, isNew bool) {
 	tok, exp, err := s.auth.IssueReset(c.Request.Context(), actor(c), u.Email)
 	if err != nil {
 		s.pageError(c, err)
@@ -196,10 +194,10 @@ func (s *Server) showResetLink(c *gin.Context, u *store.User, isNew bool) {
 }
 
 // person loads the account named by the :id parameter.
-func (s *Server) person(c *gin.Context) (*store.User, bool) {
+func (s *Server) person(c *gin.Context) (*catalog.User, bool) {
 	id, err := parseID(c.Param("id"))
 	if err == nil {
-		var u *store.User
+		var u *catalog.User
 		if u, err = s.auth.UserByID(c.Request.Context(), actor(c), id); err == nil {
 			return u, true
 		}
@@ -211,7 +209,7 @@ func (s *Server) person(c *gin.Context) (*store.User, bool) {
 func parseID(s string) (int64, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return 0, library.ErrNotFound
+		return 0, catalog.ErrNotFound
 	}
 	return n, nil
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/auth"
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 // personData is the data of admin_person.html.
@@ -15,8 +15,8 @@ type personData struct {
 	Page
 	P        personRow
 	IsAdmin  bool
-	Roles    []string
-	Orgs     []*store.Organisation
+	Roles    []catalog.Role
+	Orgs     []*catalog.Organisation
 	Sessions []sessionRow
 	Tokens   []tokenRow
 	Error    string
@@ -46,10 +46,10 @@ func (s *Server) adminPerson(c *gin.Context) {
 	s.renderPerson(c, http.StatusOK, u, "")
 }
 
-func (s *Server) renderPerson(c *gin.Context, status int, u *store.User, msg string) {
+func (s *Server) renderPerson(c *gin.Context, status int, u *catalog.User, msg string) {
 	ctx := c.Request.Context()
-	d := personData{Page: s.basePage(c, u.Email), P: s.personRow(u), IsAdmin: hasRole(identity(c), auth.RoleAdmin),
-		Roles: auth.Roles, Error: msg}
+	d := personData{Page: s.basePage(c, u.Email), P: s.personRow(u), IsAdmin: hasRole(identity(c), catalog.RoleAdmin),
+		Roles: catalog.Roles, Error: msg}
 	var err error
 	if d.Orgs, err = s.auth.Organisations(ctx, actor(c)); err != nil {
 		s.pageError(c, err)
@@ -85,7 +85,8 @@ func (s *Server) adminUpdatePerson(c *gin.Context) {
 	if !ok {
 		return
 	}
-	role, expires, org, name := c.PostForm("role"), c.PostForm("expires"), c.PostForm("org"), c.PostForm("name")
+	role := catalog.Role(c.PostForm("role"))
+	expires, org, name := c.PostForm("expires"), c.PostForm("org"), c.PostForm("name")
 	disabled := c.PostForm("disabled") == "on"
 	nu, err := s.auth.UpdateUser(c.Request.Context(), actor(c), u.Email,
 		auth.UserChange{Role: &role, Expires: &expires, Org: &org, Name: &name, Disabled: &disabled})

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"safelib/internal/catalog"
+
 	"safelib/internal/auth"
-	"safelib/internal/store"
 )
 
 func TestAdminPagesByRole(t *testing.T) {
@@ -128,7 +129,7 @@ func TestAdminChangesPerson(t *testing.T) {
 	if got.Role != "staff" || got.Expires != "2026-04-01" {
 		t.Fatalf("%+v", got)
 	}
-	log, _ := e.st.ListAudit(ctx, store.AuditFilter{Action: "user.role"})
+	log, _ := e.st.ListAudit(ctx, catalog.AuditFilter{Action: "user.role"})
 	if len(log) != 1 || log[0].Actor != adminEmail || log[0].Target != memberEmail || log[0].Details["to"] != "staff" {
 		t.Errorf("audit %+v", log)
 	}

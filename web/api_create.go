@@ -40,11 +40,11 @@ func (s *Server) apiCreateResource(c *gin.Context) {
 	rd := s.reader(c)
 	if rd.Role == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="safelib"`)
-		s.apiError(c, library.ErrUnauthorized)
+		s.apiError(c, catalog.ErrUnauthorized)
 		return
 	}
 	if !rd.IsStaff() {
-		s.apiError(c, library.ErrForbidden)
+		s.apiError(c, catalog.ErrForbidden)
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
@@ -60,19 +60,19 @@ func (s *Server) apiCreateResource(c *gin.Context) {
 			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", maxCreateBytes))
 			return
 		}
-		s.apiError(c, fmt.Errorf("%w: the body is not a resource in JSON: %v", library.ErrInvalid, err))
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not a resource in JSON: %v", err))
 		return
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		s.apiError(c, fmt.Errorf("%w: the body holds more than one JSON value", library.ErrInvalid))
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body holds more than one JSON value"))
 		return
 	}
 	if in.Teaser != nil && *in.Teaser {
-		s.apiError(c, fmt.Errorf("%w: a teaser is not a whole resource", library.ErrInvalid))
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "a teaser is not a whole resource"))
 		return
 	}
 	if in.Status != "" || len(in.Pages) > 0 {
-		s.apiError(c, fmt.Errorf("%w: status and pages can't be set on create", library.ErrInvalid))
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "status and pages can't be set on create"))
 		return
 	}
 	r := in.Resource()

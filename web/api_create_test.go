@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 const newResourceJSON = `{"title": "Members' analysis of Ofsted inspections 2025", "url": "https://example.org/ofsted-2025",
@@ -84,7 +84,7 @@ func TestAPICreateResource(t *testing.T) {
 	if r := decode[searchJSON](t, e.get(t, "/api/v1/search?q=glorptastic").Body); r.Total != 0 {
 		t.Errorf("anonymous finds %d new items by their members-only body", r.Total)
 	}
-	log, _ := e.st.ListAudit(context.Background(), store.AuditFilter{Action: "resource.create"})
+	log, _ := e.st.ListAudit(context.Background(), catalog.AuditFilter{Action: "resource.create"})
 	if len(log) != 2 || log[0].Actor != staffEmail {
 		t.Errorf("audit %+v", log)
 	}

@@ -38,7 +38,7 @@ func (s *Server) apiSimilar(c *gin.Context) {
 
 // parseSimilarN reads the one parameter, n (0 when absent: the library's
 // default). The library checks the upper bound. Errors wrap
-// library.ErrInvalid.
+// catalog.ErrInvalid.
 func parseSimilarN(rawQuery string) (int, error) {
 	v, err := url.ParseQuery(rawQuery)
 	if err != nil {

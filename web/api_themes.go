@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) apiThemes(c *gin.Context) {
 
 // themes lists the vocabulary with counts from one search's theme facet,
 // run as rd so the counts match what rd would find.
-func (s *Server) themes(ctx context.Context, rd library.Reader) ([]apiTheme, error) {
+func (s *Server) themes(ctx context.Context, rd catalog.Reader) ([]apiTheme, error) {
 	res, err := s.lib.Search(ctx, rd, library.SearchParams{Sort: "newest", PerPage: 1})
 	if err != nil {
 		return nil, err

@@ -10,7 +10,6 @@ import (
 
 	"safelib/internal/auth"
 	"safelib/internal/catalog"
-	"safelib/internal/library"
 )
 
 // roleCase is one kind of reader, with how it presents itself and what it
@@ -36,7 +35,7 @@ func roles(t *testing.T, e *authEnv) []roleCase {
 	if _, err := e.auth.EndSessions(ctx, auth.System, memberEmail); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.auth.AddUser(ctx, auth.System, auth.NewUser{Email: "gone@example.org", Role: auth.RoleStaff, Password: testPassword}); err != nil {
+	if _, err := e.auth.AddUser(ctx, auth.System, auth.NewUser{Email: "gone@example.org", Role: catalog.RoleStaff, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
 	disabled := e.session(t, "gone@example.org")
@@ -336,7 +335,7 @@ func TestPrivateFeedFollowsMembership(t *testing.T) {
 	e := newAuthEnv(t)
 	ctx := context.Background()
 	feed := func(email string) string {
-		raw, _, err := e.lib.CreateFeedToken(ctx, library.System, email)
+		raw, _, err := e.lib.CreateFeedToken(ctx, catalog.System, email)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -354,7 +353,7 @@ func TestPrivateFeedFollowsMembership(t *testing.T) {
 		t.Errorf("private feed still carries members-only items after the membership lapsed")
 	}
 	e.clock.Set(authNow)
-	if _, err := e.lib.RevokeFeedTokens(ctx, library.System, memberEmail); err != nil {
+	if _, err := e.lib.RevokeFeedTokens(ctx, catalog.System, memberEmail); err != nil {
 		t.Fatal(err)
 	}
 	if w := e.get(t, member); w.Code != http.StatusNotFound {

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 )
 
 // TestBrowserSignInSignOut: a member sees a teaser, signs in from the
@@ -20,7 +21,7 @@ func TestBrowserSignInSignOut(t *testing.T) {
 	b := newBrowser(t, 60*time.Second)
 	ctx := context.Background()
 	ends := time.Now().AddDate(1, 0, 0).Format("2006-01-02")
-	u, err := b.env.srv.auth.AddUser(ctx, auth.System, auth.NewUser{Email: memberEmail, Role: auth.RoleMember,
+	u, err := b.env.srv.auth.AddUser(ctx, auth.System, auth.NewUser{Email: memberEmail, Role: catalog.RoleMember,
 		Expires: ends, Password: testPassword})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/config"
 )
 
@@ -70,11 +71,11 @@ func newAuthEnv(t testing.TB, cfg ...func(*config.Config)) *authEnv {
 	e.srv = srv
 	ctx := context.Background()
 	for _, u := range []auth.NewUser{
-		{Email: adminEmail, Role: auth.RoleAdmin},
-		{Email: staffEmail, Role: auth.RoleStaff},
-		{Email: memberEmail, Role: auth.RoleMember, Expires: "2027-04-30"},
-		{Email: lapsedEmail, Role: auth.RoleMember, Expires: "2026-03-31"},
-		{Email: lapsingEmail, Role: auth.RoleMember, Expires: "2026-05-10"},
+		{Email: adminEmail, Role: catalog.RoleAdmin},
+		{Email: staffEmail, Role: catalog.RoleStaff},
+		{Email: memberEmail, Role: catalog.RoleMember, Expires: "2027-04-30"},
+		{Email: lapsedEmail, Role: catalog.RoleMember, Expires: "2026-03-31"},
+		{Email: lapsingEmail, Role: catalog.RoleMember, Expires: "2026-05-10"},
 	} {
 		u.Password = testPassword
 		if _, err := a.AddUser(ctx, auth.System, u); err != nil {

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"safelib/internal/catalog"
+
 	"safelib/internal/config"
-	"safelib/internal/store"
 )
 
 // loginForm fetches GET /login and returns its CSRF token and cookie.
@@ -66,7 +67,7 @@ func TestLoginFlow(t *testing.T) {
 	if w.Header().Get("Location") != "/" {
 		t.Errorf("next off-site: redirected to %q", w.Header().Get("Location"))
 	}
-	log, _ := e.st.ListAudit(context.Background(), store.AuditFilter{Action: "login", Actor: memberEmail})
+	log, _ := e.st.ListAudit(context.Background(), catalog.AuditFilter{Action: "login", Actor: memberEmail})
 	if len(log) != 2 {
 		t.Errorf("%d sign-ins in the audit log", len(log))
 	}
@@ -156,7 +157,7 @@ func TestCSRFRefused(t *testing.T) {
 	if _, err := e.auth.Session(context.Background(), admin); err != nil {
 		t.Errorf("a refused sign-out ended the session: %v", err)
 	}
-	us, _ := e.st.ListUsers(context.Background(), store.UserFilter{Query: "x@example.org"})
+	us, _ := e.st.ListUsers(context.Background(), catalog.UserFilter{Query: "x@example.org"})
 	if len(us) != 0 {
 		t.Error("a refused form added a person")
 	}
@@ -185,7 +186,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 	if cookie(unknown, sessionCookie) != nil || cookie(wrong, sessionCookie) != nil {
 		t.Error("a failed sign-in set a session cookie")
 	}
-	log, _ := e.st.ListAudit(context.Background(), store.AuditFilter{Action: "login.failed"})
+	log, _ := e.st.ListAudit(context.Background(), catalog.AuditFilter{Action: "login.failed"})
 	if len(log) != 2 {
 		t.Errorf("%d failed sign-ins in the audit log", len(log))
 	}
@@ -236,7 +237,7 @@ func TestLogoutEndsServerSession(t *testing.T) {
 	if _, err := e.st.SessionByHash(context.Background(), sess); err == nil {
 		t.Error("raw token found in the store")
 	}
-	log, _ := e.st.ListAudit(context.Background(), store.AuditFilter{Action: "logout"})
+	log, _ := e.st.ListAudit(context.Background(), catalog.AuditFilter{Action: "logout"})
 	if len(log) != 1 {
 		t.Errorf("%d sign-outs in the audit log", len(log))
 	}

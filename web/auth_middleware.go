@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/config"
 )
 
@@ -293,7 +294,7 @@ func (s *Server) signedIn(c *gin.Context) bool {
 }
 
 // requireRole lets through people with role or a higher one.
-func (s *Server) requireRole(role string) gin.HandlerFunc {
+func (s *Server) requireRole(role catalog.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !s.signedIn(c) {
 			return
@@ -302,7 +303,7 @@ func (s *Server) requireRole(role string) gin.HandlerFunc {
 			if isAPI(c) {
 				writeProblem(c, http.StatusForbidden, "")
 			} else {
-				s.renderError(c, http.StatusForbidden, "This page is for "+role+"s.")
+				s.renderError(c, http.StatusForbidden, "This page is for "+string(role)+"s.")
 			}
 			c.Abort()
 			return
@@ -312,11 +313,11 @@ func (s *Server) requireRole(role string) gin.HandlerFunc {
 }
 
 // hasRole reports whether id holds role or a higher one.
-func hasRole(id *auth.Identity, role string) bool {
+func hasRole(id *auth.Identity, role catalog.Role) bool {
 	if id == nil {
 		return false
 	}
-	rank := map[string]int{auth.RoleMember: 1, auth.RoleStaff: 2, auth.RoleAdmin: 3}
+	rank := map[catalog.Role]int{catalog.RoleMember: 1, catalog.RoleStaff: 2, catalog.RoleAdmin: 3}
 	return rank[id.User.Role] >= rank[role]
 }
 

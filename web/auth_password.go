@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/auth"
-	"safelib/internal/library"
+	"safelib/internal/catalog"
 )
 
 // passwordData is the data of password.html.
@@ -41,7 +41,7 @@ func (s *Server) passwordSubmit(c *gin.Context) {
 	case errors.As(err, &te):
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(te.RetryAfter.Seconds()))))
 		retry(http.StatusTooManyRequests, "Too many wrong passwords. Please wait and try again.")
-	case errors.Is(err, library.ErrInvalid):
+	case errors.Is(err, catalog.ErrInvalid):
 		_, detail := statusOf(err)
 		retry(http.StatusBadRequest, detail)
 	case err != nil:

@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/auth"
-	"safelib/internal/library"
+	"safelib/internal/catalog"
 )
 
 // resetData is the data of reset.html.
@@ -56,7 +56,7 @@ func (s *Server) resetSubmit(c *gin.Context) {
 	switch {
 	case errors.Is(err, auth.ErrUnauthenticated):
 		s.renderReset(c, http.StatusBadRequest, resetData{Invalid: true})
-	case errors.Is(err, library.ErrInvalid):
+	case errors.Is(err, catalog.ErrInvalid):
 		_, detail := statusOf(err)
 		s.resetRetry(c, tok, detail)
 	case err != nil:

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"safelib/internal/library"
+	"safelib/internal/catalog"
 )
 
 // BenchmarkSportListingsHTTP measures GET /api/v1/listings/sport over
@@ -94,7 +94,7 @@ func BenchmarkSportListingsCompute(b *testing.B) {
 	e := newTestEnv(b)
 	ctx := context.Background()
 	for b.Loop() {
-		rs, err := e.lib.SportListings(ctx, library.Anonymous)
+		rs, err := e.lib.SportListings(ctx, catalog.Anonymous)
 		if err != nil {
 			b.Fatal(err)
 		}

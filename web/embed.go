@@ -18,7 +18,7 @@ import (
 // Embeds: the sport safeguarding contacts, or any saved search, shown on
 // partnership websites, either drawn by /embed.js into a div of the host
 // page or as a small self-contained page in an iframe (/embed/sport,
-// /embed/search). Both read as library.Anonymous whoever is signed in:
+// /embed/search). Both read as catalog.Anonymous whoever is signed in:
 // shareGuard (cors.go) strips credentials before identify runs, and the
 // handlers here never ask for a reader anyway.
 
@@ -132,7 +132,7 @@ func sportParam(v url.Values) (string, error) {
 
 // sportListings reads the contacts anonymously, optionally of one sport.
 func (s *Server) sportListings(c *gin.Context, sport string) (apiListings, error) {
-	rs, err := s.lib.SportListings(c.Request.Context(), library.Anonymous)
+	rs, err := s.lib.SportListings(c.Request.Context(), catalog.Anonymous)
 	if err != nil {
 		return apiListings{}, err
 	}
@@ -306,7 +306,7 @@ func (s *Server) embedSearch(c *gin.Context) {
 	}
 	sortChoice := v.Get("sort")
 	p.Page, p.PerPage, p.NoFacets = 1, o.N, true
-	res, err := s.lib.Search(c.Request.Context(), library.Anonymous, p)
+	res, err := s.lib.Search(c.Request.Context(), catalog.Anonymous, p)
 	if err != nil {
 		s.pageError(c, err)
 		return

@@ -11,38 +11,52 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
+// statuses is the one table from application error codes to HTTP
+// statuses, with the detail said when the error's own message is not for
+// the client ("" means the message is said).
+var statuses = map[catalog.Code]struct {
+	status int
+	detail string
+}{
+	catalog.Invalid:  {http.StatusBadRequest, ""},
+	catalog.Conflict: {http.StatusConflict, ""},
+	// Say no more: an item the reader may not see looks like a missing one.
+	catalog.NotFound:     {http.StatusNotFound, "There is nothing at this address."},
+	catalog.Forbidden:    {http.StatusForbidden, "You may not do this."},
+	catalog.Unauthorized: {http.StatusUnauthorized, "Sign in first (or send a valid API token)."},
+	catalog.Unavailable:  {http.StatusServiceUnavailable, "The request took too long. Please try again."},
+	// Saved, but the index could not follow: a server-side failure.
+	catalog.NotIndexed: {http.StatusInternalServerError, genericDetail(http.StatusInternalServerError)},
+}
+
 // statusOf maps an error to an HTTP status and the detail a client may see.
-// It is the one place library error kinds become statuses. Anything
-// unexpected is a 500 with a generic detail; the caller logs the error.
+// It is the one place error codes become statuses. Anything unexpected is
+// a 500 with a generic detail; the caller logs the error.
 func statusOf(err error) (int, string) {
-	switch {
-	case errors.Is(err, library.ErrInvalid):
-		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), library.ErrInvalid.Error()+": ")
-	case errors.Is(err, library.ErrNotFound):
-		// Say no more: an item the reader may not see looks like a missing one.
-		return http.StatusNotFound, "There is nothing at this address."
-	case errors.Is(err, library.ErrConflict):
-		return http.StatusConflict, strings.TrimPrefix(err.Error(), library.ErrConflict.Error()+": ")
-	case errors.Is(err, library.ErrForbidden):
-		return http.StatusForbidden, "You may not do this."
-	case errors.Is(err, library.ErrUnauthorized):
-		return http.StatusUnauthorized, "Sign in first (or send a valid API token)."
-	case errors.Is(err, auth.ErrThrottled):
+	if errors.Is(err, auth.ErrThrottled) {
 		return http.StatusTooManyRequests, "Too many failed sign-ins. Please wait and try again."
-	case library.StorageFull(err):
+	}
+	code := catalog.ErrorCode(err)
+	if library.StorageFull(err) && (code == "" || code == catalog.NotIndexed) {
 		// The log has the details; the client learns it was not its fault
 		// and whether its change was kept (library/storage.go).
-		if library.SavedButNotIndexed(err) {
+		if code == catalog.NotIndexed {
 			return http.StatusInsufficientStorage, "Saved, but the server's disk is full, so search will show the change only once there is room again."
 		}
 		return http.StatusInsufficientStorage, "The server's disk is full, so nothing was saved. Please try again later."
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return http.StatusServiceUnavailable, "The request took too long. Please try again."
 	}
-	return http.StatusInternalServerError, ""
+	st, ok := statuses[code]
+	if !ok {
+		return http.StatusInternalServerError, ""
+	}
+	if st.detail != "" {
+		return st.status, st.detail
+	}
+	return st.status, catalog.ErrorMessage(err)
 }
 
 // problem is an RFC 9457 problem document.

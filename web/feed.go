@@ -98,14 +98,14 @@ func (s *Server) feed(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	rd := library.Anonymous
+	rd := catalog.Anonymous
 	if _, has := c.GetQuery("token"); has {
 		// The answer is this person's: no shared cache may keep it, and
 		// the token must not leak through a Referer.
 		c.Header("Cache-Control", "private, no-store")
 		c.Header("Referrer-Policy", "no-referrer")
 		u, err := s.lib.FeedTokenUser(ctx, token)
-		if errors.Is(err, library.ErrNotFound) {
+		if errors.Is(err, catalog.ErrNotFound) {
 			writeProblem(c, http.StatusNotFound, "This private feed address no longer works: it was replaced or revoked. "+
 				"Get a new one from the Embed page when signed in.")
 			return

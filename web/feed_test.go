@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
-	"safelib/internal/library"
 )
 
 // Atom as a reader parses it: its own structs, so the test doesn't just
@@ -156,7 +155,7 @@ func TestFeedAnonymous(t *testing.T) {
 	}
 	var last string
 	for i, en := range f.Entries {
-		r, err := e.lib.Resource(context.Background(), library.Anonymous, strings.TrimPrefix(en.ID, "http://example.com/resources/"))
+		r, err := e.lib.Resource(context.Background(), catalog.Anonymous, strings.TrimPrefix(en.ID, "http://example.com/resources/"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -197,7 +196,7 @@ func indexOf(list []string, s string) int {
 func TestFeedPrivate(t *testing.T) {
 	e := newAuthEnv(t)
 	ctx := context.Background()
-	raw, _, err := e.lib.CreateFeedToken(ctx, library.System, memberEmail)
+	raw, _, err := e.lib.CreateFeedToken(ctx, catalog.System, memberEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +224,7 @@ func TestFeedPrivate(t *testing.T) {
 	}
 
 	// Lapsed: public only.
-	lapsed, _, err := e.lib.CreateFeedToken(ctx, library.System, lapsedEmail)
+	lapsed, _, err := e.lib.CreateFeedToken(ctx, catalog.System, lapsedEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +234,7 @@ func TestFeedPrivate(t *testing.T) {
 	}
 
 	// Revoked, replaced or made up: gone.
-	if _, err := e.lib.RevokeFeedTokens(ctx, library.System, memberEmail); err != nil {
+	if _, err := e.lib.RevokeFeedTokens(ctx, catalog.System, memberEmail); err != nil {
 		t.Fatal(err)
 	}
 	for _, tok := range []string{raw, "slf_madeup", "", "x"} {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 // Oversized and abusive requests are refused at once, before any search
@@ -163,7 +165,8 @@ func TestStorageFullIs507(t *testing.T) {
 	if code != http.StatusInsufficientStorage || !strings.Contains(detail, "nothing was saved") {
 		t.Fatalf("%d %q", code, detail)
 	}
-	code, detail = statusOf(errors.New("saved, but indexing failed (will retry at next start): write x: no space left on device"))
+	code, detail = statusOf(catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w",
+		errors.New("write x: no space left on device")))
 	if code != http.StatusInsufficientStorage || !strings.HasPrefix(detail, "Saved") {
 		t.Fatalf("%d %q", code, detail)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/metrics"
 )
 
@@ -49,7 +49,7 @@ func (s *Server) metricsHandler() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if !localRequest(c.Request) {
 			id := identity(c)
-			if id == nil || id.User == nil || id.User.Role != auth.RoleAdmin {
+			if id == nil || id.User == nil || id.User.Role != catalog.RoleAdmin {
 				writeProblem(c, http.StatusForbidden, "Metrics are served to the same machine and to admins only.")
 				return
 			}

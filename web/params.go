@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -21,7 +22,7 @@ var searchParamNames = append([]string{"q", "sort", "page", "per_page"}, filterP
 
 // parseSearch turns a query string into validated search parameters. The
 // HTML pages and the API share it, so both accept exactly the same input.
-// Errors wrap library.ErrInvalid.
+// Errors wrap catalog.ErrInvalid.
 func parseSearch(v url.Values) (library.SearchParams, error) {
 	p := library.SearchParams{Filters: map[string][]string{}, Excludes: map[string][]string{}}
 	keys := make([]string, 0, len(v))
@@ -91,7 +92,7 @@ func parseSearch(v url.Values) (library.SearchParams, error) {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", library.ErrInvalid, fmt.Sprintf(format, args...))
+	return catalog.Errorf(catalog.Invalid, "%s", fmt.Sprintf(format, args...))
 }
 
 // quoteName quotes a parameter name for an error message, shortened so a

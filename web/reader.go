@@ -1,19 +1,19 @@
 package web
 
 import (
-	"github.com/gin-gonic/gin"
+	"safelib/internal/catalog"
 
-	"safelib/internal/library"
+	"github.com/gin-gonic/gin"
 )
 
 // reader returns who is making the request, for every call into the
 // library: the reader the identify middleware found (a session cookie or
 // an API token), else anonymous. Embed routes never get one.
-func (s *Server) reader(c *gin.Context) library.Reader {
+func (s *Server) reader(c *gin.Context) catalog.Reader {
 	if id := identity(c); id != nil {
 		return id.Reader
 	}
-	return library.Anonymous
+	return catalog.Anonymous
 }
 
 // Context keys that middleware of later issues fills in and basePage reads:

@@ -15,7 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/catalog"
-	"safelib/internal/library"
 )
 
 //go:embed templates
@@ -27,7 +26,7 @@ type Page struct {
 	// Title is the document title (the site name is appended).
 	Title string
 	// Reader is who is reading, for the header's account area.
-	Reader library.Reader
+	Reader catalog.Reader
 	// CSRFToken goes in a hidden field of every POST form (set by the
 	// auth middleware of a later issue; empty until then).
 	CSRFToken string

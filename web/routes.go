@@ -3,9 +3,9 @@ package web
 import (
 	"net/http"
 
-	"github.com/gin-gonic/gin"
+	"safelib/internal/catalog"
 
-	"safelib/internal/auth"
+	"github.com/gin-gonic/gin"
 )
 
 // routes registers every route. Groups carry their own security headers:
@@ -49,12 +49,12 @@ func (s *Server) routes() {
 	// Sign-in, sign-out, password reset and change (auth_*.go), and the
 	// people and audit pages (admin_*.go).
 	s.authRoutes(e.Group("/", pageHeaders(), noStore()))
-	s.adminRoutes(e.Group("/admin", pageHeaders(), noStore(), s.requireRole(auth.RoleStaff)))
+	s.adminRoutes(e.Group("/admin", pageHeaders(), noStore(), s.requireRole(catalog.RoleStaff)))
 
 	// Groups for later issues, so their routes get the right headers by
 	// construction.
 	s.memberRoutes(e.Group("/members", pageHeaders(), s.requireSignIn()))
-	s.staffRoutes(e.Group("/staff", pageHeaders(), s.requireRole(auth.RoleStaff)))
+	s.staffRoutes(e.Group("/staff", pageHeaders(), s.requireRole(catalog.RoleStaff)))
 	s.embedRoutes(e.Group("/embed", embedHeaders()))
 	// The listings API, embed.js, feeds, OpenSearch and the Embed page (embed.go).
 	s.shareRoutes(e, api)

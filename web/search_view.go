@@ -50,7 +50,7 @@ func (s *Server) themeLinks(slugs []string) []themeLink {
 	return out
 }
 
-func (s *Server) hitView(h library.Hit, rd library.Reader) hitView {
+func (s *Server) hitView(h library.Hit, rd catalog.Reader) hitView {
 	r := h.Resource
 	v := hitView{
 		ID:        r.ID,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -32,7 +33,7 @@ func (s *Server) staffAddFetch(c *gin.Context) {
 	raw := c.PostForm("url")
 	d, err := s.lib.AddLink(c.Request.Context(), s.reader(c), raw)
 	if err != nil {
-		if errors.Is(err, library.ErrInvalid) || errors.Is(err, library.ErrNoFetcher) {
+		if errors.Is(err, catalog.ErrInvalid) || errors.Is(err, library.ErrNoFetcher) {
 			msg := library.FieldErrors(err)["url"]
 			if msg == "" {
 				msg = err.Error()
@@ -68,7 +69,7 @@ func (s *Server) staffAddSave(c *gin.Context) {
 	case errors.As(err, &exists):
 		s.setFlash(c, "staff-exists")
 		c.Redirect(http.StatusSeeOther, staffURL(exists.Resource.ID))
-	case errors.Is(err, library.ErrInvalid):
+	case errors.Is(err, catalog.ErrInvalid):
 		f := s.form("", 0, v, library.FieldErrors(err))
 		f.Token = token
 		s.render(c, http.StatusUnprocessableEntity, "staff_add", staffAddData{

@@ -66,21 +66,21 @@ func ifMatch(c *gin.Context) (int64, error) {
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
 	v, err := strconv.ParseInt(strings.TrimPrefix(h, "v"), 10, 64)
 	if err != nil || v <= 0 {
-		return 0, fmt.Errorf("%w: If-Match must carry the resource's version number (its \"version\" field), like \"3\"", library.ErrInvalid)
+		return 0, catalog.Errorf(catalog.Invalid, "If-Match must carry the resource's version number (its \"version\" field), like \"3\"")
 	}
 	return v, nil
 }
 
 // staffAPI checks the caller may curate, answering 401 or 403 otherwise.
-func (s *Server) staffAPI(c *gin.Context) (library.Reader, bool) {
+func (s *Server) staffAPI(c *gin.Context) (catalog.Reader, bool) {
 	rd := s.reader(c)
 	if rd.Role == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="safelib"`)
-		s.apiError(c, library.ErrUnauthorized)
+		s.apiError(c, catalog.ErrUnauthorized)
 		return rd, false
 	}
 	if !rd.IsStaff() {
-		s.apiError(c, library.ErrForbidden)
+		s.apiError(c, catalog.ErrForbidden)
 		return rd, false
 	}
 	return rd, true
@@ -123,7 +123,7 @@ func parsePatch(body []byte) (library.Edit, int64, error) {
 	var e library.Edit
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil || m == nil {
-		return e, 0, fmt.Errorf("%w: the body must be a JSON object (a merge patch of the resource's fields)", library.ErrInvalid)
+		return e, 0, catalog.Errorf(catalog.Invalid, "the body must be a JSON object (a merge patch of the resource's fields)")
 	}
 	var version int64
 	var bad []string
@@ -162,7 +162,7 @@ func parsePatch(body []byte) (library.Edit, int64, error) {
 	}
 	if len(bad) > 0 {
 		sort.Strings(bad)
-		return e, 0, fmt.Errorf("%w: %s", library.ErrInvalid, strings.Join(bad, "; "))
+		return e, 0, catalog.Errorf(catalog.Invalid, "%s", strings.Join(bad, "; "))
 	}
 	return e, version, nil
 }
@@ -198,7 +198,7 @@ func (s *Server) apiPatchResource(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	case h > 0 && version > 0 && h != version:
-		s.apiError(c, fmt.Errorf("%w: If-Match and the body name different versions", library.ErrInvalid))
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "If-Match and the body name different versions"))
 		return
 	case h > 0:
 		version = h
@@ -237,7 +237,7 @@ func (s *Server) curationError(c *gin.Context, err error) {
 		c.Data(http.StatusConflict, "application/problem+json", b)
 		return
 	}
-	if errors.Is(err, library.ErrInvalid) {
+	if errors.Is(err, catalog.ErrInvalid) {
 		fe := library.FieldErrors(err)
 		if len(fe) > 0 {
 			var parts []string
@@ -310,7 +310,7 @@ func (s *Server) apiRestoreResource(c *gin.Context) {
 // but no title: the page is fetched and fills every field left empty.
 // 201 with the new id; when the link is already in the library, 303 to
 // the existing resource (nothing is added).
-func (s *Server) apiCreateFromURL(c *gin.Context, rd library.Reader, r *catalog.Resource) {
+func (s *Server) apiCreateFromURL(c *gin.Context, rd catalog.Reader, r *catalog.Resource) {
 	saved, err := s.lib.CreateFromURL(c.Request.Context(), rd, r)
 	var exists *library.ExistsError
 	switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/crawl"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestBrowserStaffCuration(t *testing.T) {
 	b := newBrowser(t, 120*time.Second)
 	ctx := context.Background()
-	if _, err := b.env.srv.auth.AddUser(ctx, auth.System, auth.NewUser{Email: staffEmail, Role: auth.RoleStaff,
+	if _, err := b.env.srv.auth.AddUser(ctx, auth.System, auth.NewUser{Email: staffEmail, Role: catalog.RoleStaff,
 		Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}

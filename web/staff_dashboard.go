@@ -10,7 +10,6 @@ import (
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
-	"safelib/internal/store"
 )
 
 // staffDashboardData is the data of staff_dashboard.html.
@@ -64,7 +63,7 @@ func rowsOf(rs []*catalog.Resource) []resourceRow {
 	return out
 }
 
-func brokenRows(bs []store.BrokenLink) []brokenRow {
+func brokenRows(bs []catalog.BrokenLink) []brokenRow {
 	out := make([]brokenRow, 0, len(bs))
 	for _, b := range bs {
 		out = append(out, brokenRow{resourceRow: rowOf(b.Resource), Reason: b.Check.Reason,

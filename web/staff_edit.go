@@ -118,7 +118,7 @@ func (s *Server) staffEditSave(c *gin.Context) {
 		f := s.form(id, ce.Current.Version, v, nil)
 		s.renderEdit(c, http.StatusConflict, ce.Current, f, &conflictView{Edited: ce.Edited,
 			Current: ce.Current.Version, Diffs: ce.Diffs, Since: historyRows(reverse(ce.Since))})
-	case errors.Is(err, library.ErrInvalid):
+	case errors.Is(err, catalog.ErrInvalid):
 		v.MachineThemes = before.MachineThemes
 		s.renderEdit(c, http.StatusUnprocessableEntity, before, s.form(id, version, v, library.FieldErrors(err)), nil)
 	default:

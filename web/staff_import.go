@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -74,7 +75,7 @@ func (s *Server) staffImport(c *gin.Context) {
 	}
 	defer f.Close()
 	rep, err := s.lib.Import(c.Request.Context(), s.reader(c), f, format, dry)
-	if err != nil && !errors.Is(err, library.ErrInvalid) {
+	if err != nil && !errors.Is(err, catalog.ErrInvalid) {
 		s.pageError(c, err)
 		return
 	}

@@ -85,7 +85,7 @@ func (s *Server) resourceVersionPage(c *gin.Context) {
 	ctx := c.Request.Context()
 	vid, err := strconv.ParseInt(c.Param("vid"), 10, 64)
 	if err != nil || vid <= 0 {
-		s.pageError(c, library.ErrNotFound)
+		s.pageError(c, catalog.ErrNotFound)
 		return
 	}
 	view, err := s.lib.Resource(ctx, s.reader(c), c.Param("id"))

@@ -9,7 +9,6 @@ import (
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
-	"safelib/internal/store"
 )
 
 // The staff area (/staff, staff and admins): dashboard, add a link, edit,
@@ -223,7 +222,7 @@ var actionLabels = map[string]string{
 }
 
 // historyRows turns audit entries into rows: field, before, after.
-func historyRows(entries []*store.AuditEntry) []historyRow {
+func historyRows(entries []*catalog.AuditEntry) []historyRow {
 	labels := map[string]string{}
 	for _, d := range library.Diff(&catalog.Resource{}, &catalog.Resource{Title: "x", URL: "x", Publisher: "x",
 		Type: "x", Published: "x", Themes: []string{"x"}, MachineThemes: []string{"x"}, Area: "x", Region: "x",

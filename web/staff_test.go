@@ -135,7 +135,7 @@ func TestStaffAddLink(t *testing.T) {
 	if res := e.searchAPI(t, "quokkaflorin"); res.Total != 1 || res.Hits[0]["id"] != id {
 		t.Fatalf("after save: %+v", res)
 	}
-	res, err := e.lib.Search(context.Background(), library.Anonymous, library.SearchParams{
+	res, err := e.lib.Search(context.Background(), catalog.Anonymous, library.SearchParams{
 		Filters: map[string][]string{"area": {"Exampleshire"}, "region": {"North West"}}})
 	if err != nil || res.Total == 0 {
 		t.Fatalf("area filter: %v %v", res, err)
@@ -184,7 +184,7 @@ func TestStaffEditConflict(t *testing.T) {
 		t.Fatalf("edit page: %d", page.Code)
 	}
 	version := regexpFind(t, page.Body.String(), `name="version" value="(\d+)"`)
-	cur, _ := e.lib.ForEdit(context.Background(), library.System, pdfID)
+	cur, _ := e.lib.ForEdit(context.Background(), catalog.System, pdfID)
 	form := func(csrf, title, region string) url.Values {
 		v := url.Values{"csrf_token": {csrf}, "version": {version}, "title": {title}, "url": {cur.URL},
 			"publisher": {cur.Publisher}, "type": {cur.Type}, "published": {string(cur.Published)},
@@ -208,7 +208,7 @@ func TestStaffEditConflict(t *testing.T) {
 		!strings.Contains(body, `value="Neglect review, second edit"`) || !strings.Contains(body, staffEmail) {
 		t.Fatalf("conflict: %d\n%s", w.Code, body)
 	}
-	if got, _ := e.lib.ForEdit(context.Background(), library.System, pdfID); got.Title != "Neglect review, first edit" {
+	if got, _ := e.lib.ForEdit(context.Background(), catalog.System, pdfID); got.Title != "Neglect review, first edit" {
 		t.Fatalf("the second edit was written: %q", got.Title)
 	}
 	// Saving again from the conflict page (which carries the new version).
@@ -238,7 +238,7 @@ func TestStaffEditConflict(t *testing.T) {
 func TestStaffWithdrawRestore(t *testing.T) {
 	e := newAuthEnv(t)
 	who, csrf := e.staffSession(t, staffEmail)
-	cur, _ := e.lib.ForEdit(context.Background(), library.System, xssID)
+	cur, _ := e.lib.ForEdit(context.Background(), catalog.System, xssID)
 	v := fmt.Sprint(cur.Version)
 	w := e.postForm(t, who, "/staff/resources/"+xssID+"/withdraw", url.Values{"csrf_token": {csrf}, "version": {v},
 		"reason": {"duplicate"}})
@@ -275,7 +275,7 @@ func TestStaffConfirmThemes(t *testing.T) {
 		Type: "report", MachineThemes: []string{"neglect", "early-help"}}}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := e.lib.FindLink(ctx, library.System, "https://example.org/tagged")
+	r, err := e.lib.FindLink(ctx, catalog.System, "https://example.org/tagged")
 	if err != nil || r == nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestStaffConfirmThemes(t *testing.T) {
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("confirm: %d\n%s", w.Code, w.Body.String())
 	}
-	got, _ := e.lib.ForEdit(ctx, library.System, r.ID)
+	got, _ := e.lib.ForEdit(ctx, catalog.System, r.ID)
 	if strings.Join(got.Themes, ",") != "neglect" || len(got.MachineThemes) != 0 {
 		t.Fatalf("themes %v machine %v", got.Themes, got.MachineThemes)
 	}
@@ -311,7 +311,7 @@ func TestStaffDashboardStaleListings(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	stale, err := e.lib.StaleListings(ctx, library.Reader{UserID: 1, Role: "staff", Members: true}, library.StaleAfter)
+	stale, err := e.lib.StaleListings(ctx, catalog.Reader{UserID: 1, Role: "staff", Members: true}, library.StaleAfter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,7 +497,7 @@ func TestCurationAPI(t *testing.T) {
 	if w := send(http.MethodGet, target, "", anonymous, nil); w.Code != 200 {
 		t.Fatalf("restored GET: %d", w.Code)
 	}
-	hist, _ := e.lib.History(context.Background(), library.System, pdfID, 10)
+	hist, _ := e.lib.History(context.Background(), catalog.System, pdfID, 10)
 	if len(hist) != 3 || hist[1].Details["reason"] != "superseded" || hist[2].Details["title.after"] != "Patched title" {
 		t.Fatalf("audit: %+v", hist)
 	}
@@ -523,7 +523,7 @@ func TestResourcePageCuration(t *testing.T) {
 	opt := library.LinkCheckOptions{Client: crawl.LinkClient(fetcherOptions(true)), Describe: crawl.Describe, Delay: -1,
 		Timeout: 2 * time.Second}
 	for range 2 {
-		if _, err := e.lib.CheckLinks(ctx, library.System, opt); err != nil {
+		if _, err := e.lib.CheckLinks(ctx, catalog.System, opt); err != nil {
 			t.Fatal(err)
 		}
 	}

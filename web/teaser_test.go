@@ -5,6 +5,7 @@ import (
 	"context"
 	"testing"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -60,7 +61,7 @@ func TestTeaserWording(t *testing.T) {
 // No role gives such a reader today, so the templates are run directly.
 func TestTeaserWordingSignedInWithoutMembership(t *testing.T) {
 	e := newTestEnv(t)
-	rd := library.Reader{UserID: 9, Email: "visitor@example.org", Role: "visitor"}
+	rd := catalog.Reader{UserID: 9, Email: "visitor@example.org", Role: "visitor"}
 	res, err := e.lib.Search(context.Background(), rd, library.SearchParams{Q: "funding briefing members"})
 	if err != nil {
 		t.Fatal(err)

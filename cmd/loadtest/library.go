@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 	"safelib/internal/taxonomy"
 )
@@ -21,7 +22,7 @@ func libraryFloor(dataDir string, mix []query, profile string) (floorResult, err
 	defer h.Close()
 	search := func(i int) error {
 		q := mix[i]
-		_, err := h.Library.Search(ctx, library.Anonymous, library.SearchParams{
+		_, err := h.Library.Search(ctx, catalog.Anonymous, library.SearchParams{
 			Q: q.Q, Filters: q.Filters, Sort: q.Sort, Page: q.Page, PerPage: 20})
 		return err
 	}

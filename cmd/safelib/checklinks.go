@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"safelib/internal/catalog"
 	"safelib/internal/crawl"
 	"safelib/internal/library"
 )
@@ -106,7 +107,7 @@ Private, loopback and link-local addresses are refused unless
 				var mu sync.Mutex
 				o.Progress = func(done, total int) { mu.Lock(); show(done, total); mu.Unlock() }
 			}
-			rep, err := h.CheckLinks(ctx, library.System, o)
+			rep, err := h.CheckLinks(ctx, catalog.System, o)
 			if rep != nil {
 				rate := 0.0
 				if s := rep.Took.Seconds(); s > 0 {

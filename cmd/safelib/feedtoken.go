@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -29,7 +30,7 @@ Embed page.`,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
-				raw, t, err := h.CreateFeedToken(cmd.Context(), library.System, args[0])
+				raw, t, err := h.CreateFeedToken(cmd.Context(), catalog.System, args[0])
 				if err != nil {
 					return err
 				}
@@ -50,7 +51,7 @@ Embed page.`,
 				email = args[0]
 			}
 			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
-				ts, err := h.FeedTokens(cmd.Context(), library.System, email)
+				ts, err := h.FeedTokens(cmd.Context(), catalog.System, email)
 				if err != nil {
 					return err
 				}
@@ -69,7 +70,7 @@ Embed page.`,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
-				n, err := h.RevokeFeedTokens(cmd.Context(), library.System, args[0])
+				n, err := h.RevokeFeedTokens(cmd.Context(), catalog.System, args[0])
 				if err != nil {
 					return err
 				}

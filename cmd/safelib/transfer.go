@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/spf13/cobra"
+	"safelib/internal/catalog"
 
-	"safelib/internal/library"
+	"github.com/spf13/cobra"
 )
 
 func init() { subcommands = append(subcommands, importCmd, exportCmd) }
@@ -40,7 +40,7 @@ The fields are those of the API (themes separated by ";" in CSV).`,
 				return err
 			}
 			defer h.Close()
-			rep, err := h.Import(cmd.Context(), library.System, in, format, dryRun)
+			rep, err := h.Import(cmd.Context(), catalog.System, in, format, dryRun)
 			if rep != nil {
 				for _, e := range rep.Errors {
 					fmt.Fprintf(cmd.ErrOrStderr(), "line %d: %s\n", e.Line, e.Reason)
@@ -88,7 +88,7 @@ func exportCmd(a *app) *cobra.Command {
 				w = f
 			}
 			bw := bufio.NewWriterSize(w, 1<<16)
-			n, err := h.Export(cmd.Context(), library.System, bw, format)
+			n, err := h.Export(cmd.Context(), catalog.System, bw, format)
 			if err != nil {
 				return err
 			}

@@ -14,8 +14,8 @@ import (
 	"golang.org/x/term"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"safelib/internal/library"
-	"safelib/internal/store"
 )
 
 func init() { subcommands = append(subcommands, userCmd, orgCmd, auditCmd) }
@@ -79,7 +79,7 @@ A member needs --expires (the last day of membership) or --org.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&nu.Role, "role", "", "member, staff or admin (required)")
+	f.StringVar((*string)(&nu.Role), "role", "", "member, staff or admin (required)")
 	f.StringVar(&nu.Expires, "expires", "", "membership end date, YYYY-MM-DD, inclusive")
 	f.StringVar(&nu.Name, "name", "", "the person's name")
 	f.StringVar(&nu.Org, "org", "", "organisation whose membership the person shares (see safelib org)")
@@ -89,9 +89,9 @@ A member needs --expires (the last day of membership) or --org.`,
 	return cmd
 }
 
-func endsNote(u *store.User) string {
+func endsNote(u *catalog.User) string {
 	var parts []string
-	if e := u.EffectiveExpires(); u.Role == auth.RoleMember && e != "" {
+	if e := u.EffectiveExpires(); u.Role == catalog.RoleMember && e != "" {
 		parts = append(parts, "membership ends "+e)
 	}
 	if u.OrgName != "" {
@@ -133,7 +133,7 @@ ends within %d days (to chase renewals), --lapsed those already past.`, auth.Lap
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&q.Role, "role", "", "keep one role")
+	f.StringVar((*string)(&q.Role), "role", "", "keep one role")
 	f.BoolVar(&q.Lapsing, "lapsing", false, fmt.Sprintf("members whose membership ends within %d days", auth.LapsingDays))
 	f.BoolVar(&q.Lapsed, "lapsed", false, "members whose membership has ended")
 	f.StringVar(&q.Org, "org", "", "people of one organisation")
@@ -149,11 +149,11 @@ func dash(s string) string {
 }
 
 // status is an account's state for listings.
-func status(u *store.User, today string) string {
+func status(u *catalog.User, today string) string {
 	switch {
 	case u.Disabled:
 		return "disabled"
-	case u.Role != auth.RoleMember:
+	case u.Role != catalog.RoleMember:
 		return "active"
 	case u.EffectiveExpires() < today:
 		return "lapsed"
@@ -180,7 +180,8 @@ person out. Every change goes to the audit log.`,
 			var ch auth.UserChange
 			f := cmd.Flags()
 			if f.Changed("role") {
-				ch.Role = &role
+				r := catalog.Role(role)
+				ch.Role = &r
 			}
 			if f.Changed("expires") {
 				ch.Expires = &expires
@@ -379,7 +380,7 @@ their own end date and their organisation's.`,
 }
 
 func auditCmd(a *app) *cobra.Command {
-	var f store.AuditFilter
+	var f catalog.AuditFilter
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Print the audit log (sign-ins, failures, account and curation changes), newest first",

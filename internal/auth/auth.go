@@ -1,7 +1,7 @@
 // Package auth owns accounts and credentials: roles, membership end dates,
 // password hashing (argon2id), sign-in throttling, server-side sessions,
 // API tokens, one-time reset links and the audit log of these events. It
-// turns an account into the library.Reader every read path is given.
+// turns an account into the catalog.Reader every read path is given.
 //
 // It knows nothing of HTTP: the web layer passes it cookies' and headers'
 // values and maps its errors to statuses. Its SQL lives in the store.
@@ -21,33 +21,19 @@ import (
 
 	"github.com/alexedwards/argon2id"
 
-	"safelib/internal/library"
+	"safelib/internal/catalog"
 	"safelib/internal/store"
 )
 
-// Roles of an account. An anonymous reader has no account.
-const (
-	RoleMember = store.RoleMember
-	RoleStaff  = store.RoleStaff
-	RoleAdmin  = store.RoleAdmin
-)
-
-// Roles lists the roles in increasing order of power.
-var Roles = []string{RoleMember, RoleStaff, RoleAdmin}
-
-// ValidRole reports whether r is one of Roles.
-func ValidRole(r string) bool { return r == RoleMember || r == RoleStaff || r == RoleAdmin }
-
-// Errors. Input and permission errors wrap the library's kinds, so the web
+// Errors. Input and permission errors are catalog errors with a code, so the web
 // layer maps every package's errors to statuses in one table.
 var (
 	// ErrBadCredentials is the one answer to a failed sign-in, whatever
 	// the reason (unknown email, wrong password, disabled account).
 	ErrBadCredentials = errors.New("wrong email or password")
 	// ErrUnauthenticated means no valid session or token: missing,
-	// unknown, expired, revoked, or its account is disabled. It wraps
-	// library.ErrUnauthorized, so it maps to 401 with the library's kinds.
-	ErrUnauthenticated = fmt.Errorf("not signed in: %w", library.ErrUnauthorized)
+	// unknown, expired, revoked, or its account is disabled (a 401).
+	ErrUnauthenticated = &catalog.Error{Code: catalog.Unauthorized, Message: "not signed in"}
 	// ErrThrottled is wrapped by *ThrottledError.
 	ErrThrottled = errors.New("too many failed sign-ins")
 )
@@ -65,16 +51,16 @@ func (e *ThrottledError) Unwrap() error { return ErrThrottled }
 type Actor struct {
 	ID    int64
 	Email string
-	Role  string
+	Role  catalog.Role
 	IP    string
 }
 
 // System is the actor for the command line: whoever holds the data
 // directory holds everything in it.
-var System = Actor{Email: "system", Role: RoleAdmin}
+var System = Actor{Email: "system", Role: catalog.RoleAdmin}
 
 // ActorFor is the actor for a signed-in user at ip.
-func ActorFor(u *store.User, ip string) Actor {
+func ActorFor(u *catalog.User, ip string) Actor {
 	return Actor{ID: u.ID, Email: u.Email, Role: u.Role, IP: ip}
 }
 
@@ -200,15 +186,15 @@ const dateLayout = "2006-01-02"
 // everything; a member reads members-only items until the end of their
 // effective membership end date (inclusive, UK time), then is Lapsed. A
 // nil or disabled account reads as anonymous.
-func (a *Auth) ReaderFor(u *store.User) library.Reader {
+func (a *Auth) ReaderFor(u *catalog.User) catalog.Reader {
 	if u == nil || u.Disabled {
-		return library.Anonymous
+		return catalog.Anonymous
 	}
-	rd := library.Reader{UserID: u.ID, Email: u.Email, Role: u.Role}
+	rd := catalog.Reader{UserID: u.ID, Email: u.Email, Role: u.Role}
 	switch u.Role {
-	case RoleStaff, RoleAdmin:
+	case catalog.RoleStaff, catalog.RoleAdmin:
 		rd.Members = true
-	case RoleMember:
+	case catalog.RoleMember:
 		end := u.EffectiveExpires()
 		if end != "" && end >= a.Today() {
 			rd.Members = true
@@ -216,14 +202,14 @@ func (a *Auth) ReaderFor(u *store.User) library.Reader {
 			rd.Lapsed = true
 		}
 	default:
-		return library.Anonymous
+		return catalog.Anonymous
 	}
 	return rd
 }
 
 // Audit appends an entry to the audit log at the Auth's clock.
 func (a *Auth) Audit(ctx context.Context, actor Actor, action, target string, details map[string]string) error {
-	e := &store.AuditEntry{At: a.now(), ActorID: actor.ID, Actor: actor.Email, Action: action,
+	e := &catalog.AuditEntry{At: a.now(), ActorID: actor.ID, Actor: actor.Email, Action: action,
 		Target: target, Details: details, IP: actor.IP}
 	if err := a.st.AddAudit(ctx, e); err != nil {
 		a.log.Error("audit log", "action", action, "target", target, "err", err)
@@ -233,25 +219,12 @@ func (a *Auth) Audit(ctx context.Context, actor Actor, action, target string, de
 }
 
 // AuditLog returns audit entries, newest first; admins only.
-func (a *Auth) AuditLog(ctx context.Context, actor Actor, f store.AuditFilter) ([]*store.AuditEntry, error) {
-	if actor.Role != RoleAdmin {
-		return nil, fmt.Errorf("%w: only admins read the audit log", library.ErrForbidden)
+func (a *Auth) AuditLog(ctx context.Context, actor Actor, f catalog.AuditFilter) ([]*catalog.AuditEntry, error) {
+	if actor.Role != catalog.RoleAdmin {
+		return nil, catalog.Errorf(catalog.Forbidden, "only admins read the audit log")
 	}
 	return a.st.ListAudit(ctx, f)
 }
 
 // normEmail is the form emails are stored and throttled under.
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-
-// wrapStore maps store sentinels to the library's kinds.
-func wrapStore(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("%w: %w", library.ErrNotFound, err)
-	case errors.Is(err, store.ErrConflict):
-		return fmt.Errorf("%w: %w", library.ErrConflict, err)
-	}
-	return err
-}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"safelib/internal/library"
+	"safelib/internal/catalog"
 	"safelib/internal/store"
 )
 
@@ -42,7 +42,7 @@ func newTest(t *testing.T) (*Auth, *clock) {
 
 const pw = "correct horse battery"
 
-func mustAdd(t *testing.T, a *Auth, email, role, expires string) *store.User {
+func mustAdd(t *testing.T, a *Auth, email string, role catalog.Role, expires string) *catalog.User {
 	t.Helper()
 	u, err := a.AddUser(context.Background(), System, NewUser{Email: email, Role: role, Expires: expires, Password: pw})
 	if err != nil {
@@ -53,29 +53,29 @@ func mustAdd(t *testing.T, a *Auth, email, role, expires string) *store.User {
 
 func TestReaderFor(t *testing.T) {
 	a, c := newTest(t)
-	u := func(role, expires, orgExpires string, disabled bool) *store.User {
-		return &store.User{ID: 7, Email: "x@example.org", Role: role, Expires: expires, OrgExpires: orgExpires, Disabled: disabled}
+	u := func(role catalog.Role, expires, orgExpires string, disabled bool) *catalog.User {
+		return &catalog.User{ID: 7, Email: "x@example.org", Role: role, Expires: expires, OrgExpires: orgExpires, Disabled: disabled}
 	}
 	cases := []struct {
 		name            string
 		now             time.Time
-		u               *store.User
+		u               *catalog.User
 		members, lapsed bool
-		role            string
+		role            catalog.Role
 	}{
 		{"anonymous", start, nil, false, false, ""},
-		{"staff", start, u(RoleStaff, "", "", false), true, false, RoleStaff},
-		{"admin", start, u(RoleAdmin, "", "", false), true, false, RoleAdmin},
-		{"disabled staff", start, u(RoleStaff, "", "", true), false, false, ""},
-		{"member in date", start, u(RoleMember, "2027-04-30", "", false), true, false, RoleMember},
-		{"member on the last day", start, u(RoleMember, "2026-04-20", "", false), true, false, RoleMember},
-		{"member a day after", start, u(RoleMember, "2026-04-19", "", false), false, true, RoleMember},
-		{"member with no date", start, u(RoleMember, "", "", false), false, true, RoleMember},
-		{"member via organisation", start, u(RoleMember, "2025-04-30", "2026-04-30", false), true, false, RoleMember},
-		{"organisation lapsed, own in date", start, u(RoleMember, "2026-04-30", "2025-04-30", false), true, false, RoleMember},
+		{"staff", start, u(catalog.RoleStaff, "", "", false), true, false, catalog.RoleStaff},
+		{"admin", start, u(catalog.RoleAdmin, "", "", false), true, false, catalog.RoleAdmin},
+		{"disabled staff", start, u(catalog.RoleStaff, "", "", true), false, false, ""},
+		{"member in date", start, u(catalog.RoleMember, "2027-04-30", "", false), true, false, catalog.RoleMember},
+		{"member on the last day", start, u(catalog.RoleMember, "2026-04-20", "", false), true, false, catalog.RoleMember},
+		{"member a day after", start, u(catalog.RoleMember, "2026-04-19", "", false), false, true, catalog.RoleMember},
+		{"member with no date", start, u(catalog.RoleMember, "", "", false), false, true, catalog.RoleMember},
+		{"member via organisation", start, u(catalog.RoleMember, "2025-04-30", "2026-04-30", false), true, false, catalog.RoleMember},
+		{"organisation lapsed, own in date", start, u(catalog.RoleMember, "2026-04-30", "2025-04-30", false), true, false, catalog.RoleMember},
 		// 23:30 UTC on 30 April is 00:30 on 1 May in London (BST): lapsed.
-		{"end of April, UK time", time.Date(2026, 4, 30, 23, 30, 0, 0, time.UTC), u(RoleMember, "2026-04-30", "", false), false, true, RoleMember},
-		{"end of April, still the 30th", time.Date(2026, 4, 30, 22, 59, 0, 0, time.UTC), u(RoleMember, "2026-04-30", "", false), true, false, RoleMember},
+		{"end of April, UK time", time.Date(2026, 4, 30, 23, 30, 0, 0, time.UTC), u(catalog.RoleMember, "2026-04-30", "", false), false, true, catalog.RoleMember},
+		{"end of April, still the 30th", time.Date(2026, 4, 30, 22, 59, 0, 0, time.UTC), u(catalog.RoleMember, "2026-04-30", "", false), true, false, catalog.RoleMember},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,7 +84,7 @@ func TestReaderFor(t *testing.T) {
 			if rd.Members != tc.members || rd.Lapsed != tc.lapsed || rd.Role != tc.role {
 				t.Fatalf("got %+v", rd)
 			}
-			if tc.u == nil && rd != library.Anonymous {
+			if tc.u == nil && rd != catalog.Anonymous {
 				t.Fatalf("nil user is not anonymous: %+v", rd)
 			}
 		})
@@ -94,7 +94,7 @@ func TestReaderFor(t *testing.T) {
 func TestLoginSessionLogout(t *testing.T) {
 	ctx := context.Background()
 	a, c := newTest(t)
-	u := mustAdd(t, a, "Ann@Example.org", RoleMember, "2027-04-30")
+	u := mustAdd(t, a, "Ann@Example.org", catalog.RoleMember, "2027-04-30")
 	cl := Client{IP: "192.0.2.1", UserAgent: "test"}
 	res, err := a.Login(ctx, " ANN@example.org ", pw, cl)
 	if err != nil {
@@ -108,7 +108,7 @@ func TestLoginSessionLogout(t *testing.T) {
 		t.Fatalf("session: %+v %v", id, err)
 	}
 	// The store keeps only the digest.
-	if _, err := a.st.SessionByHash(ctx, res.Token); !errors.Is(err, store.ErrNotFound) {
+	if _, err := a.st.SessionByHash(ctx, res.Token); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatal("raw token stored")
 	}
 	for _, bad := range []string{"", "nope", res.Token + "x", string(make([]byte, 200))} {
@@ -147,7 +147,7 @@ func TestLoginSessionLogout(t *testing.T) {
 	if _, err := a.Session(ctx, res.Token); !errors.Is(err, ErrUnauthenticated) {
 		t.Fatalf("disabled: %v", err)
 	}
-	log, _ := a.st.ListAudit(ctx, store.AuditFilter{Action: "login"})
+	log, _ := a.st.ListAudit(ctx, catalog.AuditFilter{Action: "login"})
 	if len(log) != 3 || log[0].Actor != "ann@example.org" || log[0].IP != "192.0.2.1" {
 		t.Fatalf("audit: %+v", log)
 	}
@@ -156,13 +156,13 @@ func TestLoginSessionLogout(t *testing.T) {
 func TestLoginFailuresLookAlike(t *testing.T) {
 	ctx := context.Background()
 	a, _ := newTest(t)
-	mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
-	off := mustAdd(t, a, "off@example.org", RoleMember, "2027-04-30")
+	mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
+	off := mustAdd(t, a, "off@example.org", catalog.RoleMember, "2027-04-30")
 	yes := true
 	if _, err := a.UpdateUser(ctx, System, off.Email, UserChange{Disabled: &yes}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddUser(ctx, System, NewUser{Email: "nopw@example.org", Role: RoleStaff}); err != nil {
+	if _, err := a.AddUser(ctx, System, NewUser{Email: "nopw@example.org", Role: catalog.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ email, pw, reason string }{
@@ -185,7 +185,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 		if i == 0 && a.verified.dummy.Load()-dummy != 1 {
 			t.Fatal("unknown email did not verify the dummy hash")
 		}
-		log, _ := a.st.ListAudit(ctx, store.AuditFilter{Action: "login.failed", Limit: 1})
+		log, _ := a.st.ListAudit(ctx, catalog.AuditFilter{Action: "login.failed", Limit: 1})
 		if log[0].Details["reason"] != tc.reason || log[0].Target != tc.email {
 			t.Fatalf("audit: %+v", log[0])
 		}
@@ -201,7 +201,7 @@ func TestTimingParity(t *testing.T) {
 	ctx := context.Background()
 	a, _ := newTest(t)
 	a.params = Params
-	mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
+	mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
 	a.dummyHash()
 	// Interleaved, and the minimum of several runs: other processes on a
 	// shared machine only ever add time.
@@ -228,7 +228,7 @@ func TestTimingParity(t *testing.T) {
 func TestThrottle(t *testing.T) {
 	ctx := context.Background()
 	a, c := newTest(t)
-	mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
+	mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
 	ip := Client{IP: "192.0.2.1"}
 	for i := 0; i < 5; i++ {
 		if _, err := a.Login(ctx, "ann@example.org", "wrong password!", ip); !errors.Is(err, ErrBadCredentials) {
@@ -250,7 +250,7 @@ func TestThrottle(t *testing.T) {
 	if _, err := a.Login(ctx, "ann@example.org", pw, ip); err != nil {
 		t.Fatalf("after the lock: %v", err)
 	}
-	if log, _ := a.st.ListAudit(ctx, store.AuditFilter{Action: "login.locked"}); len(log) != 1 {
+	if log, _ := a.st.ListAudit(ctx, catalog.AuditFilter{Action: "login.locked"}); len(log) != 1 {
 		t.Fatalf("lock not audited: %d", len(log))
 	}
 
@@ -293,8 +293,8 @@ func TestThrottleWindowSlides(t *testing.T) {
 func TestAPITokens(t *testing.T) {
 	ctx := context.Background()
 	a, _ := newTest(t)
-	staff := mustAdd(t, a, "sam@example.org", RoleStaff, "")
-	member := mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
+	staff := mustAdd(t, a, "sam@example.org", catalog.RoleStaff, "")
+	member := mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
 	raw, tok, err := a.CreateToken(ctx, System, "sam@example.org", "import script")
 	if err != nil {
 		t.Fatal(err)
@@ -310,13 +310,13 @@ func TestAPITokens(t *testing.T) {
 	}
 	// A member may make and see only their own tokens.
 	ma := ActorFor(member, "")
-	if _, _, err := a.CreateToken(ctx, ma, "sam@example.org", ""); !errors.Is(err, library.ErrForbidden) {
+	if _, _, err := a.CreateToken(ctx, ma, "sam@example.org", ""); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member made a token for staff: %v", err)
 	}
 	if ts, err := a.Tokens(ctx, ma, ""); err != nil || len(ts) != 0 {
 		t.Fatalf("member sees %d tokens (%v)", len(ts), err)
 	}
-	if err := a.RevokeToken(ctx, ma, tok.ID); !errors.Is(err, library.ErrNotFound) {
+	if err := a.RevokeToken(ctx, ma, tok.ID); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("member revoked staff token: %v", err)
 	}
 	if err := a.RevokeToken(ctx, System, tok.ID); err != nil {
@@ -334,7 +334,7 @@ func TestAPITokens(t *testing.T) {
 func TestResetLink(t *testing.T) {
 	ctx := context.Background()
 	a, c := newTest(t)
-	u, err := a.AddUser(ctx, System, NewUser{Email: "new@example.org", Role: RoleMember, Expires: "2027-04-30"})
+	u, err := a.AddUser(ctx, System, NewUser{Email: "new@example.org", Role: catalog.RoleMember, Expires: "2027-04-30"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestResetLink(t *testing.T) {
 		t.Fatalf("sign-in without a password: %v", err)
 	}
 	member := ActorFor(u, "")
-	if _, _, err := a.IssueReset(ctx, member, u.Email); !errors.Is(err, library.ErrForbidden) {
+	if _, _, err := a.IssueReset(ctx, member, u.Email); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member issued a reset link: %v", err)
 	}
 	raw, exp, err := a.IssueReset(ctx, System, u.Email)
@@ -352,7 +352,7 @@ func TestResetLink(t *testing.T) {
 	if got, err := a.ResetUser(ctx, raw); err != nil || got.ID != u.ID {
 		t.Fatalf("%v %v", got, err)
 	}
-	if _, err := a.Reset(ctx, raw, "short", Client{}); !errors.Is(err, library.ErrInvalid) {
+	if _, err := a.Reset(ctx, raw, "short", Client{}); !errors.Is(err, catalog.ErrInvalid) {
 		t.Fatalf("short password: %v", err)
 	}
 	if _, err := a.Reset(ctx, raw, "a brand new password", Client{}); err != nil {
@@ -374,13 +374,13 @@ func TestResetLink(t *testing.T) {
 func TestChangePassword(t *testing.T) {
 	ctx := context.Background()
 	a, _ := newTest(t)
-	mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
+	mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
 	one, _ := a.Login(ctx, "ann@example.org", pw, Client{})
 	two, _ := a.Login(ctx, "ann@example.org", pw, Client{})
-	if err := a.ChangePassword(ctx, one.Identity, one.Token, "wrong password!", "a brand new password", Client{}); !errors.Is(err, library.ErrInvalid) {
+	if err := a.ChangePassword(ctx, one.Identity, one.Token, "wrong password!", "a brand new password", Client{}); !errors.Is(err, catalog.ErrInvalid) {
 		t.Fatalf("wrong current password: %v", err)
 	}
-	if err := a.ChangePassword(ctx, one.Identity, one.Token, pw, "short", Client{}); !errors.Is(err, library.ErrInvalid) {
+	if err := a.ChangePassword(ctx, one.Identity, one.Token, pw, "short", Client{}); !errors.Is(err, catalog.ErrInvalid) {
 		t.Fatalf("short new password: %v", err)
 	}
 	if err := a.ChangePassword(ctx, one.Identity, one.Token, pw, "a brand new password", Client{}); err != nil {
@@ -400,60 +400,60 @@ func TestChangePassword(t *testing.T) {
 func TestUserManagement(t *testing.T) {
 	ctx := context.Background()
 	a, _ := newTest(t)
-	admin := mustAdd(t, a, "root@example.org", RoleAdmin, "")
-	staff := mustAdd(t, a, "sam@example.org", RoleStaff, "")
+	admin := mustAdd(t, a, "root@example.org", catalog.RoleAdmin, "")
+	staff := mustAdd(t, a, "sam@example.org", catalog.RoleStaff, "")
 	bad := []NewUser{
-		{Email: "not-an-email", Role: RoleMember, Expires: "2027-04-30"},
-		{Email: "Ann <ann@example.org>", Role: RoleMember, Expires: "2027-04-30"},
+		{Email: "not-an-email", Role: catalog.RoleMember, Expires: "2027-04-30"},
+		{Email: "Ann <ann@example.org>", Role: catalog.RoleMember, Expires: "2027-04-30"},
 		{Email: "ann@example.org", Role: "owner", Expires: "2027-04-30"},
-		{Email: "ann@example.org", Role: RoleMember, Expires: "30/04/2027"},
-		{Email: "ann@example.org", Role: RoleMember},
-		{Email: "ann@example.org", Role: RoleMember, Expires: "2027-04-30", Password: "short"},
-		{Email: "ann@example.org", Role: RoleMember, Org: "No such org"},
+		{Email: "ann@example.org", Role: catalog.RoleMember, Expires: "30/04/2027"},
+		{Email: "ann@example.org", Role: catalog.RoleMember},
+		{Email: "ann@example.org", Role: catalog.RoleMember, Expires: "2027-04-30", Password: "short"},
+		{Email: "ann@example.org", Role: catalog.RoleMember, Org: "No such org"},
 	}
 	for _, nu := range bad {
 		if _, err := a.AddUser(ctx, System, nu); err == nil {
 			t.Errorf("accepted %+v", nu)
 		}
 	}
-	if _, err := a.AddUser(ctx, ActorFor(staff, ""), NewUser{Email: "x@example.org", Role: RoleAdmin}); !errors.Is(err, library.ErrForbidden) {
+	if _, err := a.AddUser(ctx, ActorFor(staff, ""), NewUser{Email: "x@example.org", Role: catalog.RoleAdmin}); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("staff added an admin: %v", err)
 	}
-	if _, err := a.AddUser(ctx, System, NewUser{Email: "SAM@example.org", Role: RoleStaff}); !errors.Is(err, library.ErrConflict) {
+	if _, err := a.AddUser(ctx, System, NewUser{Email: "SAM@example.org", Role: catalog.RoleStaff}); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("duplicate: %v", err)
 	}
 	if _, err := a.AddOrganisation(ctx, System, "Northshire  LSCP", "2026-05-10"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddUser(ctx, System, NewUser{Email: "org@example.org", Role: RoleMember, Org: "northshire lscp"}); err != nil {
+	if _, err := a.AddUser(ctx, System, NewUser{Email: "org@example.org", Role: catalog.RoleMember, Org: "northshire lscp"}); err != nil {
 		t.Fatal(err)
 	}
-	mustAdd(t, a, "later@example.org", RoleMember, "2027-04-30")
-	mustAdd(t, a, "gone@example.org", RoleMember, "2026-01-31")
+	mustAdd(t, a, "later@example.org", catalog.RoleMember, "2027-04-30")
+	mustAdd(t, a, "gone@example.org", catalog.RoleMember, "2026-01-31")
 
 	aa := ActorFor(admin, "192.0.2.1")
-	staffRole, tomorrow := RoleStaff, "2026-04-21"
+	staffRole, tomorrow := catalog.RoleStaff, "2026-04-21"
 	u, err := a.UpdateUser(ctx, aa, "later@example.org", UserChange{Role: &staffRole, Expires: &tomorrow})
-	if err != nil || u.Role != RoleStaff || u.Expires != "2026-04-21" {
+	if err != nil || u.Role != catalog.RoleStaff || u.Expires != "2026-04-21" {
 		t.Fatalf("%+v %v", u, err)
 	}
-	log, _ := a.AuditLog(ctx, aa, store.AuditFilter{Action: "user.role"})
-	if len(log) != 1 || log[0].Actor != "root@example.org" || log[0].Details["from"] != RoleMember ||
-		log[0].Details["to"] != RoleStaff || log[0].IP != "192.0.2.1" {
+	log, _ := a.AuditLog(ctx, aa, catalog.AuditFilter{Action: "user.role"})
+	if len(log) != 1 || log[0].Actor != "root@example.org" || log[0].Details["from"] != string(catalog.RoleMember) ||
+		log[0].Details["to"] != string(catalog.RoleStaff) || log[0].IP != "192.0.2.1" {
 		t.Fatalf("audit: %+v", log)
 	}
-	if _, err := a.AuditLog(ctx, ActorFor(staff, ""), store.AuditFilter{}); !errors.Is(err, library.ErrForbidden) {
+	if _, err := a.AuditLog(ctx, ActorFor(staff, ""), catalog.AuditFilter{}); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("staff read the audit log: %v", err)
 	}
 	// The last admin can be neither demoted nor disabled.
-	member, yes := RoleMember, true
-	if _, err := a.UpdateUser(ctx, aa, "root@example.org", UserChange{Role: &member}); !errors.Is(err, library.ErrConflict) {
+	member, yes := catalog.RoleMember, true
+	if _, err := a.UpdateUser(ctx, aa, "root@example.org", UserChange{Role: &member}); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("demoted the last admin: %v", err)
 	}
-	if _, err := a.UpdateUser(ctx, aa, "root@example.org", UserChange{Disabled: &yes}); !errors.Is(err, library.ErrConflict) {
+	if _, err := a.UpdateUser(ctx, aa, "root@example.org", UserChange{Disabled: &yes}); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("disabled the last admin: %v", err)
 	}
-	if _, err := a.UpdateUser(ctx, ActorFor(staff, ""), "gone@example.org", UserChange{Disabled: &yes}); !errors.Is(err, library.ErrForbidden) {
+	if _, err := a.UpdateUser(ctx, ActorFor(staff, ""), "gone@example.org", UserChange{Disabled: &yes}); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("staff disabled someone: %v", err)
 	}
 	// Staff can list lapsing memberships (within 30 days) to chase renewals.
@@ -477,7 +477,7 @@ func TestUserManagement(t *testing.T) {
 	if got := names(UserQuery{}); len(got) != 5 {
 		t.Fatalf("all: %v", got)
 	}
-	if _, err := a.Users(ctx, Actor{Role: RoleMember}, UserQuery{}); !errors.Is(err, library.ErrForbidden) {
+	if _, err := a.Users(ctx, Actor{Role: catalog.RoleMember}, UserQuery{}); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member listed people: %v", err)
 	}
 }

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/alexedwards/argon2id"
+	"safelib/internal/catalog"
 
-	"safelib/internal/library"
+	"github.com/alexedwards/argon2id"
 )
 
 // Password bounds. The upper one keeps hashing cost predictable.
@@ -20,10 +20,10 @@ const (
 // CheckPassword enforces the password policy.
 func CheckPassword(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen {
-		return fmt.Errorf("%w: the password must be at least %d characters", library.ErrInvalid, MinPasswordLen)
+		return catalog.Errorf(catalog.Invalid, "the password must be at least %d characters", MinPasswordLen)
 	}
 	if len(pw) > MaxPasswordLen {
-		return fmt.Errorf("%w: the password must be at most %d bytes", library.ErrInvalid, MaxPasswordLen)
+		return catalog.Errorf(catalog.Invalid, "the password must be at most %d bytes", MaxPasswordLen)
 	}
 	return nil
 }

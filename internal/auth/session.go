@@ -11,17 +11,16 @@ import (
 	"fmt"
 	"time"
 
-	"safelib/internal/library"
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 // Identity is who a request is from: the account, how it proved itself
 // (a session or an API token) and what it may read.
 type Identity struct {
-	User    *store.User
-	Session *store.Session  // set for a browser session
-	Token   *store.APIToken // set for an API token
-	Reader  library.Reader
+	User    *catalog.User
+	Session *catalog.Session  // set for a browser session
+	Token   *catalog.APIToken // set for an API token
+	Reader  catalog.Reader
 }
 
 // newSecret returns 32 random bytes, base64url without padding (43 chars).
@@ -58,13 +57,13 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 	if wait := max(a.accounts.Wait(acctKey), a.addrs.Wait(ipKey)); wait > 0 {
 		return nil, &ThrottledError{RetryAfter: wait}
 	}
-	var u *store.User
+	var u *catalog.User
 	if len(email) <= maxEmailLen {
 		found, err := a.st.UserByEmail(ctx, email)
 		switch {
 		case err == nil:
 			u = found
-		case !errors.Is(err, store.ErrNotFound):
+		case !errors.Is(err, catalog.ErrNotFound):
 			return nil, fmt.Errorf("sign in: %w", err)
 		}
 	}
@@ -119,7 +118,7 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 		a.log.Warn("purge expired sessions", "err", err)
 	}
 	token := newSecret()
-	se := &store.Session{TokenHash: digest(token), UserID: u.ID, Created: now, Expires: now.Add(a.life),
+	se := &catalog.Session{TokenHash: digest(token), UserID: u.ID, Created: now, Expires: now.Add(a.life),
 		LastSeen: now, IP: c.IP, UserAgent: truncate(c.UserAgent, 300)}
 	if err := a.st.CreateSession(ctx, se); err != nil {
 		return nil, fmt.Errorf("sign in: %w", err)
@@ -151,7 +150,7 @@ func (a *Auth) Session(ctx context.Context, token string) (*Identity, error) {
 	}
 	h := digest(token)
 	se, err := a.st.SessionByHash(ctx, h)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
 	if err != nil {
@@ -190,7 +189,7 @@ func (a *Auth) Logout(ctx context.Context, token string, c Client) error {
 	}
 	h := digest(token)
 	se, err := a.st.SessionByHash(ctx, h)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return nil
 	}
 	if err != nil {

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"safelib/internal/library"
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 // TokenPrefix marks safelib API tokens, so secret scanners and people can
@@ -18,20 +17,20 @@ const TokenPrefix = "slb_"
 // CreateToken makes an API token for the account with email, returning
 // the token itself (shown once; only its SHA-256 is kept). Admins may make
 // tokens for anyone; others only for themselves.
-func (a *Auth) CreateToken(ctx context.Context, actor Actor, email, name string) (string, *store.APIToken, error) {
+func (a *Auth) CreateToken(ctx context.Context, actor Actor, email, name string) (string, *catalog.APIToken, error) {
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return "", nil, wrapStore(err)
+		return "", nil, err
 	}
-	if actor.Role != RoleAdmin && actor.ID != u.ID {
-		return "", nil, fmt.Errorf("%w: only admins make tokens for others", library.ErrForbidden)
+	if actor.Role != catalog.RoleAdmin && actor.ID != u.ID {
+		return "", nil, catalog.Errorf(catalog.Forbidden, "only admins make tokens for others")
 	}
 	name = strings.TrimSpace(name)
 	if len(name) > 100 {
-		return "", nil, fmt.Errorf("%w: token name longer than 100 bytes", library.ErrInvalid)
+		return "", nil, catalog.Errorf(catalog.Invalid, "token name longer than 100 bytes")
 	}
 	raw := TokenPrefix + newSecret()
-	t := &store.APIToken{UserID: u.ID, UserEmail: u.Email, Hash: digest(raw), Name: name, Created: a.now()}
+	t := &catalog.APIToken{UserID: u.ID, UserEmail: u.Email, Hash: digest(raw), Name: name, Created: a.now()}
 	if err := a.st.CreateAPIToken(ctx, t); err != nil {
 		return "", nil, err
 	}
@@ -46,7 +45,7 @@ func (a *Auth) TokenIdentity(ctx context.Context, raw string) (*Identity, error)
 		return nil, ErrUnauthenticated
 	}
 	t, err := a.st.APITokenByHash(ctx, digest(raw))
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
 	if err != nil {
@@ -74,18 +73,18 @@ func (a *Auth) TokenIdentity(ctx context.Context, raw string) (*Identity, error)
 
 // Tokens lists API tokens: an admin sees anyone's (email "" for all),
 // others only their own.
-func (a *Auth) Tokens(ctx context.Context, actor Actor, email string) ([]*store.APIToken, error) {
+func (a *Auth) Tokens(ctx context.Context, actor Actor, email string) ([]*catalog.APIToken, error) {
 	var id int64
 	if email != "" {
 		u, err := a.st.UserByEmail(ctx, normEmail(email))
 		if err != nil {
-			return nil, wrapStore(err)
+			return nil, err
 		}
 		id = u.ID
 	}
-	if actor.Role != RoleAdmin {
+	if actor.Role != catalog.RoleAdmin {
 		if id != 0 && id != actor.ID {
-			return nil, fmt.Errorf("%w: only admins list others' tokens", library.ErrForbidden)
+			return nil, catalog.Errorf(catalog.Forbidden, "only admins list others' tokens")
 		}
 		id = actor.ID
 	}
@@ -94,7 +93,7 @@ func (a *Auth) Tokens(ctx context.Context, actor Actor, email string) ([]*store.
 
 // RevokeToken revokes a token by id: admins any, others their own.
 func (a *Auth) RevokeToken(ctx context.Context, actor Actor, id int64) error {
-	if actor.Role != RoleAdmin {
+	if actor.Role != catalog.RoleAdmin {
 		mine, err := a.st.ListAPITokens(ctx, actor.ID)
 		if err != nil {
 			return err
@@ -104,11 +103,11 @@ func (a *Auth) RevokeToken(ctx context.Context, actor Actor, id int64) error {
 			found = found || t.ID == id
 		}
 		if !found {
-			return fmt.Errorf("%w: token %d", library.ErrNotFound, id)
+			return catalog.Errorf(catalog.NotFound, "token %d", id)
 		}
 	}
 	if err := a.st.RevokeAPIToken(ctx, id, a.now()); err != nil {
-		return wrapStore(err)
+		return err
 	}
 	a.Audit(ctx, actor, "token.revoke", fmt.Sprint(id), nil)
 	return nil
@@ -117,12 +116,12 @@ func (a *Auth) RevokeToken(ctx context.Context, actor Actor, id int64) error {
 // IssueReset makes a one-time password reset token for the account with
 // email (admins only), voiding earlier ones. The caller builds the link.
 func (a *Auth) IssueReset(ctx context.Context, actor Actor, email string) (string, time.Time, error) {
-	if actor.Role != RoleAdmin {
-		return "", time.Time{}, fmt.Errorf("%w: only admins issue reset links", library.ErrForbidden)
+	if actor.Role != catalog.RoleAdmin {
+		return "", time.Time{}, catalog.Errorf(catalog.Forbidden, "only admins issue reset links")
 	}
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return "", time.Time{}, wrapStore(err)
+		return "", time.Time{}, err
 	}
 	raw := newSecret()
 	now := a.now()
@@ -136,12 +135,12 @@ func (a *Auth) IssueReset(ctx context.Context, actor Actor, email string) (strin
 
 // ResetUser returns the account a reset token is for, while the token is
 // unused and unexpired; otherwise ErrUnauthenticated.
-func (a *Auth) ResetUser(ctx context.Context, raw string) (*store.User, error) {
+func (a *Auth) ResetUser(ctx context.Context, raw string) (*catalog.User, error) {
 	if raw == "" || len(raw) > maxSecretLen {
 		return nil, ErrUnauthenticated
 	}
 	id, err := a.st.ResetTokenUser(ctx, digest(raw), a.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
 	if err != nil {
@@ -152,7 +151,7 @@ func (a *Auth) ResetUser(ctx context.Context, raw string) (*store.User, error) {
 
 // Reset spends a reset token to set a new password, ending the account's
 // sessions. The person then signs in with the new password.
-func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*store.User, error) {
+func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*catalog.User, error) {
 	if err := CheckPassword(password); err != nil {
 		return nil, err
 	}
@@ -164,7 +163,7 @@ func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*stor
 		return nil, err
 	}
 	id, err := a.st.ResetPassword(ctx, digest(raw), h, a.now())
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
 	if err != nil {

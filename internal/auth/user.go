@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"safelib/internal/library"
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 const maxEmailLen = 254
@@ -22,7 +21,7 @@ const LapsingDays = 30
 type NewUser struct {
 	Email string
 	Name  string
-	Role  string
+	Role  catalog.Role
 	// Expires is the membership end date, "YYYY-MM-DD" (members).
 	Expires string
 	// Org names an existing organisation whose membership is shared.
@@ -35,11 +34,11 @@ type NewUser struct {
 func CheckEmail(s string) (string, error) {
 	s = normEmail(s)
 	if s == "" || len(s) > maxEmailLen {
-		return "", fmt.Errorf("%w: email is required (at most %d characters)", library.ErrInvalid, maxEmailLen)
+		return "", catalog.Errorf(catalog.Invalid, "email is required (at most %d characters)", maxEmailLen)
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-		return "", fmt.Errorf("%w: %q is not an email address", library.ErrInvalid, s)
+		return "", catalog.Errorf(catalog.Invalid, "%q is not an email address", s)
 	}
 	return s, nil
 }
@@ -51,21 +50,21 @@ func CheckDate(s string) (string, error) {
 		return "", nil
 	}
 	if _, err := time.Parse(dateLayout, s); err != nil || len(s) != len(dateLayout) {
-		return "", fmt.Errorf("%w: end date %q: want YYYY-MM-DD", library.ErrInvalid, s)
+		return "", catalog.Errorf(catalog.Invalid, "end date %q: want YYYY-MM-DD", s)
 	}
 	return s, nil
 }
 
 func requireAdmin(actor Actor, what string) error {
-	if actor.Role != RoleAdmin {
-		return fmt.Errorf("%w: only admins %s", library.ErrForbidden, what)
+	if actor.Role != catalog.RoleAdmin {
+		return catalog.Errorf(catalog.Forbidden, "only admins %s", what)
 	}
 	return nil
 }
 
 // AddUser creates an account (admins only). A member needs an end date or
 // an organisation.
-func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*store.User, error) {
+func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*catalog.User, error) {
 	if err := requireAdmin(actor, "add people"); err != nil {
 		return nil, err
 	}
@@ -73,8 +72,8 @@ func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*store.Use
 	if err != nil {
 		return nil, err
 	}
-	if !ValidRole(nu.Role) {
-		return nil, fmt.Errorf("%w: role %q: want member, staff or admin", library.ErrInvalid, nu.Role)
+	if !nu.Role.Valid() {
+		return nil, catalog.Errorf(catalog.Invalid, "role %q: want member, staff or admin", nu.Role)
 	}
 	expires, err := CheckDate(nu.Expires)
 	if err != nil {
@@ -82,18 +81,18 @@ func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*store.Use
 	}
 	name := strings.Join(strings.Fields(nu.Name), " ")
 	if len(name) > 200 {
-		return nil, fmt.Errorf("%w: name longer than 200 bytes", library.ErrInvalid)
+		return nil, catalog.Errorf(catalog.Invalid, "name longer than 200 bytes")
 	}
-	u := &store.User{Email: email, Name: name, Role: nu.Role, Expires: expires}
+	u := &catalog.User{Email: email, Name: name, Role: nu.Role, Expires: expires}
 	if nu.Org != "" {
 		o, err := a.st.OrganisationByName(ctx, strings.TrimSpace(nu.Org))
 		if err != nil {
-			return nil, wrapStore(err)
+			return nil, err
 		}
 		u.OrgID, u.OrgName, u.OrgExpires = o.ID, o.Name, o.Expires
 	}
-	if u.Role == RoleMember && u.Expires == "" && u.OrgID == 0 {
-		return nil, fmt.Errorf("%w: a member needs a membership end date or an organisation", library.ErrInvalid)
+	if u.Role == catalog.RoleMember && u.Expires == "" && u.OrgID == 0 {
+		return nil, catalog.Errorf(catalog.Invalid, "a member needs a membership end date or an organisation")
 	}
 	if nu.Password != "" {
 		if err := CheckPassword(nu.Password); err != nil {
@@ -104,16 +103,16 @@ func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*store.Use
 		}
 	}
 	if err := a.st.CreateUser(ctx, u, a.now()); err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
-	a.Audit(ctx, actor, "user.add", u.Email, map[string]string{"role": u.Role, "expires": u.Expires, "organisation": u.OrgName})
+	a.Audit(ctx, actor, "user.add", u.Email, map[string]string{"role": string(u.Role), "expires": u.Expires, "organisation": u.OrgName})
 	return u, nil
 }
 
 // UserChange lists the fields to change; nil leaves a field alone.
 type UserChange struct {
 	Name     *string
-	Role     *string
+	Role     *catalog.Role
 	Expires  *string // "" clears
 	Org      *string // "" detaches
 	Disabled *bool
@@ -122,13 +121,13 @@ type UserChange struct {
 // UpdateUser changes an account (admins only). Disabling ends its
 // sessions. The last enabled admin can't be demoted or disabled, so the
 // site always has someone to manage it.
-func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (*store.User, error) {
+func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch UserChange) (*catalog.User, error) {
 	if err := requireAdmin(actor, "change people"); err != nil {
 		return nil, err
 	}
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	before := *u
 	type change struct {
@@ -139,16 +138,16 @@ func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch Use
 	if ch.Name != nil {
 		name := strings.Join(strings.Fields(*ch.Name), " ")
 		if len(name) > 200 {
-			return nil, fmt.Errorf("%w: name longer than 200 bytes", library.ErrInvalid)
+			return nil, catalog.Errorf(catalog.Invalid, "name longer than 200 bytes")
 		}
 		u.Name = name
 	}
 	if ch.Role != nil && *ch.Role != u.Role {
-		if !ValidRole(*ch.Role) {
-			return nil, fmt.Errorf("%w: role %q: want member, staff or admin", library.ErrInvalid, *ch.Role)
+		if !ch.Role.Valid() {
+			return nil, catalog.Errorf(catalog.Invalid, "role %q: want member, staff or admin", *ch.Role)
 		}
 		u.Role = *ch.Role
-		changes = append(changes, change{"user.role", map[string]string{"from": before.Role, "to": u.Role}})
+		changes = append(changes, change{"user.role", map[string]string{"from": string(before.Role), "to": string(u.Role)}})
 	}
 	if ch.Expires != nil {
 		d, err := CheckDate(*ch.Expires)
@@ -167,7 +166,7 @@ func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch Use
 		} else {
 			o, err := a.st.OrganisationByName(ctx, name)
 			if err != nil {
-				return nil, wrapStore(err)
+				return nil, err
 			}
 			u.OrgID, u.OrgName, u.OrgExpires = o.ID, o.Name, o.Expires
 		}
@@ -183,17 +182,17 @@ func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch Use
 			changes = append(changes, change{"user.enable", nil})
 		}
 	}
-	if before.Role == RoleAdmin && !before.Disabled && (u.Role != RoleAdmin || u.Disabled) {
-		n, err := a.st.CountUsers(ctx, RoleAdmin)
+	if before.Role == catalog.RoleAdmin && !before.Disabled && (u.Role != catalog.RoleAdmin || u.Disabled) {
+		n, err := a.st.CountUsers(ctx, catalog.RoleAdmin)
 		if err != nil {
 			return nil, err
 		}
 		if n <= 1 {
-			return nil, fmt.Errorf("%w: %s is the last admin; make another admin first", library.ErrConflict, u.Email)
+			return nil, catalog.Errorf(catalog.Conflict, "%s is the last admin; make another admin first", u.Email)
 		}
 	}
 	if err := a.st.UpdateUser(ctx, u, a.now()); err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if u.Name != before.Name {
 		changes = append(changes, change{"user.name", map[string]string{"from": before.Name, "to": u.Name}})
@@ -215,14 +214,14 @@ func (a *Auth) SetPassword(ctx context.Context, actor Actor, email, password str
 	}
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return wrapStore(err)
+		return err
 	}
 	h, err := a.hash(ctx, password)
 	if err != nil {
 		return err
 	}
 	if err := a.st.SetPassword(ctx, u.ID, h, "", a.now()); err != nil {
-		return wrapStore(err)
+		return err
 	}
 	a.accounts.Reset("acct:" + u.Email)
 	a.Audit(ctx, actor, "user.password_set", u.Email, nil)
@@ -240,7 +239,7 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 	}
 	u, err := a.st.UserByID(ctx, id.User.ID)
 	if err != nil {
-		return wrapStore(err)
+		return err
 	}
 	ok, err := a.verify(ctx, truncate(current, MaxPasswordLen), u.PasswordHash)
 	if err != nil {
@@ -249,7 +248,7 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 	if !ok {
 		a.accounts.Fail(acctKey)
 		a.Audit(ctx, ActorFor(u, c.IP), "password.change_failed", u.Email, nil)
-		return fmt.Errorf("%w: the current password is wrong", library.ErrInvalid)
+		return catalog.Errorf(catalog.Invalid, "the current password is wrong")
 	}
 	if err := CheckPassword(next); err != nil {
 		return err
@@ -263,39 +262,39 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 		keepHash = digest(keep)
 	}
 	if err := a.st.SetPassword(ctx, u.ID, h, keepHash, a.now()); err != nil {
-		return wrapStore(err)
+		return err
 	}
 	a.Audit(ctx, ActorFor(u, c.IP), "password.change", u.Email, nil)
 	return nil
 }
 
 // User returns the account with email (staff and admins, or oneself).
-func (a *Auth) User(ctx context.Context, actor Actor, email string) (*store.User, error) {
+func (a *Auth) User(ctx context.Context, actor Actor, email string) (*catalog.User, error) {
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
-	if actor.Role != RoleAdmin && actor.Role != RoleStaff && actor.ID != u.ID {
-		return nil, fmt.Errorf("%w: %w", library.ErrNotFound, store.ErrNotFound)
+	if actor.Role != catalog.RoleAdmin && actor.Role != catalog.RoleStaff && actor.ID != u.ID {
+		return nil, catalog.ErrNotFound
 	}
 	return u, nil
 }
 
 // UserByID returns the account with id (staff and admins, or oneself).
-func (a *Auth) UserByID(ctx context.Context, actor Actor, id int64) (*store.User, error) {
-	if actor.Role != RoleAdmin && actor.Role != RoleStaff && actor.ID != id {
-		return nil, fmt.Errorf("%w: %w", library.ErrNotFound, store.ErrNotFound)
+func (a *Auth) UserByID(ctx context.Context, actor Actor, id int64) (*catalog.User, error) {
+	if actor.Role != catalog.RoleAdmin && actor.Role != catalog.RoleStaff && actor.ID != id {
+		return nil, catalog.ErrNotFound
 	}
 	u, err := a.st.UserByID(ctx, id)
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	return u, nil
 }
 
 // UserQuery narrows Users.
 type UserQuery struct {
-	Role  string
+	Role  catalog.Role
 	Query string
 	// Lapsing keeps members whose effective end date is within the next
 	// LapsingDays days (today included); Lapsed keeps those already past.
@@ -305,11 +304,11 @@ type UserQuery struct {
 }
 
 // Users lists accounts (staff and admins: staff chase renewals).
-func (a *Auth) Users(ctx context.Context, actor Actor, q UserQuery) ([]*store.User, error) {
-	if actor.Role != RoleAdmin && actor.Role != RoleStaff {
-		return nil, fmt.Errorf("%w: only staff list people", library.ErrForbidden)
+func (a *Auth) Users(ctx context.Context, actor Actor, q UserQuery) ([]*catalog.User, error) {
+	if actor.Role != catalog.RoleAdmin && actor.Role != catalog.RoleStaff {
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff list people")
 	}
-	f := store.UserFilter{Role: q.Role, Query: q.Query, Limit: q.Limit}
+	f := catalog.UserFilter{Role: q.Role, Query: q.Query, Limit: q.Limit}
 	today := a.now().In(a.loc)
 	switch {
 	case q.Lapsing:
@@ -321,7 +320,7 @@ func (a *Auth) Users(ctx context.Context, actor Actor, q UserQuery) ([]*store.Us
 	if q.Org != "" {
 		o, err := a.st.OrganisationByName(ctx, q.Org)
 		if err != nil {
-			return nil, wrapStore(err)
+			return nil, err
 		}
 		f.OrgID = o.ID
 	}
@@ -332,10 +331,10 @@ func (a *Auth) Users(ctx context.Context, actor Actor, q UserQuery) ([]*store.Us
 func (a *Auth) EndSessions(ctx context.Context, actor Actor, email string) (int, error) {
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return 0, wrapStore(err)
+		return 0, err
 	}
-	if actor.Role != RoleAdmin && actor.ID != u.ID {
-		return 0, fmt.Errorf("%w: only admins end others' sessions", library.ErrForbidden)
+	if actor.Role != catalog.RoleAdmin && actor.ID != u.ID {
+		return 0, catalog.Errorf(catalog.Forbidden, "only admins end others' sessions")
 	}
 	n, err := a.st.DeleteUserSessions(ctx, u.ID)
 	if err != nil {
@@ -346,40 +345,40 @@ func (a *Auth) EndSessions(ctx context.Context, actor Actor, email string) (int,
 }
 
 // Sessions lists an account's sessions (admins, or oneself).
-func (a *Auth) Sessions(ctx context.Context, actor Actor, email string) ([]*store.Session, error) {
+func (a *Auth) Sessions(ctx context.Context, actor Actor, email string) ([]*catalog.Session, error) {
 	u, err := a.st.UserByEmail(ctx, normEmail(email))
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
-	if actor.Role != RoleAdmin && actor.ID != u.ID {
-		return nil, fmt.Errorf("%w: only admins see others' sessions", library.ErrForbidden)
+	if actor.Role != catalog.RoleAdmin && actor.ID != u.ID {
+		return nil, catalog.Errorf(catalog.Forbidden, "only admins see others' sessions")
 	}
 	return a.st.UserSessions(ctx, u.ID)
 }
 
 // AddOrganisation creates an organisation (admins only).
-func (a *Auth) AddOrganisation(ctx context.Context, actor Actor, name, expires string) (*store.Organisation, error) {
+func (a *Auth) AddOrganisation(ctx context.Context, actor Actor, name, expires string) (*catalog.Organisation, error) {
 	if err := requireAdmin(actor, "add organisations"); err != nil {
 		return nil, err
 	}
 	name = strings.Join(strings.Fields(name), " ")
 	if name == "" || len(name) > 200 {
-		return nil, fmt.Errorf("%w: organisation name is required (at most 200 bytes)", library.ErrInvalid)
+		return nil, catalog.Errorf(catalog.Invalid, "organisation name is required (at most 200 bytes)")
 	}
 	d, err := CheckDate(expires)
 	if err != nil {
 		return nil, err
 	}
-	o := &store.Organisation{Name: name, Expires: d}
+	o := &catalog.Organisation{Name: name, Expires: d}
 	if err := a.st.CreateOrganisation(ctx, o, a.now()); err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	a.Audit(ctx, actor, "organisation.add", o.Name, map[string]string{"expires": d})
 	return o, nil
 }
 
 // SetOrganisationExpires changes an organisation's end date (admins only).
-func (a *Auth) SetOrganisationExpires(ctx context.Context, actor Actor, name, expires string) (*store.Organisation, error) {
+func (a *Auth) SetOrganisationExpires(ctx context.Context, actor Actor, name, expires string) (*catalog.Organisation, error) {
 	if err := requireAdmin(actor, "change organisations"); err != nil {
 		return nil, err
 	}
@@ -389,24 +388,24 @@ func (a *Auth) SetOrganisationExpires(ctx context.Context, actor Actor, name, ex
 	}
 	o, err := a.st.OrganisationByName(ctx, strings.TrimSpace(name))
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	from := o.Expires
 	o.Expires = d
 	if err := a.st.UpdateOrganisation(ctx, o, a.now()); err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	a.Audit(ctx, actor, "organisation.expires", o.Name, map[string]string{"expires_from": from, "expires_to": d})
 	return o, nil
 }
 
 // Organisations lists organisations (staff and admins).
-func (a *Auth) Organisations(ctx context.Context, actor Actor) ([]*store.Organisation, error) {
-	if actor.Role != RoleAdmin && actor.Role != RoleStaff {
-		return nil, fmt.Errorf("%w: only staff list organisations", library.ErrForbidden)
+func (a *Auth) Organisations(ctx context.Context, actor Actor) ([]*catalog.Organisation, error) {
+	if actor.Role != catalog.RoleAdmin && actor.Role != catalog.RoleStaff {
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff list organisations")
 	}
 	return a.st.ListOrganisations(ctx)
 }
 
 // IsNotFound reports whether err means "no such account or organisation".
-func IsNotFound(err error) bool { return errors.Is(err, library.ErrNotFound) }
+func IsNotFound(err error) bool { return errors.Is(err, catalog.ErrNotFound) }

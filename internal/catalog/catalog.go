@@ -156,9 +156,6 @@ const (
 	MaxURL     = 4096
 )
 
-// ErrInvalid is wrapped by validation errors.
-var ErrInvalid = errors.New("invalid")
-
 // FieldError names the field a validation error concerns.
 type FieldError struct {
 	Field   string
@@ -166,7 +163,7 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Message }
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+func (e *FieldError) Unwrap() error { return &Error{Code: Invalid, Message: e.Error()} }
 
 // Normalize trims fields and fills defaults; call it before Validate.
 func (r *Resource) Normalize() {

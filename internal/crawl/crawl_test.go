@@ -19,7 +19,6 @@ import (
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
-	"safelib/internal/store"
 )
 
 func fixtureSource(t testing.TB, s *site, extra string) *Source {
@@ -298,14 +297,14 @@ func TestCrawlFixtureSite(t *testing.T) {
 	}
 
 	// Searchable at once, and a PDF snippet says which page it is on.
-	res, err := lib.Search(ctx, library.Anonymous, library.SearchParams{Q: "zebrafinch"})
+	res, err := lib.Search(ctx, catalog.Anonymous, library.SearchParams{Q: "zebrafinch"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Total != 1 || res.Hits[0].Resource.URL != base+"/reports/a.html" {
 		t.Errorf("search zebrafinch: total %d", res.Total)
 	}
-	res, err = lib.Search(ctx, library.Anonymous, library.SearchParams{Q: "quokka"})
+	res, err = lib.Search(ctx, catalog.Anonymous, library.SearchParams{Q: "quokka"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +408,7 @@ func TestRecrawl(t *testing.T) {
 	if going.Status != catalog.StatusGone {
 		t.Errorf("after two 410s the resource is %s, want gone", going.Status)
 	}
-	res, err := lib.Search(ctx, library.Anonymous, library.SearchParams{Q: "withdraw"})
+	res, err := lib.Search(ctx, catalog.Anonymous, library.SearchParams{Q: "withdraw"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -724,4 +723,4 @@ func TestScheduler(t *testing.T) {
 	}
 }
 
-var _ = store.ErrNotFound
+var _ = catalog.ErrNotFound

@@ -10,7 +10,7 @@ import (
 	"safelib/internal/library"
 )
 
-var staffReader = library.Reader{UserID: 1, Email: "staff@example.org", Role: "staff", Members: true}
+var staffReader = catalog.Reader{UserID: 1, Email: "staff@example.org", Role: "staff", Members: true}
 
 func TestAddLinkThroughFetcher(t *testing.T) {
 	ctx := context.Background()
@@ -72,21 +72,21 @@ func TestLinkClientRefusesPrivate(t *testing.T) {
 	}
 	opt := testOptions()
 	opt.AllowPrivate = false
-	rep, err := l.CheckLinks(ctx, library.System, library.LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
+	rep, err := l.CheckLinks(ctx, catalog.System, library.LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
 		Delay: -1, Timeout: time.Second})
 	if err != nil || rep.Failed != 1 {
 		t.Fatalf("check: %+v %v", rep, err)
 	}
-	rep, err = l.CheckLinks(ctx, library.System, library.LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
+	rep, err = l.CheckLinks(ctx, catalog.System, library.LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
 		Delay: -1, Timeout: time.Second})
 	if err != nil || rep.Broken != 1 {
 		t.Fatalf("second check: %+v %v", rep, err)
 	}
-	b, _, _ := l.BrokenLinks(ctx, library.System, 5)
+	b, _, _ := l.BrokenLinks(ctx, catalog.System, 5)
 	if len(b) != 1 || !strings.Contains(b[0].Check.Reason, "private, loopback") {
 		t.Fatalf("reason: %+v", b)
 	}
-	rep, err = l.CheckLinks(ctx, library.System, library.LinkCheckOptions{Client: LinkClient(testOptions()),
+	rep, err = l.CheckLinks(ctx, catalog.System, library.LinkCheckOptions{Client: LinkClient(testOptions()),
 		Describe: Describe, Delay: -1})
 	if err != nil || rep.OK != 1 || rep.Broken != 0 {
 		t.Fatalf("allowed: %+v %v", rep, err)

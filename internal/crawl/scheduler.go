@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 // Scheduler recrawls sources on their schedules, in the background of
@@ -82,7 +82,7 @@ func (s *Scheduler) RunDue(ctx context.Context) {
 
 func (s *Scheduler) due(ctx context.Context, src *Source) (bool, error) {
 	last, err := s.c.st.LastCrawlRun(ctx, src.Name)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return true, nil
 	}
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
-	"safelib/internal/library"
 	"safelib/internal/store"
 )
 
@@ -136,7 +135,7 @@ func (w *writer) flush(batch []op) {
 		}
 		changed, err := r.c.lib.MarkGone(ctx, o.gone)
 		switch {
-		case errors.Is(err, library.ErrNotFound):
+		case errors.Is(err, catalog.ErrNotFound):
 			// Deleted by staff meanwhile: nothing to mark.
 		case err != nil:
 			w.fatal(err)

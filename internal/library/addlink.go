@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
 // Adding a link: staff paste a URL, the page is fetched at once (HTML or
@@ -98,7 +97,7 @@ func (l *Library) canonical(raw string) (string, error) {
 	return c, nil
 }
 
-// existing finds a resource whose URL is any of urls.
+// existing finds a resource whose URL is any of urls, or catalog.ErrNotFound.
 func (l *Library) existing(ctx context.Context, urls ...string) (*catalog.Resource, error) {
 	for _, u := range urls {
 		if u == "" {
@@ -108,11 +107,11 @@ func (l *Library) existing(ctx context.Context, urls ...string) (*catalog.Resour
 		if err == nil {
 			return r, nil
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		if !errors.Is(err, catalog.ErrNotFound) {
 			return nil, err
 		}
 	}
-	return nil, nil
+	return nil, catalog.ErrNotFound
 }
 
 // fetch fetches u, turning failures into a message beside the url field.
@@ -140,22 +139,22 @@ const fetchTimeout = 45 * time.Second
 // AddLink fetches rawURL and returns a draft to confirm, or the existing
 // resource when the URL (as typed, canonical, or where it redirects) is
 // already in the library. Nothing is saved. Staff only.
-func (l *Library) AddLink(ctx context.Context, rd Reader, rawURL string) (*LinkDraft, error) {
+func (l *Library) AddLink(ctx context.Context, rd catalog.Reader, rawURL string) (*LinkDraft, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may add links", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may add links")
 	}
 	u, err := l.canonical(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	if old, err := l.existing(ctx, u, strings.TrimSpace(rawURL)); err != nil || old != nil {
+	if old, err := l.existing(ctx, u, strings.TrimSpace(rawURL)); !errors.Is(err, catalog.ErrNotFound) {
 		return &LinkDraft{Existing: old}, err
 	}
 	p, err := l.fetch(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	if old, err := l.existing(ctx, p.URL); err != nil || old != nil {
+	if old, err := l.existing(ctx, p.URL); !errors.Is(err, catalog.ErrNotFound) {
 		return &LinkDraft{Existing: old}, err
 	}
 	draft, err := l.draftFromPage(ctx, p, &catalog.Resource{})
@@ -260,8 +259,10 @@ func (e *ExistsError) Error() string {
 	return fmt.Sprintf("%s is already in the library as %q", e.Resource.URL, e.Resource.ID)
 }
 
-// Unwrap makes an ExistsError an ErrConflict.
-func (e *ExistsError) Unwrap() error { return ErrConflict }
+// Unwrap makes an ExistsError a conflict, its text the message for people.
+func (e *ExistsError) Unwrap() error {
+	return &catalog.Error{Code: catalog.Conflict, Message: e.Error()}
+}
 
 // SaveLink saves a draft made by AddLink with the fields staff confirmed
 // or corrected (r: URL, title, publisher, type, date, area, region,
@@ -269,9 +270,9 @@ func (e *ExistsError) Unwrap() error { return ErrConflict }
 // draft held under token, which is dropped once saved (a form sent back
 // with mistakes keeps it); when it has expired (or the server restarted)
 // the page is fetched again. Staff only.
-func (l *Library) SaveLink(ctx context.Context, rd Reader, token string, r *catalog.Resource) (*catalog.Resource, error) {
+func (l *Library) SaveLink(ctx context.Context, rd catalog.Reader, token string, r *catalog.Resource) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may add links", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may add links")
 	}
 	u, err := l.canonical(r.URL)
 	if err != nil {
@@ -304,9 +305,9 @@ func (l *Library) SaveLink(ctx context.Context, rd Reader, token string, r *cata
 // fetched and fills every field the caller left empty. When the URL is
 // already in the library nothing is written and the error is an
 // *ExistsError naming the resource. Staff only.
-func (l *Library) CreateFromURL(ctx context.Context, rd Reader, r *catalog.Resource) (*catalog.Resource, error) {
+func (l *Library) CreateFromURL(ctx context.Context, rd catalog.Reader, r *catalog.Resource) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may add resources", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may add resources")
 	}
 	r = clone(r)
 	raw := r.URL
@@ -314,19 +315,19 @@ func (l *Library) CreateFromURL(ctx context.Context, rd Reader, r *catalog.Resou
 	if err != nil {
 		return nil, err
 	}
-	if old, err := l.existing(ctx, u, strings.TrimSpace(raw)); err != nil {
-		return nil, err
-	} else if old != nil {
+	if old, err := l.existing(ctx, u, strings.TrimSpace(raw)); err == nil {
 		return nil, &ExistsError{Resource: old}
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return nil, err
 	}
 	p, err := l.fetch(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	if old, err := l.existing(ctx, p.URL); err != nil {
-		return nil, err
-	} else if old != nil {
+	if old, err := l.existing(ctx, p.URL); err == nil {
 		return nil, &ExistsError{Resource: old}
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return nil, err
 	}
 	r.URL = ""
 	if _, err := l.draftFromPage(ctx, p, r); err != nil {
@@ -337,13 +338,13 @@ func (l *Library) CreateFromURL(ctx context.Context, rd Reader, r *catalog.Resou
 }
 
 // create saves a new resource with a fresh id, audited, and indexes it.
-func (l *Library) create(ctx context.Context, rd Reader, r *catalog.Resource) (*catalog.Resource, error) {
+func (l *Library) create(ctx context.Context, rd catalog.Reader, r *catalog.Resource) (*catalog.Resource, error) {
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
-	if old, err := l.existing(ctx, r.URL); err != nil {
-		return nil, err
-	} else if old != nil {
+	if old, err := l.existing(ctx, r.URL); err == nil {
 		return nil, &ExistsError{Resource: old}
+	} else if !errors.Is(err, catalog.ErrNotFound) {
+		return nil, err
 	}
 	r.ID = ""
 	if err := l.assignID(ctx, r, nil); err != nil {
@@ -356,10 +357,10 @@ func (l *Library) create(ctx context.Context, rd Reader, r *catalog.Resource) (*
 	blank := &catalog.Resource{}
 	audit := auditEntry(rd, ActionCreate, r.ID, Diff(blank, r), map[string]string{"version": "1"})
 	if err := l.st.InsertResourceAudited(ctx, r, audit); err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if _, err := l.drainPending(ctx, nil); err != nil {
-		return r, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
+		return r, catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w", err)
 	}
 	return r, nil
 }
@@ -455,10 +456,10 @@ func (c *draftCache) drop(token string) {
 }
 
 // FindLink returns the resource whose link is raw (as typed or in its
-// canonical form), or nil when none has it. Staff only.
-func (l *Library) FindLink(ctx context.Context, rd Reader, raw string) (*catalog.Resource, error) {
+// canonical form), or catalog.ErrNotFound when none has it. Staff only.
+func (l *Library) FindLink(ctx context.Context, rd catalog.Reader, raw string) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may look up links", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may look up links")
 	}
 	u, err := l.canonical(raw)
 	if err != nil {

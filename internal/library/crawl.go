@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
 // SourceCrawled marks resources the crawler created; SourceCurated those a
@@ -75,11 +74,11 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 		r.ID = ""
 		r.Normalize()
 		if r.URL == "" {
-			out[i].Err = fmt.Errorf("%w: a crawled resource needs a URL", ErrInvalid)
+			out[i].Err = catalog.Errorf(catalog.Invalid, "a crawled resource needs a URL")
 			continue
 		}
 		if j, ok := batchURLs[r.URL]; ok {
-			out[i] = CrawlOutcome{ID: out[j].ID, Err: fmt.Errorf("%w: %s appears twice in one batch", ErrInvalid, r.URL)}
+			out[i] = CrawlOutcome{ID: out[j].ID, Err: catalog.Errorf(catalog.Invalid, "%s appears twice in one batch", r.URL)}
 			continue
 		}
 		batchURLs[r.URL] = i
@@ -87,7 +86,7 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 		switch {
 		case err == nil:
 			mergeCrawled(old, r)
-		case errors.Is(err, store.ErrNotFound):
+		case errors.Is(err, catalog.ErrNotFound):
 			old = nil
 			id, err := l.crawledID(ctx, r, batchIDs)
 			if err != nil {
@@ -99,7 +98,7 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 		}
 		r.MachineThemes = crawlWithout(r.MachineThemes, r.Themes)
 		if err := r.Validate(l.tax.Valid); err != nil {
-			out[i] = CrawlOutcome{ID: r.ID, Err: fmt.Errorf("%w: %s: %w", ErrInvalid, r.URL, err)}
+			out[i] = CrawlOutcome{ID: r.ID, Err: catalog.Errorf(catalog.Invalid, "%s: %w", r.URL, err)}
 			continue
 		}
 		out[i].ID = r.ID
@@ -117,17 +116,17 @@ func (l *Library) SaveCrawled(ctx context.Context, rs []*catalog.Resource) ([]Cr
 		}
 	}
 	if err := l.st.WriteCrawled(ctx, inserts, updates); err != nil {
-		return out, fmt.Errorf("save %d crawled resources: %w", len(inserts)+len(updates), wrapStore(err))
+		return out, fmt.Errorf("save %d crawled resources: %w", len(inserts)+len(updates), err)
 	}
 	if len(inserts)+len(updates) > 0 {
 		if _, err := l.drainPending(ctx, nil); err != nil {
-			return out, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
+			return out, catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w", err)
 		}
 	}
 	return out, nil
 }
 
-// storedByURL loads the resource with this URL, or store.ErrNotFound.
+// storedByURL loads the resource with this URL, or catalog.ErrNotFound.
 func (l *Library) storedByURL(ctx context.Context, u string) (*catalog.Resource, error) {
 	id, err := l.st.ResourceIDByURL(ctx, u)
 	if err != nil {
@@ -218,7 +217,7 @@ func (l *Library) crawledID(ctx context.Context, r *catalog.Resource, batch map[
 			return id, nil
 		}
 	}
-	return "", fmt.Errorf("%w: no free id for %s", ErrConflict, r.URL)
+	return "", catalog.Errorf(catalog.Conflict, "no free id for %s", r.URL)
 }
 
 func truncate(s string, n int) string {
@@ -237,7 +236,7 @@ func (l *Library) MarkGone(ctx context.Context, url string) (bool, error) {
 	defer l.writeMu.Unlock()
 	r, err := l.storedByURL(ctx, url)
 	if err != nil {
-		return false, wrapStore(err)
+		return false, err
 	}
 	if r.Status != catalog.StatusActive {
 		return false, nil
@@ -245,7 +244,7 @@ func (l *Library) MarkGone(ctx context.Context, url string) (bool, error) {
 	r.Status = catalog.StatusGone
 	r.Version = 0
 	if err := l.st.UpdateResource(ctx, r); err != nil {
-		return false, fmt.Errorf("mark %s gone: %w", url, wrapStore(err))
+		return false, fmt.Errorf("mark %s gone: %w", url, err)
 	}
 	if _, err := l.drainPending(ctx, nil); err != nil {
 		return true, fmt.Errorf("marked gone, but indexing failed (will retry at next start): %w", err)

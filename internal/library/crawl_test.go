@@ -32,7 +32,7 @@ func TestSaveCrawled(t *testing.T) {
 	if !outs[0].New || !outs[1].New || outs[0].ID == outs[1].ID || outs[0].ID != "quixotic-annual-report-2017" {
 		t.Fatalf("outcomes = %+v", outs)
 	}
-	if !errors.Is(outs[2].Err, ErrInvalid) {
+	if !errors.Is(outs[2].Err, catalog.ErrInvalid) {
 		t.Fatalf("invalid resource outcome = %+v", outs[2])
 	}
 	got, err := l.st.GetResource(ctx, outs[0].ID)
@@ -42,7 +42,7 @@ func TestSaveCrawled(t *testing.T) {
 	if got.Source != SourceCrawled || !slices.Equal(got.Themes, []string{"neglect"}) || !slices.Equal(got.MachineThemes, []string{"grooming"}) {
 		t.Fatalf("saved = %+v", got)
 	}
-	res, err := l.Search(ctx, Anonymous, SearchParams{Q: "quixotic"})
+	res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Q: "quixotic"})
 	if err != nil || res.Total < 2 {
 		t.Fatalf("not searchable at once: %v, %v", res, err)
 	}
@@ -64,7 +64,7 @@ func TestSaveCrawled(t *testing.T) {
 	if changed, err := l.MarkGone(ctx, "https://example.org/a"); err != nil || changed {
 		t.Fatalf("MarkGone twice = %v, %v", changed, err)
 	}
-	if res, _ := l.Search(ctx, Anonymous, SearchParams{Q: "quixotic"}); res.Total != 1 {
+	if res, _ := l.Search(ctx, catalog.Anonymous, SearchParams{Q: "quixotic"}); res.Total != 1 {
 		t.Fatalf("gone resource still found: %d", res.Total)
 	}
 	outs, err = l.SaveCrawled(ctx, []*catalog.Resource{crawled("https://example.org/a", "Quixotic annual report")})
@@ -74,7 +74,7 @@ func TestSaveCrawled(t *testing.T) {
 	if r, _ := l.st.GetResource(ctx, "quixotic-annual-report-2017"); r.Status != catalog.StatusActive {
 		t.Fatalf("status = %s", r.Status)
 	}
-	if _, err := l.MarkGone(ctx, "https://example.org/nothing"); !errors.Is(err, ErrNotFound) {
+	if _, err := l.MarkGone(ctx, "https://example.org/nothing"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("MarkGone unknown = %v", err)
 	}
 }

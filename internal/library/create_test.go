@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
 func TestCreateNeedsStaff(t *testing.T) {
@@ -17,15 +16,15 @@ func TestCreateNeedsStaff(t *testing.T) {
 			Publisher: "Association", Type: "research", Themes: []string{"neglect"}, Published: "2025-02",
 			Access: catalog.Members, Body: "Analysis text with the word frobnicated."}
 	}
-	staff := Reader{UserID: 3, Email: "sam@example.org", Role: "staff", Members: true}
+	staff := catalog.Reader{UserID: 3, Email: "sam@example.org", Role: "staff", Members: true}
 	cases := []struct {
 		name string
-		rd   Reader
+		rd   catalog.Reader
 		want error
 	}{
-		{"anonymous", Anonymous, ErrUnauthorized},
-		{"member", member, ErrForbidden},
-		{"lapsed member", Reader{UserID: 2, Role: "member", Lapsed: true}, ErrForbidden},
+		{"anonymous", catalog.Anonymous, catalog.ErrUnauthorized},
+		{"member", member, catalog.ErrForbidden},
+		{"lapsed member", catalog.Reader{UserID: 2, Role: "member", Lapsed: true}, catalog.ErrForbidden},
 	}
 	for _, c := range cases {
 		if _, err := l.Create(ctx, c.rd, newRes()); !errors.Is(err, c.want) {
@@ -44,19 +43,19 @@ func TestCreateNeedsStaff(t *testing.T) {
 	if err != nil || len(res.Hits) != 1 || res.Hits[0].Resource.ID != id {
 		t.Fatalf("member search: %v %v", ids(res), err)
 	}
-	if res, _ := l.Search(ctx, Anonymous, SearchParams{Q: "frobnicated"}); res.Total != 0 {
+	if res, _ := l.Search(ctx, catalog.Anonymous, SearchParams{Q: "frobnicated"}); res.Total != 0 {
 		t.Fatalf("anonymous finds the new members-only body: %v", ids(res))
 	}
 	// The same URL again is a conflict, not an overwrite.
-	if _, err := l.Create(ctx, staff, newRes()); !errors.Is(err, ErrConflict) {
+	if _, err := l.Create(ctx, staff, newRes()); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("duplicate: %v", err)
 	}
 	bad := newRes()
 	bad.URL, bad.Type = "https://example.org/other", "poem"
-	if _, err := l.Create(ctx, staff, bad); !errors.Is(err, ErrInvalid) {
+	if _, err := l.Create(ctx, staff, bad); !errors.Is(err, catalog.ErrInvalid) {
 		t.Fatalf("invalid: %v", err)
 	}
-	log, _ := l.st.ListAudit(ctx, store.AuditFilter{Action: "resource.create"})
+	log, _ := l.st.ListAudit(ctx, catalog.AuditFilter{Action: "resource.create"})
 	if len(log) != 1 || log[0].Actor != "sam@example.org" || log[0].Target != id {
 		t.Fatalf("audit: %+v", log)
 	}

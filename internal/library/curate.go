@@ -141,7 +141,7 @@ func describeText(s string) string {
 const maxAuditValue = 2000
 
 // auditEntry builds the audit entry of a change by rd.
-func auditEntry(rd Reader, action, id string, diffs []FieldDiff, extra map[string]string) *store.AuditEntry {
+func auditEntry(rd catalog.Reader, action, id string, diffs []FieldDiff, extra map[string]string) *catalog.AuditEntry {
 	d := map[string]string{}
 	for _, f := range diffs {
 		d[f.Field+".before"] = clipText(f.Before, maxAuditValue)
@@ -154,7 +154,7 @@ func auditEntry(rd Reader, action, id string, diffs []FieldDiff, extra map[strin
 	if actor == "" {
 		actor = "system"
 	}
-	return &store.AuditEntry{At: time.Now(), ActorID: rd.UserID, Actor: actor, Action: action, Target: id, Details: d}
+	return &catalog.AuditEntry{At: time.Now(), ActorID: rd.UserID, Actor: actor, Action: action, Target: id, Details: d}
 }
 
 func clipText(s string, n int) string {
@@ -181,7 +181,7 @@ type ConflictError struct {
 	Diffs []FieldDiff
 	// Since are the audit entries of the changes made after the version
 	// the editor had, oldest first (who changed what, and when).
-	Since []*store.AuditEntry
+	Since []*catalog.AuditEntry
 	// Edited is the version the editor had.
 	Edited int64
 }
@@ -191,8 +191,10 @@ func (e *ConflictError) Error() string {
 		e.Current.ID, e.Edited, e.Current.Version)
 }
 
-// Unwrap makes a ConflictError an ErrConflict.
-func (e *ConflictError) Unwrap() error { return ErrConflict }
+// Unwrap makes a ConflictError a conflict, its text the message for people.
+func (e *ConflictError) Unwrap() error {
+	return &catalog.Error{Code: catalog.Conflict, Message: e.Error()}
+}
 
 // FieldErrors collects the per-field messages of a validation error
 // (field name -> messages joined by "; "), for forms that show each
@@ -216,7 +218,7 @@ func FieldErrors(err error) map[string]string {
 	}
 	walk(err)
 	if len(out) == 0 && err != nil {
-		out[""] = strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ")
+		out[""] = catalog.ErrorMessage(err)
 	}
 	return out
 }
@@ -229,9 +231,9 @@ func add(m map[string]string, field, msg string) {
 	m[field] = msg
 }
 
-// fieldError is an ErrInvalid about one field.
+// fieldError is an catalog.ErrInvalid about one field.
 func fieldError(field, msg string) error {
-	return fmt.Errorf("%w: %w", ErrInvalid, &catalog.FieldError{Field: field, Message: msg})
+	return catalog.Errorf(catalog.Invalid, "%w", &catalog.FieldError{Field: field, Message: msg})
 }
 
 // clone copies r deeply enough to edit.
@@ -245,24 +247,24 @@ func clone(r *catalog.Resource) *catalog.Resource {
 
 // Update applies e to the resource id as it was at version (optimistic
 // concurrency): when someone saved it since, nothing is written and the
-// error is a *ConflictError. Invalid values give ErrInvalid wrapping one
+// error is a *ConflictError. Invalid values give catalog.ErrInvalid wrapping one
 // catalog.FieldError per field (see FieldErrors). An edit that changes
 // nothing writes nothing. Staff only.
-func (l *Library) Update(ctx context.Context, rd Reader, id string, version int64, e Edit) (*catalog.Resource, error) {
+func (l *Library) Update(ctx context.Context, rd catalog.Reader, id string, version int64, e Edit) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may edit resources", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may edit resources")
 	}
 	if version <= 0 {
 		return nil, fieldError("version", "is required: the version you edited")
 	}
 	if !catalog.ValidID(id) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 	cur, err := l.st.GetResource(ctx, id)
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	next := clone(cur)
 	e.apply(next)
@@ -283,17 +285,17 @@ func (l *Library) Update(ctx context.Context, rd Reader, id string, version int6
 	next.Version = version
 	audit := auditEntry(rd, ActionUpdate, id, diffs, map[string]string{"version": strconv.FormatInt(version+1, 10)})
 	if err := l.st.UpdateResourceAudited(ctx, next, audit); err != nil {
-		if errors.Is(err, store.ErrConflict) {
+		if errors.Is(err, catalog.ErrConflict) {
 			if now, gerr := l.st.GetResource(ctx, id); gerr == nil && now.Version != version {
 				yours := clone(now)
 				e.apply(yours)
 				return nil, l.conflict(ctx, now, yours, version)
 			}
 		}
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if _, err := l.drainPending(ctx, nil); err != nil {
-		return next, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
+		return next, catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w", err)
 	}
 	return next, nil
 }
@@ -311,7 +313,7 @@ func (l *Library) prepareEdit(ctx context.Context, cur, next *catalog.Resource) 
 		switch {
 		case err == nil && other.ID != cur.ID:
 			return fieldError("url", fmt.Sprintf("is already the link of %q (%s)", other.Title, other.ID))
-		case err != nil && !errors.Is(err, store.ErrNotFound):
+		case err != nil && !errors.Is(err, catalog.ErrNotFound):
 			return err
 		}
 	}
@@ -339,7 +341,7 @@ func without(list, drop []string) []string {
 // conflict builds the ConflictError for an edit of version made on cur.
 func (l *Library) conflict(ctx context.Context, cur, yours *catalog.Resource, version int64) error {
 	ce := &ConflictError{Current: cur, Yours: yours, Diffs: Diff(cur, yours), Edited: version}
-	entries, err := l.st.ListAudit(ctx, store.AuditFilter{Action: "resource.", Target: cur.ID, Limit: 200})
+	entries, err := l.st.ListAudit(ctx, catalog.AuditFilter{Action: "resource.", Target: cur.ID, Limit: 200})
 	if err == nil {
 		for i := len(entries) - 1; i >= 0; i-- {
 			v, _ := strconv.ParseInt(entries[i].Details["version"], 10, 64)
@@ -353,18 +355,18 @@ func (l *Library) conflict(ctx context.Context, cur, yours *catalog.Resource, ve
 
 // setStatus withdraws or restores a resource; version 0 skips the version
 // check (scripts that don't track versions).
-func (l *Library) setStatus(ctx context.Context, rd Reader, id string, version int64, status, action, reason string) (*catalog.Resource, error) {
+func (l *Library) setStatus(ctx context.Context, rd catalog.Reader, id string, version int64, status, action, reason string) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may withdraw or restore resources", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may withdraw or restore resources")
 	}
 	if !catalog.ValidID(id) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
 	cur, err := l.st.GetResource(ctx, id)
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if version != 0 && cur.Version != version {
 		next := clone(cur)
@@ -383,35 +385,35 @@ func (l *Library) setStatus(ctx context.Context, rd Reader, id string, version i
 	audit := auditEntry(rd, action, id, Diff(cur, next), extra)
 	next.Version = cur.Version
 	if err := l.st.UpdateResourceAudited(ctx, next, audit); err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if _, err := l.drainPending(ctx, nil); err != nil {
-		return next, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
+		return next, catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w", err)
 	}
 	return next, nil
 }
 
 // Withdraw hides a resource from search and from everyone but staff. It
 // is kept, with its history, and can be restored.
-func (l *Library) Withdraw(ctx context.Context, rd Reader, id string, version int64, reason string) (*catalog.Resource, error) {
+func (l *Library) Withdraw(ctx context.Context, rd catalog.Reader, id string, version int64, reason string) (*catalog.Resource, error) {
 	return l.setStatus(ctx, rd, id, version, catalog.StatusWithdrawn, ActionWithdraw, reason)
 }
 
 // Restore makes a withdrawn (or gone) resource active again.
-func (l *Library) Restore(ctx context.Context, rd Reader, id string, version int64) (*catalog.Resource, error) {
+func (l *Library) Restore(ctx context.Context, rd catalog.Reader, id string, version int64) (*catalog.Resource, error) {
 	return l.setStatus(ctx, rd, id, version, catalog.StatusActive, ActionRestore, "")
 }
 
 // ConfirmThemes settles the tagger's suggestions for a resource: confirm
 // moves suggested themes to the confirmed ones, reject drops them, and
 // suggestions in neither list stay suggested.
-func (l *Library) ConfirmThemes(ctx context.Context, rd Reader, id string, version int64, confirm, reject []string) (*catalog.Resource, error) {
+func (l *Library) ConfirmThemes(ctx context.Context, rd catalog.Reader, id string, version int64, confirm, reject []string) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may confirm themes", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may confirm themes")
 	}
 	cur, err := l.st.GetResource(ctx, id)
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	ok := map[string]bool{}
 	no := map[string]bool{}
@@ -440,24 +442,24 @@ func (l *Library) ConfirmThemes(ctx context.Context, rd Reader, id string, versi
 
 // ForEdit returns a resource whole, whatever its status, for staff to
 // edit.
-func (l *Library) ForEdit(ctx context.Context, rd Reader, id string) (*catalog.Resource, error) {
+func (l *Library) ForEdit(ctx context.Context, rd catalog.Reader, id string) (*catalog.Resource, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may edit resources", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may edit resources")
 	}
 	if !catalog.ValidID(id) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	r, err := l.st.GetResource(ctx, id)
-	return r, wrapStore(err)
+	return r, err
 }
 
 // History returns the audit entries about a resource, newest first.
 // Staff only.
-func (l *Library) History(ctx context.Context, rd Reader, id string, limit int) ([]*store.AuditEntry, error) {
+func (l *Library) History(ctx context.Context, rd catalog.Reader, id string, limit int) ([]*catalog.AuditEntry, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may read the history", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may read the history")
 	}
-	return l.st.ListAudit(ctx, store.AuditFilter{Action: "resource.", Target: id, Limit: limit})
+	return l.st.ListAudit(ctx, catalog.AuditFilter{Action: "resource.", Target: id, Limit: limit})
 }
 
 // Version is an earlier version of a document as a reader may see it.
@@ -466,7 +468,7 @@ type Version = store.ResourceVersion
 // Versions returns the earlier versions of a re-published document,
 // newest first, as rd may see them: none for a resource rd can't find,
 // and without links for a members-only one rd can't read.
-func (l *Library) Versions(ctx context.Context, rd Reader, id string) ([]*Version, error) {
+func (l *Library) Versions(ctx context.Context, rd catalog.Reader, id string) ([]*Version, error) {
 	v, err := l.Resource(ctx, rd, id)
 	if err != nil {
 		return nil, err
@@ -485,14 +487,14 @@ func (l *Library) Versions(ctx context.Context, rd Reader, id string) ([]*Versio
 
 // VersionText returns one earlier version with its text, when rd may read
 // the resource.
-func (l *Library) VersionText(ctx context.Context, rd Reader, id string, versionID int64) (*Version, error) {
+func (l *Library) VersionText(ctx context.Context, rd catalog.Reader, id string, versionID int64) (*Version, error) {
 	v, err := l.Resource(ctx, rd, id)
 	if err != nil {
 		return nil, err
 	}
 	if v.Teaser {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	ver, err := l.st.ResourceVersionText(ctx, id, versionID)
-	return ver, wrapStore(err)
+	return ver, err
 }

@@ -20,12 +20,12 @@ import (
 	"safelib/internal/taxonomy"
 )
 
-var curStaff = Reader{UserID: 7, Email: "staff@example.org", Role: "staff", Members: true}
-var curStaff2 = Reader{UserID: 8, Email: "other@example.org", Role: "staff", Members: true}
+var curStaff = catalog.Reader{UserID: 7, Email: "staff@example.org", Role: "staff", Members: true}
+var curStaff2 = catalog.Reader{UserID: 8, Email: "other@example.org", Role: "staff", Members: true}
 
 func strp(s string) *string { return &s }
 
-func searchIDs(t *testing.T, l *Library, rd Reader, q string) []string {
+func searchIDs(t *testing.T, l *Library, rd catalog.Reader, q string) []string {
 	t.Helper()
 	res, err := l.Search(context.Background(), rd, SearchParams{Q: q})
 	if err != nil {
@@ -41,10 +41,10 @@ func TestUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Update(ctx, member, cur.ID, cur.Version, Edit{Title: strp("x")}); !errors.Is(err, ErrForbidden) {
+	if _, err := l.Update(ctx, member, cur.ID, cur.Version, Edit{Title: strp("x")}); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member edit: %v", err)
 	}
-	if _, err := l.ForEdit(ctx, Anonymous, cur.ID); !errors.Is(err, ErrForbidden) {
+	if _, err := l.ForEdit(ctx, catalog.Anonymous, cur.ID); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("anonymous ForEdit: %v", err)
 	}
 	if _, err := l.Update(ctx, curStaff, cur.ID, 0, Edit{Title: strp("x")}); FieldErrors(err)["version"] == "" {
@@ -55,7 +55,7 @@ func TestUpdate(t *testing.T) {
 	_, err = l.Update(ctx, curStaff, cur.ID, cur.Version, Edit{Title: strp(" "), Published: strp("2020-13"),
 		Themes: &[]string{"gardening"}, URL: strp("ftp://x")})
 	fe := FieldErrors(err)
-	if !errors.Is(err, ErrInvalid) || fe["title"] == "" || fe["published"] == "" || fe["themes"] == "" || fe["url"] == "" {
+	if !errors.Is(err, catalog.ErrInvalid) || fe["title"] == "" || fe["published"] == "" || fe["themes"] == "" || fe["url"] == "" {
 		t.Fatalf("invalid edit: %v %v", err, fe)
 	}
 	// A link another resource has is refused beside the url field.
@@ -115,7 +115,7 @@ func TestUpdateConflict(t *testing.T) {
 	// nothing written.
 	_, err := l.Update(ctx, curStaff2, opened.ID, opened.Version, Edit{Title: strp("Second title"), Region: strp("North West")})
 	var ce *ConflictError
-	if !errors.As(err, &ce) || !errors.Is(err, ErrConflict) {
+	if !errors.As(err, &ce) || !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("stale edit: %v", err)
 	}
 	if ce.Current.Title != "First title" || ce.Yours.Title != "Second title" || ce.Edited != opened.Version {
@@ -154,7 +154,7 @@ func TestConcurrentEdits(t *testing.T) {
 			switch {
 			case err == nil:
 				wins++
-			case errors.Is(err, ErrConflict):
+			case errors.Is(err, catalog.ErrConflict):
 				conflicts++
 			default:
 				t.Error(err)
@@ -170,10 +170,10 @@ func TestConcurrentEdits(t *testing.T) {
 func TestWithdrawRestore(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLibrary(t)
-	if got := searchIDs(t, l, Anonymous, "toolkit"); len(got) != 1 {
+	if got := searchIDs(t, l, catalog.Anonymous, "toolkit"); len(got) != 1 {
 		t.Fatalf("before: %v", got)
 	}
-	if _, err := l.Withdraw(ctx, member, "policy-neglect", 0, ""); !errors.Is(err, ErrForbidden) {
+	if _, err := l.Withdraw(ctx, member, "policy-neglect", 0, ""); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member withdraw: %v", err)
 	}
 	w, err := l.Withdraw(ctx, curStaff, "policy-neglect", 0, "superseded by the 2024 strategy")
@@ -183,21 +183,21 @@ func TestWithdrawRestore(t *testing.T) {
 	if got := searchIDs(t, l, curStaff, "toolkit"); len(got) != 0 {
 		t.Fatalf("withdrawn still found: %v", got)
 	}
-	if _, err := l.Resource(ctx, member, "policy-neglect"); !errors.Is(err, ErrNotFound) {
+	if _, err := l.Resource(ctx, member, "policy-neglect"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("withdrawn visible to a member: %v", err)
 	}
 	if v, err := l.Resource(ctx, curStaff, "policy-neglect"); err != nil || v.Resource.Status != catalog.StatusWithdrawn {
 		t.Fatalf("withdrawn hidden from curStaff: %v", err)
 	}
 	// A stale version is a conflict.
-	if _, err := l.Restore(ctx, curStaff, "policy-neglect", w.Version-1); !errors.Is(err, ErrConflict) {
+	if _, err := l.Restore(ctx, curStaff, "policy-neglect", w.Version-1); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("stale restore: %v", err)
 	}
 	r, err := l.Restore(ctx, curStaff, "policy-neglect", w.Version)
 	if err != nil || r.Status != catalog.StatusActive {
 		t.Fatalf("restore: %v %v", r, err)
 	}
-	if got := searchIDs(t, l, Anonymous, "toolkit"); len(got) != 1 {
+	if got := searchIDs(t, l, catalog.Anonymous, "toolkit"); len(got) != 1 {
 		t.Fatalf("restored not found: %v", got)
 	}
 	hist, _ := l.History(ctx, curStaff, "policy-neglect", 10)
@@ -248,7 +248,7 @@ func TestConfirmThemes(t *testing.T) {
 	if len(d.Changes) != 2 || d.Changes[0].Target != "tagged" {
 		t.Fatalf("recent changes: %+v", d.Changes)
 	}
-	if _, err := l.Dashboard(ctx, member, 10); !errors.Is(err, ErrForbidden) {
+	if _, err := l.Dashboard(ctx, member, 10); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member dashboard: %v", err)
 	}
 }
@@ -303,7 +303,7 @@ func TestAddLink(t *testing.T) {
 		"https://example.org/moved": {URL: "https://example.org/secret.pdf", Title: "Moved"},
 	}}
 	l.SetFetcher(f)
-	if _, err := l.AddLink(ctx, member, "https://example.org/new"); !errors.Is(err, ErrForbidden) {
+	if _, err := l.AddLink(ctx, member, "https://example.org/new"); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member: %v", err)
 	}
 	// A URL already in the library (canonically) opens the existing item,
@@ -351,7 +351,7 @@ func TestAddLink(t *testing.T) {
 	if f.calls != calls || saved.Source != "curated" || saved.ID != "child-neglect-practice-guide-2025" || saved.Body == "" {
 		t.Fatalf("saved: %+v (calls %d)", saved, f.calls-calls)
 	}
-	if got := searchIDs(t, l, Anonymous, "persistent failure"); len(got) != 1 || got[0] != saved.ID {
+	if got := searchIDs(t, l, catalog.Anonymous, "persistent failure"); len(got) != 1 || got[0] != saved.ID {
 		t.Fatalf("not searchable at once: %v", got)
 	}
 	hist, _ := l.History(ctx, curStaff, saved.ID, 5)
@@ -402,11 +402,11 @@ func TestVersionsOnRepublish(t *testing.T) {
 	if err != nil || !out[0].Changed {
 		t.Fatalf("recrawl: %+v %v", out, err)
 	}
-	vs, err := l.Versions(ctx, Anonymous, out[0].ID)
+	vs, err := l.Versions(ctx, catalog.Anonymous, out[0].ID)
 	if err != nil || len(vs) != 1 || vs[0].Title != "Safeguarding update V2 01/03/2016" || vs[0].Published != "2016-03-01" {
 		t.Fatalf("versions: %+v %v", vs, err)
 	}
-	v, err := l.VersionText(ctx, Anonymous, out[0].ID, vs[0].ID)
+	v, err := l.VersionText(ctx, catalog.Anonymous, out[0].ID, vs[0].ID)
 	if err != nil || v.Body != "Version two slides." {
 		t.Fatalf("version text: %+v %v", v, err)
 	}
@@ -456,10 +456,10 @@ func TestCheckLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := LinkCheckOptions{Client: srv.Client(), Timeout: 300 * time.Millisecond, Delay: -1, Workers: 4}
-	if _, err := l.CheckLinks(ctx, member, opt); !errors.Is(err, ErrForbidden) {
+	if _, err := l.CheckLinks(ctx, member, opt); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member: %v", err)
 	}
-	rep, err := l.CheckLinks(ctx, System, opt)
+	rep, err := l.CheckLinks(ctx, catalog.System, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +481,7 @@ func TestCheckLinks(t *testing.T) {
 	if b, _, _ := l.BrokenLinks(ctx, curStaff, 10); len(b) != 0 {
 		t.Fatalf("broken after one failure: %v", b)
 	}
-	rep, err = l.CheckLinks(ctx, System, opt)
+	rep, err = l.CheckLinks(ctx, catalog.System, opt)
 	if err != nil || rep.Broken != 3 || len(rep.NewlyBroken) != 3 {
 		t.Fatalf("second run: %+v %v", rep, err)
 	}
@@ -499,16 +499,16 @@ func TestCheckLinks(t *testing.T) {
 	if reasons["missing"] != "HTTP 404 Not Found" || reasons["error"] != "HTTP 500 Internal Server Error" || reasons["slow"] != "timed out" {
 		t.Fatalf("reasons: %v", reasons)
 	}
-	h, err := l.LinkHealthOf(ctx, Anonymous, "missing")
+	h, err := l.LinkHealthOf(ctx, catalog.Anonymous, "missing")
 	if err != nil || h == nil || !h.Broken {
 		t.Fatalf("health: %+v %v", h, err)
 	}
-	if h, _ := l.LinkHealthOf(ctx, Anonymous, "ok"); h == nil || h.Broken || h.LastGood.IsZero() {
+	if h, _ := l.LinkHealthOf(ctx, catalog.Anonymous, "ok"); h == nil || h.Broken || h.LastGood.IsZero() {
 		t.Fatalf("health of a good link: %+v", h)
 	}
 	// Only URLs not checked since a time are checked.
 	opt.CheckedBefore = time.Now().Add(-time.Hour)
-	if rep, err := l.CheckLinks(ctx, System, opt); err != nil || rep.Checked != 0 {
+	if rep, err := l.CheckLinks(ctx, catalog.System, opt); err != nil || rep.Checked != 0 {
 		t.Fatalf("nothing due: %+v %v", rep, err)
 	}
 }
@@ -545,11 +545,11 @@ func TestCheckLinksPolite(t *testing.T) {
 	targets, _ := l.st.LinkTargets(ctx, time.Now().Add(time.Hour), 0)
 	for _, u := range targets {
 		if !strings.HasPrefix(u, srv.URL) {
-			l.st.RecordLinkCheck(ctx, store.LinkResult{URL: u, OK: true, At: time.Now()})
+			l.st.RecordLinkCheck(ctx, catalog.LinkResult{URL: u, OK: true, At: time.Now()})
 		}
 	}
 	opt.CheckedBefore = time.Now().Add(-time.Minute)
-	rep, err := l.CheckLinks(ctx, System, opt)
+	rep, err := l.CheckLinks(ctx, catalog.System, opt)
 	if err != nil || rep.Checked != 5 || rep.OK != 5 {
 		t.Fatalf("run: %+v %v", rep, err)
 	}
@@ -569,11 +569,11 @@ func TestImportIdempotentOnURL(t *testing.T) {
 	in := `{"title":"Row with a url","type":"report","url":"https://example.org/idem"}
 {"title":"Another","type":"guidance","url":"https://example.org/idem2","themes":["neglect"]}
 `
-	rep, err := l.Import(ctx, System, strings.NewReader(in), "jsonl", false)
+	rep, err := l.Import(ctx, catalog.System, strings.NewReader(in), "jsonl", false)
 	if err != nil || rep.Inserted != 2 {
 		t.Fatalf("first: %+v %v", rep, err)
 	}
-	rep, err = l.Import(ctx, System, strings.NewReader(in), "jsonl", false)
+	rep, err = l.Import(ctx, catalog.System, strings.NewReader(in), "jsonl", false)
 	if err != nil || rep.Unchanged != 2 || rep.Inserted != 0 {
 		t.Fatalf("second: %+v %v", rep, err)
 	}
@@ -584,11 +584,11 @@ func TestImportIdempotentOnURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	n, err := l.Export(ctx, System, &buf, "jsonl")
+	n, err := l.Export(ctx, catalog.System, &buf, "jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err = l.Import(ctx, System, bytes.NewReader(buf.Bytes()), "jsonl", false)
+	rep, err = l.Import(ctx, catalog.System, bytes.NewReader(buf.Bytes()), "jsonl", false)
 	if err != nil || rep.Unchanged != n {
 		t.Fatalf("re-import of an export: %+v %v", rep, err)
 	}

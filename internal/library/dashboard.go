@@ -22,15 +22,15 @@ type Dashboard struct {
 	// BySource and ByType count active resources, largest first.
 	BySource, ByType []Count
 	// Changes are the latest staff changes (audit log), newest first.
-	Changes []*store.AuditEntry
+	Changes []*catalog.AuditEntry
 	// Saved are the resources saved most recently by anyone (staff,
 	// import, crawler), newest first.
 	Saved []*catalog.Resource
 	// CrawlRuns is the crawl history; LinkRuns the link check history.
 	CrawlRuns []*store.CrawlRun
-	LinkRuns  []*store.LinkRun
+	LinkRuns  []*catalog.LinkRun
 	// Broken lists resources with broken links (BrokenTotal in all).
-	Broken      []store.BrokenLink
+	Broken      []catalog.BrokenLink
 	BrokenTotal int
 	// Awaiting lists resources with machine-assigned themes awaiting
 	// confirmation (AwaitingTotal in all).
@@ -46,9 +46,9 @@ type Dashboard struct {
 // Dashboard gathers the staff overview; each list holds up to limit
 // items, except Stale, which holds every stale listing (a handful of
 // contacts, bounded by maxListings). Staff only.
-func (l *Library) Dashboard(ctx context.Context, rd Reader, limit int) (*Dashboard, error) {
+func (l *Library) Dashboard(ctx context.Context, rd catalog.Reader, limit int) (*Dashboard, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may see the dashboard", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may see the dashboard")
 	}
 	d := &Dashboard{}
 	counts, err := l.st.ResourceCountsBy(ctx)
@@ -70,7 +70,7 @@ func (l *Library) Dashboard(ctx context.Context, rd Reader, limit int) (*Dashboa
 		}
 	}
 	d.BySource, d.ByType = sortedCounts(bySource), sortedCounts(byType)
-	if d.Changes, err = l.st.ListAudit(ctx, store.AuditFilter{Action: "resource.", Limit: limit}); err != nil {
+	if d.Changes, err = l.st.ListAudit(ctx, catalog.AuditFilter{Action: "resource.", Limit: limit}); err != nil {
 		return nil, err
 	}
 	if d.Saved, err = l.st.RecentResources(ctx, limit); err != nil {

@@ -7,12 +7,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
 // Feeds: any search, followed as an Atom feed. A feed reader can't sign
@@ -27,9 +25,9 @@ const MaxFeedItems = 100
 // FeedItems returns up to limit resources matching p that rd may read in
 // full, newest published first. Members-only items a reader may not read
 // are left out, not shown as teasers: a feed entry is its text.
-func (l *Library) FeedItems(ctx context.Context, rd Reader, p SearchParams, limit int) ([]*catalog.Resource, error) {
+func (l *Library) FeedItems(ctx context.Context, rd catalog.Reader, p SearchParams, limit int) ([]*catalog.Resource, error) {
 	if limit < 1 || limit > MaxFeedItems {
-		return nil, fmt.Errorf("%w: a feed has 1 to %d items", ErrInvalid, MaxFeedItems)
+		return nil, catalog.Errorf(catalog.Invalid, "a feed has 1 to %d items", MaxFeedItems)
 	}
 	p.Sort, p.PerPage, p.NoFacets = "newest", MaxPerPage, true
 	var out []*catalog.Resource
@@ -68,16 +66,16 @@ const (
 
 // feedTokenOwner finds the account with email and checks rd may manage its
 // feed tokens: admins anyone's, others their own.
-func (l *Library) feedTokenOwner(ctx context.Context, rd Reader, email string) (*store.User, error) {
+func (l *Library) feedTokenOwner(ctx context.Context, rd catalog.Reader, email string) (*catalog.User, error) {
 	if rd.Role == "" {
-		return nil, fmt.Errorf("%w: sign in to manage private feeds", ErrUnauthorized)
+		return nil, catalog.Errorf(catalog.Unauthorized, "sign in to manage private feeds")
 	}
 	u, err := l.st.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
-	if rd.Role != "admin" && rd.UserID != u.ID {
-		return nil, fmt.Errorf("%w: only admins manage others' private feeds", ErrForbidden)
+	if !rd.IsAdmin() && rd.UserID != u.ID {
+		return nil, catalog.Errorf(catalog.Forbidden, "only admins manage others' private feeds")
 	}
 	return u, nil
 }
@@ -85,7 +83,7 @@ func (l *Library) feedTokenOwner(ctx context.Context, rd Reader, email string) (
 // CreateFeedToken makes a new private feed token for the account with
 // email, revoking its earlier one, and returns the token (shown once; only
 // its SHA-256 is kept).
-func (l *Library) CreateFeedToken(ctx context.Context, rd Reader, email string) (string, *store.FeedToken, error) {
+func (l *Library) CreateFeedToken(ctx context.Context, rd catalog.Reader, email string) (string, *catalog.FeedToken, error) {
 	u, err := l.feedTokenOwner(ctx, rd, email)
 	if err != nil {
 		return "", nil, err
@@ -104,7 +102,7 @@ func (l *Library) CreateFeedToken(ctx context.Context, rd Reader, email string) 
 // RevokeFeedTokens revokes the private feed token of the account with
 // email; its feed addresses stop working at once. It returns how many
 // live tokens there were.
-func (l *Library) RevokeFeedTokens(ctx context.Context, rd Reader, email string) (int, error) {
+func (l *Library) RevokeFeedTokens(ctx context.Context, rd catalog.Reader, email string) (int, error) {
 	u, err := l.feedTokenOwner(ctx, rd, email)
 	if err != nil {
 		return 0, err
@@ -121,10 +119,10 @@ func (l *Library) RevokeFeedTokens(ctx context.Context, rd Reader, email string)
 
 // FeedTokens lists the feed tokens of the account with email, newest
 // first (admins: email "" lists everyone's).
-func (l *Library) FeedTokens(ctx context.Context, rd Reader, email string) ([]*store.FeedToken, error) {
+func (l *Library) FeedTokens(ctx context.Context, rd catalog.Reader, email string) ([]*catalog.FeedToken, error) {
 	if email == "" {
-		if rd.Role != "admin" {
-			return nil, fmt.Errorf("%w: only admins list everyone's private feeds", ErrForbidden)
+		if !rd.IsAdmin() {
+			return nil, catalog.Errorf(catalog.Forbidden, "only admins list everyone's private feeds")
 		}
 		return l.st.FeedTokens(ctx, 0)
 	}
@@ -136,26 +134,26 @@ func (l *Library) FeedTokens(ctx context.Context, rd Reader, email string) ([]*s
 }
 
 // FeedTokenUser returns the account a private feed token stands for. An
-// unknown or revoked token, or a disabled account, is ErrNotFound: the
+// unknown or revoked token, or a disabled account, is catalog.ErrNotFound: the
 // address simply no longer works. The caller computes the account's Reader
 // (a lapsed membership reads as public only).
-func (l *Library) FeedTokenUser(ctx context.Context, raw string) (*store.User, error) {
+func (l *Library) FeedTokenUser(ctx context.Context, raw string) (*catalog.User, error) {
 	if !strings.HasPrefix(raw, FeedTokenPrefix) || len(raw) > maxFeedTokenLen {
-		return nil, fmt.Errorf("%w: feed token", ErrNotFound)
+		return nil, catalog.Errorf(catalog.NotFound, "feed token")
 	}
 	t, err := l.st.FeedTokenByHash(ctx, feedDigest(raw))
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if !t.Revoked.IsZero() {
-		return nil, fmt.Errorf("%w: feed token revoked", ErrNotFound)
+		return nil, catalog.Errorf(catalog.NotFound, "feed token revoked")
 	}
 	u, err := l.st.UserByID(ctx, t.UserID)
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if u.Disabled {
-		return nil, fmt.Errorf("%w: account disabled", ErrNotFound)
+		return nil, catalog.Errorf(catalog.NotFound, "account disabled")
 	}
 	// Feed readers poll often: note the use at most hourly.
 	if now := l.now(); now.Sub(t.LastUsed) > time.Hour {
@@ -173,12 +171,12 @@ func feedDigest(raw string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func (l *Library) auditFeed(ctx context.Context, rd Reader, action, target string) {
+func (l *Library) auditFeed(ctx context.Context, rd catalog.Reader, action, target string) {
 	actor := rd.Email
 	if actor == "" {
 		actor = "system"
 	}
-	if err := l.st.AddAudit(ctx, &store.AuditEntry{At: l.now(), ActorID: rd.UserID, Actor: actor,
+	if err := l.st.AddAudit(ctx, &catalog.AuditEntry{At: l.now(), ActorID: rd.UserID, Actor: actor,
 		Action: action, Target: target}); err != nil {
 		l.log.Error("audit log", "action", action, "target", target, "err", err)
 	}

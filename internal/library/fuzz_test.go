@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"safelib/index"
+	"safelib/internal/catalog"
 	"safelib/internal/store"
 	"safelib/internal/taxonomy"
 )
@@ -61,8 +62,8 @@ func FuzzImport(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dry, err := l.Import(ctx, System, bytes.NewReader(data), format, true)
-		if err != nil && !errors.Is(err, ErrInvalid) {
+		dry, err := l.Import(ctx, catalog.System, bytes.NewReader(data), format, true)
+		if err != nil && !errors.Is(err, catalog.ErrInvalid) {
 			t.Fatalf("dry run: unexpected error kind: %v", err)
 		}
 		if after, _ := l.ChangeMarker(ctx); after != before {
@@ -83,7 +84,7 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 
-		real, err := l.Import(ctx, System, bytes.NewReader(data), format, false)
+		real, err := l.Import(ctx, catalog.System, bytes.NewReader(data), format, false)
 		if err != nil {
 			t.Fatalf("the dry run passed but the import failed: %v", err)
 		}
@@ -93,7 +94,7 @@ func FuzzImport(f *testing.F) {
 		if got, want := real.Inserted+real.Updated+real.Unchanged, real.Rows-len(real.Errors); got != want {
 			t.Fatalf("%d rows written, %d valid: %+v", got, want, real)
 		}
-		again, err := l.Import(ctx, System, bytes.NewReader(data), format, false)
+		again, err := l.Import(ctx, catalog.System, bytes.NewReader(data), format, false)
 		if err != nil {
 			t.Fatalf("second import: %v", err)
 		}

@@ -6,8 +6,6 @@
 package library
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -17,32 +15,6 @@ import (
 	"safelib/internal/store"
 	"safelib/internal/taxonomy"
 )
-
-// Error kinds the web layer maps to HTTP statuses.
-var (
-	ErrNotFound  = errors.New("not found")
-	ErrInvalid   = errors.New("invalid input")
-	ErrConflict  = errors.New("conflict")
-	ErrForbidden = errors.New("forbidden")
-)
-
-// Reader is who is reading: the access every read path is given.
-type Reader struct {
-	UserID int64
-	Email  string
-	Role   string // "", "member", "staff", "admin"
-	// Members is true when the reader may read members-only items: staff,
-	// admins, and members whose membership has not lapsed.
-	Members bool
-	// Lapsed is true for a member whose membership end date has passed.
-	Lapsed bool
-}
-
-// Anonymous is the reader with the least access.
-var Anonymous = Reader{}
-
-// IsStaff reports whether the reader may curate.
-func (r Reader) IsStaff() bool { return r.Role == "staff" || r.Role == "admin" }
 
 // Library wires the store, the index and the taxonomy.
 type Library struct {
@@ -78,20 +50,3 @@ func (l *Library) Store() *store.Store { return l.st }
 
 // IndexSize returns the index size on disk in bytes.
 func (l *Library) IndexSize() int64 { return l.ix.DiskSize() }
-
-// wrapStore maps store sentinels to library errors.
-func wrapStore(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
-	case errors.Is(err, store.ErrConflict):
-		return fmt.Errorf("%w: %w", ErrConflict, err)
-	}
-	return err
-}
-
-// System is the reader for command-line maintenance by whoever holds the
-// data directory: full access.
-var System = Reader{Email: "system", Role: "admin", Members: true}

@@ -14,7 +14,7 @@ import (
 	"safelib/internal/taxonomy"
 )
 
-var member = Reader{UserID: 1, Role: "member", Members: true}
+var member = catalog.Reader{UserID: 1, Role: "member", Members: true}
 
 // newTestLibrary builds a library on a real SQLite file and an in-memory
 // Bleve index, seeded with the default library and two fixtures.
@@ -63,15 +63,15 @@ func TestSearchAccess(t *testing.T) {
 	l := newTestLibrary(t)
 	for _, tc := range []struct {
 		name   string
-		reader Reader
+		reader catalog.Reader
 		q      string
 		want   int
 	}{
-		{"anonymous can't match members body", Anonymous, "quuxification", 0},
-		{"anonymous can't match members summary", Anonymous, "zanzibarian", 0},
+		{"anonymous can't match members body", catalog.Anonymous, "quuxification", 0},
+		{"anonymous can't match members summary", catalog.Anonymous, "zanzibarian", 0},
 		{"member matches body", member, "quuxification", 1},
-		{"lapsed member can't match body", Reader{UserID: 2, Role: "member", Lapsed: true}, "quuxification", 0},
-		{"anonymous matches members title", Anonymous, "briefing partnership funding", 1},
+		{"lapsed member can't match body", catalog.Reader{UserID: 2, Role: "member", Lapsed: true}, "quuxification", 0},
+		{"anonymous matches members title", catalog.Anonymous, "briefing partnership funding", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := l.Search(ctx, tc.reader, SearchParams{Q: tc.q})
@@ -96,14 +96,14 @@ func TestSearchAccess(t *testing.T) {
 func TestSearchFacetsAndFilters(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLibrary(t)
-	res, err := l.Search(ctx, Anonymous, SearchParams{Q: "exploitation"})
+	res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Q: "exploitation"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Total < 3 {
 		t.Fatalf("exploitation: %d hits", res.Total)
 	}
-	res, err = l.Search(ctx, Anonymous, SearchParams{Filters: map[string][]string{"theme": {"neglect"}}})
+	res, err = l.Search(ctx, catalog.Anonymous, SearchParams{Filters: map[string][]string{"theme": {"neglect"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestSearchFacetsAndFilters(t *testing.T) {
 			t.Fatalf("facet without label: %+v", fv)
 		}
 	}
-	res, err = l.Search(ctx, Anonymous, SearchParams{Filters: map[string][]string{"area": {"Northshire"}}})
+	res, err = l.Search(ctx, catalog.Anonymous, SearchParams{Filters: map[string][]string{"area": {"Northshire"}}})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("area filter: %v %v", res, err)
 	}
@@ -136,8 +136,8 @@ func TestSearchBadInput(t *testing.T) {
 		{Page: -1}, {PerPage: 101}, {Sort: "random"}, {Q: strings.Repeat("a ", 600)},
 		{Filters: map[string][]string{"colour": {"red"}}}, {Filters: map[string][]string{"year": {"twenty"}}},
 	} {
-		if _, err := l.Search(context.Background(), Anonymous, p); !errors.Is(err, ErrInvalid) {
-			t.Errorf("%+v: want ErrInvalid, got %v", p, err)
+		if _, err := l.Search(context.Background(), catalog.Anonymous, p); !errors.Is(err, catalog.ErrInvalid) {
+			t.Errorf("%+v: want catalog.ErrInvalid, got %v", p, err)
 		}
 	}
 }
@@ -149,7 +149,7 @@ func TestSnippetsEscaped(t *testing.T) {
 		Type: "report", Summary: "A <b>bold</b> claim about hostile markup", Source: "curated"}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := l.Search(ctx, Anonymous, SearchParams{Q: "hostile"})
+	res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Q: "hostile"})
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("%v %v", res, err)
 	}
@@ -168,7 +168,7 @@ func TestSnippetsEscaped(t *testing.T) {
 func TestResourceTeaser(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLibrary(t)
-	v, err := l.Resource(ctx, Anonymous, "members-briefing")
+	v, err := l.Resource(ctx, catalog.Anonymous, "members-briefing")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,10 +179,10 @@ func TestResourceTeaser(t *testing.T) {
 	if err != nil || v.Teaser || v.Resource.Body == "" {
 		t.Fatalf("member view: %+v %v", v, err)
 	}
-	if _, err := l.Resource(ctx, Anonymous, "no-such-thing"); !errors.Is(err, ErrNotFound) {
+	if _, err := l.Resource(ctx, catalog.Anonymous, "no-such-thing"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}
-	if _, err := l.Resource(ctx, Anonymous, "../etc/passwd"); !errors.Is(err, ErrNotFound) {
+	if _, err := l.Resource(ctx, catalog.Anonymous, "../etc/passwd"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("bad id: %v", err)
 	}
 }
@@ -203,7 +203,7 @@ func TestHealAfterCrash(t *testing.T) {
 	if _, err := l.Heal(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, _ := l.Search(ctx, Anonymous, SearchParams{Q: "kinship"})
+	res, _ := l.Search(ctx, catalog.Anonymous, SearchParams{Q: "kinship"})
 	if res.Total != 1 {
 		t.Fatalf("healed search: %d", res.Total)
 	}
@@ -220,7 +220,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	for _, format := range []string{"jsonl", "csv"} {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
-			n, err := src.Export(ctx, System, &buf, format)
+			n, err := src.Export(ctx, catalog.System, &buf, format)
 			if err != nil || n < 40 {
 				t.Fatalf("export: %d %v", n, err)
 			}
@@ -232,16 +232,16 @@ func TestExportImportRoundTrip(t *testing.T) {
 			ix, _ := index.OpenMemory(index.Options{})
 			defer ix.Close()
 			dst := New(st, ix, taxonomy.Default(), nil)
-			rep, err := dst.Import(ctx, System, bytes.NewReader(buf.Bytes()), "", false)
+			rep, err := dst.Import(ctx, catalog.System, bytes.NewReader(buf.Bytes()), "", false)
 			if err != nil || rep.Inserted != n || len(rep.Errors) != 0 {
 				t.Fatalf("import: %+v %v", rep, err)
 			}
-			rep, err = dst.Import(ctx, System, bytes.NewReader(buf.Bytes()), "", false)
+			rep, err = dst.Import(ctx, catalog.System, bytes.NewReader(buf.Bytes()), "", false)
 			if err != nil || rep.Unchanged != n {
 				t.Fatalf("re-import not idempotent: %+v %v", rep, err)
 			}
 			var again bytes.Buffer
-			if _, err := dst.Export(ctx, System, &again, format); err != nil {
+			if _, err := dst.Export(ctx, catalog.System, &again, format); err != nil {
 				t.Fatal(err)
 			}
 			if again.String() != buf.String() {
@@ -249,7 +249,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	if _, err := src.Export(ctx, member, &bytes.Buffer{}, "jsonl"); !errors.Is(err, ErrForbidden) {
+	if _, err := src.Export(ctx, member, &bytes.Buffer{}, "jsonl"); !errors.Is(err, catalog.ErrForbidden) {
 		t.Fatalf("member export: %v", err)
 	}
 }
@@ -264,7 +264,7 @@ not json
 {"title":"Bad theme","type":"report","themes":["gardening"]}
 {"title":"Good two","type":"guidance","themes":["neglect"],"published":"2018-04"}
 `
-	rep, err := l.Import(ctx, System, strings.NewReader(in), "jsonl", true)
+	rep, err := l.Import(ctx, catalog.System, strings.NewReader(in), "jsonl", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,12 +275,12 @@ not json
 	if rep.Rows != 6 || len(rep.Errors) != 4 || lines[0] != 2 || lines[3] != 5 || rep.Inserted != 0 {
 		t.Fatalf("dry run: %+v", rep)
 	}
-	rep, err = l.Import(ctx, System, strings.NewReader(in), "jsonl", false)
+	rep, err = l.Import(ctx, catalog.System, strings.NewReader(in), "jsonl", false)
 	if err != nil || rep.Inserted != 2 {
 		t.Fatalf("import: %+v %v", rep, err)
 	}
 	csvIn := "title,type,themes,url\nCSV policy,local-policy,neglect;early-help,https://example.org/p\n\"broken,report\n"
-	rep, err = l.Import(ctx, System, strings.NewReader(csvIn), "csv", false)
+	rep, err = l.Import(ctx, catalog.System, strings.NewReader(csvIn), "csv", false)
 	if err != nil || rep.Inserted != 1 {
 		t.Fatalf("csv import: %+v %v", rep, err)
 	}
@@ -297,7 +297,7 @@ func TestOpenLocksDataDir(t *testing.T) {
 	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), "PID") {
 		t.Fatalf("second open: %v", err)
 	}
-	res, err := h.Search(ctx, Anonymous, SearchParams{})
+	res, err := h.Search(ctx, catalog.Anonymous, SearchParams{})
 	if err != nil || res.Total == 0 {
 		t.Fatalf("search: %v %v", res, err)
 	}
@@ -309,7 +309,7 @@ func TestOpenLocksDataDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	res, _ = h.Search(ctx, Anonymous, SearchParams{})
+	res, _ = h.Search(ctx, catalog.Anonymous, SearchParams{})
 	if res.Total != total {
 		t.Fatalf("after reopen: %d, want %d", res.Total, total)
 	}

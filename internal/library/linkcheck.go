@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"safelib/internal/store"
+	"safelib/internal/catalog"
 )
 
 // Link health: every resource URL is checked politely (one request at a
@@ -104,9 +104,9 @@ type LinkReport struct {
 
 // CheckLinks checks the resource URLs due for a check and records what
 // each answered. Staff (or System) only.
-func (l *Library) CheckLinks(ctx context.Context, rd Reader, opt LinkCheckOptions) (*LinkReport, error) {
+func (l *Library) CheckLinks(ctx context.Context, rd catalog.Reader, opt LinkCheckOptions) (*LinkReport, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may check links", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may check links")
 	}
 	if opt.Client == nil {
 		return nil, errors.New("check links: no HTTP client")
@@ -212,9 +212,9 @@ feed:
 
 // checkLink checks one URL: HEAD, then GET when HEAD did not answer well
 // (except after a timeout, which GET would only repeat).
-func (l *Library) checkLink(ctx context.Context, opt LinkCheckOptions, u string) store.LinkResult {
+func (l *Library) checkLink(ctx context.Context, opt LinkCheckOptions, u string) catalog.LinkResult {
 	start := time.Now()
-	res := store.LinkResult{URL: u}
+	res := catalog.LinkResult{URL: u}
 	status, err := probe(ctx, opt, http.MethodHead, u)
 	if err == nil && status < 400 {
 		res.OK, res.Status = true, status
@@ -319,7 +319,7 @@ type LinkHealth struct {
 
 // LinkHealthOf returns the health of a resource's link as rd may see it:
 // nil when the link was never checked or rd can't read the resource.
-func (l *Library) LinkHealthOf(ctx context.Context, rd Reader, id string) (*LinkHealth, error) {
+func (l *Library) LinkHealthOf(ctx context.Context, rd catalog.Reader, id string) (*LinkHealth, error) {
 	v, err := l.Resource(ctx, rd, id)
 	if err != nil {
 		return nil, err
@@ -328,7 +328,7 @@ func (l *Library) LinkHealthOf(ctx context.Context, rd Reader, id string) (*Link
 		return nil, nil
 	}
 	c, err := l.st.LinkCheckOf(ctx, v.Resource.URL)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -339,9 +339,9 @@ func (l *Library) LinkHealthOf(ctx context.Context, rd Reader, id string) (*Link
 
 // BrokenLinks lists resources whose links are broken, longest broken
 // first, and how many there are. Staff only.
-func (l *Library) BrokenLinks(ctx context.Context, rd Reader, limit int) ([]store.BrokenLink, int, error) {
+func (l *Library) BrokenLinks(ctx context.Context, rd catalog.Reader, limit int) ([]catalog.BrokenLink, int, error) {
 	if !rd.IsStaff() {
-		return nil, 0, fmt.Errorf("%w: only staff may list broken links", ErrForbidden)
+		return nil, 0, catalog.Errorf(catalog.Forbidden, "only staff may list broken links")
 	}
 	return l.st.BrokenLinks(ctx, BrokenAfter, limit)
 }
@@ -382,7 +382,7 @@ func (c *LinkChecker) Run(ctx context.Context) error {
 	for {
 		opt := c.opt
 		opt.CheckedBefore = time.Now().Add(-c.every)
-		if _, err := c.lib.CheckLinks(ctx, System, opt); err != nil && ctx.Err() == nil {
+		if _, err := c.lib.CheckLinks(ctx, catalog.System, opt); err != nil && ctx.Err() == nil {
 			c.log.Warn("link check", "err", err)
 		}
 		select {

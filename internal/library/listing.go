@@ -34,7 +34,7 @@ const maxListings = 500
 // in full, general bodies ("multi-sport") first, then by sport and title.
 // Members-only contacts a reader may not read are left out altogether: a
 // contact without its details is of no use on a partnership's page.
-func (l *Library) SportListings(ctx context.Context, rd Reader) ([]*catalog.Resource, error) {
+func (l *Library) SportListings(ctx context.Context, rd catalog.Reader) ([]*catalog.Resource, error) {
 	hits, err := l.listings(ctx, rd, map[string][]string{"type": {ListingType}, "theme": {SportTheme}})
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (l *Library) SportListings(ctx context.Context, rd Reader) ([]*catalog.Reso
 }
 
 // listings reads every active resource matching filters, by title, as rd.
-func (l *Library) listings(ctx context.Context, rd Reader, filters map[string][]string) ([]Hit, error) {
+func (l *Library) listings(ctx context.Context, rd catalog.Reader, filters map[string][]string) ([]Hit, error) {
 	var out []Hit
 	for page := 1; len(out) < maxListings; page++ {
 		res, err := l.Search(ctx, rd, SearchParams{Filters: filters, Sort: "title", Page: page,
@@ -83,12 +83,12 @@ func (l *Library) listings(ctx context.Context, rd Reader, filters map[string][]
 // never-verified ones first, then the longest unchecked. A date without a
 // day counts from the first of its month (or year), so a vague date is
 // flagged sooner rather than later. Staff only.
-func (l *Library) StaleListings(ctx context.Context, rd Reader, olderThan time.Duration) ([]*catalog.Resource, error) {
+func (l *Library) StaleListings(ctx context.Context, rd catalog.Reader, olderThan time.Duration) ([]*catalog.Resource, error) {
 	if rd.Role == "" {
-		return nil, fmt.Errorf("%w: only staff see stale listings", ErrUnauthorized)
+		return nil, catalog.Errorf(catalog.Unauthorized, "only staff see stale listings")
 	}
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff see stale listings", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff see stale listings")
 	}
 	hits, err := l.listings(ctx, rd, map[string][]string{"type": {ListingType}})
 	if err != nil {

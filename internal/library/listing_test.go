@@ -7,10 +7,9 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
-var staff = Reader{UserID: 2, Email: "staff@example.org", Role: "staff", Members: true}
+var staff = catalog.Reader{UserID: 2, Email: "staff@example.org", Role: "staff", Members: true}
 
 // seedSports are the sports of the seed catalog's sport listings.
 var seedSports = []string{"athletics", "cricket", "football", "gymnastics", "multi-sport", "netball",
@@ -29,7 +28,7 @@ func TestSportListings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	anon, err := l.SportListings(ctx, Anonymous)
+	anon, err := l.SportListings(ctx, catalog.Anonymous)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,11 +81,11 @@ func TestStaleListings(t *testing.T) {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	l.now = func() time.Time { return now }
 
-	if _, err := l.StaleListings(ctx, Anonymous, StaleAfter); !errors.Is(err, ErrUnauthorized) {
-		t.Errorf("anonymous: %v, want ErrUnauthorized", err)
+	if _, err := l.StaleListings(ctx, catalog.Anonymous, StaleAfter); !errors.Is(err, catalog.ErrUnauthorized) {
+		t.Errorf("anonymous: %v, want catalog.ErrUnauthorized", err)
 	}
-	if _, err := l.StaleListings(ctx, member, StaleAfter); !errors.Is(err, ErrForbidden) {
-		t.Errorf("member: %v, want ErrForbidden", err)
+	if _, err := l.StaleListings(ctx, member, StaleAfter); !errors.Is(err, catalog.ErrForbidden) {
+		t.Errorf("member: %v, want catalog.ErrForbidden", err)
 	}
 
 	// The seed listings were never verified: all stale.
@@ -182,7 +181,7 @@ func TestFeedItems(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLibrary(t)
 	p := SearchParams{Filters: map[string][]string{"theme": {"partnership-arrangements"}}}
-	anon, err := l.FeedItems(ctx, Anonymous, p, 50)
+	anon, err := l.FeedItems(ctx, catalog.Anonymous, p, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +220,7 @@ func TestFeedItems(t *testing.T) {
 	if err != nil || len(two) != 2 {
 		t.Fatalf("limit 2: %d items, %v", len(two), err)
 	}
-	if _, err := l.FeedItems(ctx, member, p, MaxFeedItems+1); !errors.Is(err, ErrInvalid) {
+	if _, err := l.FeedItems(ctx, member, p, MaxFeedItems+1); !errors.Is(err, catalog.ErrInvalid) {
 		t.Errorf("limit too big: %v", err)
 	}
 }
@@ -229,20 +228,20 @@ func TestFeedItems(t *testing.T) {
 func TestFeedTokens(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLibrary(t)
-	add := func(email string) *store.User {
-		u := &store.User{Email: email, Role: store.RoleMember, Expires: "2030-01-01"}
+	add := func(email string) *catalog.User {
+		u := &catalog.User{Email: email, Role: catalog.RoleMember, Expires: "2030-01-01"}
 		if err := l.st.CreateUser(ctx, u, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		return u
 	}
 	ann, bob := add("ann@example.org"), add("bob@example.org")
-	annR := Reader{UserID: ann.ID, Email: ann.Email, Role: "member", Members: true}
+	annR := catalog.Reader{UserID: ann.ID, Email: ann.Email, Role: "member", Members: true}
 
-	if _, _, err := l.CreateFeedToken(ctx, Anonymous, ann.Email); !errors.Is(err, ErrUnauthorized) {
+	if _, _, err := l.CreateFeedToken(ctx, catalog.Anonymous, ann.Email); !errors.Is(err, catalog.ErrUnauthorized) {
 		t.Errorf("anonymous: %v", err)
 	}
-	if _, _, err := l.CreateFeedToken(ctx, annR, bob.Email); !errors.Is(err, ErrForbidden) {
+	if _, _, err := l.CreateFeedToken(ctx, annR, bob.Email); !errors.Is(err, catalog.ErrForbidden) {
 		t.Errorf("for someone else: %v", err)
 	}
 	raw, tok, err := l.CreateFeedToken(ctx, annR, "ANN@example.org")
@@ -257,17 +256,17 @@ func TestFeedTokens(t *testing.T) {
 		t.Fatalf("token user: %+v %v", u, err)
 	}
 	for _, bad := range []string{"", "slf_nope", raw + "x", "slb_" + raw[4:]} {
-		if _, err := l.FeedTokenUser(ctx, bad); !errors.Is(err, ErrNotFound) {
-			t.Errorf("token %q: %v, want ErrNotFound", bad, err)
+		if _, err := l.FeedTokenUser(ctx, bad); !errors.Is(err, catalog.ErrNotFound) {
+			t.Errorf("token %q: %v, want catalog.ErrNotFound", bad, err)
 		}
 	}
 
 	// A new token replaces the old one.
-	raw2, _, err := l.CreateFeedToken(ctx, System, ann.Email)
+	raw2, _, err := l.CreateFeedToken(ctx, catalog.System, ann.Email)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.FeedTokenUser(ctx, raw); !errors.Is(err, ErrNotFound) {
+	if _, err := l.FeedTokenUser(ctx, raw); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("replaced token still works: %v", err)
 	}
 	if _, err := l.FeedTokenUser(ctx, raw2); err != nil {
@@ -276,7 +275,7 @@ func TestFeedTokens(t *testing.T) {
 	if ts, err := l.FeedTokens(ctx, annR, ann.Email); err != nil || len(ts) != 2 {
 		t.Errorf("ann's tokens: %d %v", len(ts), err)
 	}
-	if _, err := l.FeedTokens(ctx, annR, ""); !errors.Is(err, ErrForbidden) {
+	if _, err := l.FeedTokens(ctx, annR, ""); !errors.Is(err, catalog.ErrForbidden) {
 		t.Errorf("member listing everyone's tokens: %v", err)
 	}
 
@@ -284,12 +283,12 @@ func TestFeedTokens(t *testing.T) {
 	if n, err := l.RevokeFeedTokens(ctx, annR, ann.Email); err != nil || n != 1 {
 		t.Fatalf("revoke: %d %v", n, err)
 	}
-	if _, err := l.FeedTokenUser(ctx, raw2); !errors.Is(err, ErrNotFound) {
+	if _, err := l.FeedTokenUser(ctx, raw2); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("revoked token works: %v", err)
 	}
 
 	// A disabled account's token does not work.
-	raw3, _, err := l.CreateFeedToken(ctx, System, bob.Email)
+	raw3, _, err := l.CreateFeedToken(ctx, catalog.System, bob.Email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +296,7 @@ func TestFeedTokens(t *testing.T) {
 	if err := l.st.UpdateUser(ctx, bob, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.FeedTokenUser(ctx, raw3); !errors.Is(err, ErrNotFound) {
+	if _, err := l.FeedTokenUser(ctx, raw3); !errors.Is(err, catalog.ErrNotFound) {
 		t.Errorf("disabled account's token: %v", err)
 	}
 }

@@ -16,16 +16,16 @@ type View struct {
 
 // Resource returns the resource with this id as rd may see it. Withdrawn
 // items are visible to staff only; to anyone else they are not found.
-func (l *Library) Resource(ctx context.Context, rd Reader, id string) (*View, error) {
+func (l *Library) Resource(ctx context.Context, rd catalog.Reader, id string) (*View, error) {
 	if !catalog.ValidID(id) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	r, err := l.st.GetResource(ctx, id)
 	if err != nil {
-		return nil, wrapStore(err)
+		return nil, err
 	}
 	if r.Status == catalog.StatusWithdrawn && !rd.IsStaff() {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	if !canRead(rd, r) {
 		return &View{Resource: teaser(r), Teaser: true}, nil

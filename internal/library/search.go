@@ -38,44 +38,44 @@ type SearchParams struct {
 	NoFacets bool
 }
 
-// Validate checks bounds and names, returning an error wrapping ErrInvalid.
+// Validate checks bounds and names, returning an error wrapping catalog.ErrInvalid.
 func (p *SearchParams) Validate() error {
 	if len(p.Q) > MaxQueryLen {
-		return fmt.Errorf("%w: query is longer than %d bytes", ErrInvalid, MaxQueryLen)
+		return catalog.Errorf(catalog.Invalid, "query is longer than %d bytes", MaxQueryLen)
 	}
 	if p.Page == 0 {
 		p.Page = 1
 	}
 	if p.Page < 1 || p.Page > MaxPage {
-		return fmt.Errorf("%w: page must be between 1 and %d", ErrInvalid, MaxPage)
+		return catalog.Errorf(catalog.Invalid, "page must be between 1 and %d", MaxPage)
 	}
 	if p.PerPage == 0 {
 		p.PerPage = DefaultPerPage
 	}
 	if p.PerPage < 1 || p.PerPage > MaxPerPage {
-		return fmt.Errorf("%w: per_page must be between 1 and %d", ErrInvalid, MaxPerPage)
+		return catalog.Errorf(catalog.Invalid, "per_page must be between 1 and %d", MaxPerPage)
 	}
 	if p.Sort == "" {
 		p.Sort = "relevance"
 	}
 	if !contains(Sorts, p.Sort) {
-		return fmt.Errorf("%w: unknown sort %q (want relevance, newest, oldest or title)", ErrInvalid, p.Sort)
+		return catalog.Errorf(catalog.Invalid, "unknown sort %q (want relevance, newest, oldest or title)", p.Sort)
 	}
 	for _, m := range []map[string][]string{p.Filters, p.Excludes} {
 		for f, vs := range m {
 			if !contains(FacetFields, f) {
-				return fmt.Errorf("%w: unknown facet %q", ErrInvalid, f)
+				return catalog.Errorf(catalog.Invalid, "unknown facet %q", f)
 			}
 			if len(vs) > 50 {
-				return fmt.Errorf("%w: at most 50 values for facet %q", ErrInvalid, f)
+				return catalog.Errorf(catalog.Invalid, "at most 50 values for facet %q", f)
 			}
 			for _, v := range vs {
 				if len(v) > 200 {
-					return fmt.Errorf("%w: facet value too long", ErrInvalid)
+					return catalog.Errorf(catalog.Invalid, "facet value too long")
 				}
 				if f == "year" {
 					if _, err := strconv.Atoi(v); err != nil {
-						return fmt.Errorf("%w: year %q is not a number", ErrInvalid, v)
+						return catalog.Errorf(catalog.Invalid, "year %q is not a number", v)
 					}
 				}
 			}
@@ -132,13 +132,13 @@ func (r *SearchResult) Pages() int {
 
 // Search runs a search as rd. Members-only items the reader can't read
 // match only on their title, publisher and themes, and come back as teasers.
-func (l *Library) Search(ctx context.Context, rd Reader, p SearchParams) (*SearchResult, error) {
+func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams) (*SearchResult, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	q, err := index.Parse(p.Q)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, catalog.Errorf(catalog.Invalid, "%w", err)
 	}
 	start := time.Now()
 	res, err := l.ix.Search(ctx, index.Request{
@@ -154,7 +154,7 @@ func (l *Library) Search(ctx context.Context, rd Reader, p SearchParams) (*Searc
 	})
 	if err != nil {
 		if errors.Is(err, index.ErrBadQuery) {
-			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+			return nil, catalog.Errorf(catalog.Invalid, "%w", err)
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -199,7 +199,7 @@ func (l *Library) Search(ctx context.Context, rd Reader, p SearchParams) (*Searc
 
 // hit builds a result for rd: a teaser when rd can't read r, else the
 // resource with snippets cut from its text.
-func (l *Library) hit(r *catalog.Resource, rd Reader, q index.Query) Hit {
+func (l *Library) hit(r *catalog.Resource, rd catalog.Reader, q index.Query) Hit {
 	if !canRead(rd, r) {
 		return Hit{Resource: teaser(r), Teaser: true}
 	}
@@ -229,7 +229,7 @@ func (l *Library) hit(r *catalog.Resource, rd Reader, q index.Query) Hit {
 }
 
 // canRead reports whether rd may read r's link, summary and text.
-func canRead(rd Reader, r *catalog.Resource) bool {
+func canRead(rd catalog.Reader, r *catalog.Resource) bool {
 	return r.Access == catalog.Public || rd.Members
 }
 

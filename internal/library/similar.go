@@ -25,13 +25,13 @@ const (
 // themes, type, publisher, area) is used, never its summary or text. The
 // results are searched with rd's access and come back like search results:
 // teasers for members-only items rd can't read. An id rd can't see is
-// ErrNotFound, as with Resource.
-func (l *Library) Similar(ctx context.Context, rd Reader, id string, n int) ([]Hit, error) {
+// catalog.ErrNotFound, as with Resource.
+func (l *Library) Similar(ctx context.Context, rd catalog.Reader, id string, n int) ([]Hit, error) {
 	if n == 0 {
 		n = DefaultSimilar
 	}
 	if n < 1 || n > MaxSimilar {
-		return nil, fmt.Errorf("%w: n must be between 1 and %d", ErrInvalid, MaxSimilar)
+		return nil, catalog.Errorf(catalog.Invalid, "n must be between 1 and %d", MaxSimilar)
 	}
 	v, err := l.Resource(ctx, rd, id)
 	if err != nil {

@@ -54,7 +54,7 @@ func TestSimilar(t *testing.T) {
 	l := newSimilarLibrary(t)
 	for _, tc := range []struct {
 		name   string
-		reader Reader
+		reader catalog.Reader
 		id     string
 		n      int
 		err    error
@@ -63,9 +63,9 @@ func TestSimilar(t *testing.T) {
 		absent []string
 		check  func(t *testing.T, hs []Hit)
 	}{
-		{name: "a themed item finds its neighbours, never itself nor withdrawn ones", reader: Anonymous, id: pfGuide, n: 20,
+		{name: "a themed item finds its neighbours, never itself nor withdrawn ones", reader: catalog.Anonymous, id: pfGuide, n: 20,
 			top: []string{pfAudit, pfLeaflet}, absent: []string{pfGuide, pfOld, pfDecoy}},
-		{name: "default n", reader: Anonymous, id: pfGuide,
+		{name: "default n", reader: catalog.Anonymous, id: pfGuide,
 			check: func(t *testing.T, hs []Hit) {
 				if len(hs) != DefaultSimilar {
 					t.Errorf("%d results, want %d", len(hs), DefaultSimilar)
@@ -77,7 +77,7 @@ func TestSimilar(t *testing.T) {
 					t.Errorf("%d results, want 1", len(hs))
 				}
 			}},
-		{name: "anonymous sees a members-only neighbour only as a teaser", reader: Anonymous, id: pfLeaflet, n: 20,
+		{name: "anonymous sees a members-only neighbour only as a teaser", reader: catalog.Anonymous, id: pfLeaflet, n: 20,
 			want: []string{pfAudit}, check: func(t *testing.T, hs []Hit) {
 				for _, h := range hs {
 					r := h.Resource
@@ -104,17 +104,17 @@ func TestSimilar(t *testing.T) {
 		// finds it through them, an anonymous reader must not.
 		{name: "a member's neighbours use the members-only summary", reader: member, id: pfAudit, n: 20,
 			want: []string{pfDecoy, pfGuide}, absent: []string{pfAudit, pfOld}},
-		{name: "anonymous neighbours never use the members-only summary", reader: Anonymous, id: pfAudit, n: 20,
+		{name: "anonymous neighbours never use the members-only summary", reader: catalog.Anonymous, id: pfAudit, n: 20,
 			want: []string{pfGuide, pfLeaflet}, absent: []string{pfDecoy, pfAudit, pfOld}},
-		{name: "lapsed member is anonymous for members-only text", reader: Reader{UserID: 2, Role: "member", Lapsed: true}, id: pfAudit, n: 20,
+		{name: "lapsed member is anonymous for members-only text", reader: catalog.Reader{UserID: 2, Role: "member", Lapsed: true}, id: pfAudit, n: 20,
 			want: []string{pfGuide}, absent: []string{pfDecoy}},
-		{name: "unknown id", reader: member, id: "no-such-item", err: ErrNotFound},
-		{name: "invalid id", reader: member, id: "../etc/passwd", err: ErrNotFound},
-		{name: "withdrawn item is not found for non-staff", reader: member, id: pfOld, err: ErrNotFound},
+		{name: "unknown id", reader: member, id: "no-such-item", err: catalog.ErrNotFound},
+		{name: "invalid id", reader: member, id: "../etc/passwd", err: catalog.ErrNotFound},
+		{name: "withdrawn item is not found for non-staff", reader: member, id: pfOld, err: catalog.ErrNotFound},
 		{name: "staff may ask about a withdrawn item", reader: curStaff, id: pfOld, n: 20,
 			want: []string{pfGuide}, absent: []string{pfOld}},
-		{name: "n too big", reader: Anonymous, id: pfGuide, n: MaxSimilar + 1, err: ErrInvalid},
-		{name: "n negative", reader: Anonymous, id: pfGuide, n: -1, err: ErrInvalid},
+		{name: "n too big", reader: catalog.Anonymous, id: pfGuide, n: MaxSimilar + 1, err: catalog.ErrInvalid},
+		{name: "n negative", reader: catalog.Anonymous, id: pfGuide, n: -1, err: catalog.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs, err := l.Similar(ctx, tc.reader, tc.id, tc.n)

@@ -30,12 +30,3 @@ func StorageFull(err error) bool {
 
 // sqliteFull is SQLite's SQLITE_FULL result code.
 const sqliteFull = 13
-
-// SavedButNotIndexed reports whether err says the change reached the
-// store and only the index could not follow (it catches up at the next
-// write or start).
-func SavedButNotIndexed(err error) bool {
-	return err != nil && strings.Contains(err.Error(), savedNotIndexed)
-}
-
-const savedNotIndexed = "saved, but indexing failed"

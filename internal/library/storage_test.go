@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"syscall"
 	"testing"
+
+	"safelib/internal/catalog"
 )
 
 type codedErr int
@@ -24,7 +26,7 @@ func TestStorageFull(t *testing.T) {
 		{fmt.Errorf("commit: %w", codedErr(13)), true, false},
 		{fmt.Errorf("commit: %w", codedErr(13|(3<<8))), true, false}, // an extended code of SQLITE_FULL
 		{fmt.Errorf("commit: %w", codedErr(5)), false, false},        // SQLITE_BUSY
-		{fmt.Errorf("saved, but indexing failed (will retry at next start): %w",
+		{catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w",
 			errors.New("persist err: write /d/index/store/2.zap: no space left on device")), true, true},
 		{errors.New("insert resource \"x\": database or disk is full (13)"), true, false},
 		{fmt.Errorf("x: %w", syscall.EDQUOT), true, false},
@@ -32,8 +34,8 @@ func TestStorageFull(t *testing.T) {
 		if got := StorageFull(tc.err); got != tc.full {
 			t.Errorf("StorageFull(%v) = %v", tc.err, got)
 		}
-		if got := SavedButNotIndexed(tc.err); got != tc.saved {
-			t.Errorf("SavedButNotIndexed(%v) = %v", tc.err, got)
+		if got := catalog.ErrorCode(tc.err) == catalog.NotIndexed; got != tc.saved {
+			t.Errorf("ErrorCode(%v) == NotIndexed: %v", tc.err, got)
 		}
 	}
 }

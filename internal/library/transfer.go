@@ -81,9 +81,9 @@ func (rec Record) csvRow() []string {
 
 // Export writes every resource (withdrawn ones too, with their status) as
 // JSONL or CSV. Only staff may export: the file holds members-only text.
-func (l *Library) Export(ctx context.Context, rd Reader, w io.Writer, format string) (int, error) {
+func (l *Library) Export(ctx context.Context, rd catalog.Reader, w io.Writer, format string) (int, error) {
 	if !rd.IsStaff() {
-		return 0, fmt.Errorf("%w: only staff may export the library", ErrForbidden)
+		return 0, catalog.Errorf(catalog.Forbidden, "only staff may export the library")
 	}
 	var write func(Record) error
 	var flush func() error
@@ -101,7 +101,7 @@ func (l *Library) Export(ctx context.Context, rd Reader, w io.Writer, format str
 		write = func(r Record) error { return cw.Write(r.csvRow()) }
 		flush = func() error { cw.Flush(); return cw.Error() }
 	default:
-		return 0, fmt.Errorf("%w: unknown format %q (want jsonl or csv)", ErrInvalid, format)
+		return 0, catalog.Errorf(catalog.Invalid, "unknown format %q (want jsonl or csv)", format)
 	}
 	n := 0
 	err := l.st.ScanResources(ctx, 500, true, func(rs []*catalog.Resource) error {
@@ -148,9 +148,9 @@ const MaxImportRows = 500_000
 // upserts the valid rows, keyed on id, else url: importing the same file
 // twice changes nothing. Bad rows are reported with their line number and
 // do not stop the good ones. dryRun validates only. Staff only.
-func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format string, dryRun bool) (*ImportReport, error) {
+func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, format string, dryRun bool) (*ImportReport, error) {
 	if !rd.IsStaff() {
-		return nil, fmt.Errorf("%w: only staff may import", ErrForbidden)
+		return nil, catalog.Errorf(catalog.Forbidden, "only staff may import")
 	}
 	// Two passes keep memory flat however large the file: the first
 	// validates every row and settles its id, the second writes the good
@@ -185,7 +185,7 @@ func (l *Library) Import(ctx context.Context, rd Reader, r io.Reader, format str
 	case "csv":
 		read = readCSV
 	default:
-		return nil, fmt.Errorf("%w: unknown format %q (want jsonl or csv)", ErrInvalid, format)
+		return nil, catalog.Errorf(catalog.Invalid, "unknown format %q (want jsonl or csv)", format)
 	}
 	rep := &ImportReport{DryRun: dryRun, Errors: []LineError{}}
 	good := map[int]string{} // line -> id of each valid row
@@ -281,7 +281,7 @@ func readJSONL(r *bufio.Reader, accept func(int, Record), reject func(int, strin
 	for sc.Scan() {
 		line++
 		if line > MaxImportRows {
-			return fmt.Errorf("%w: more than %d rows", ErrInvalid, MaxImportRows)
+			return catalog.Errorf(catalog.Invalid, "more than %d rows", MaxImportRows)
 		}
 		b := bytes.TrimSpace(sc.Bytes())
 		if line == 1 {
@@ -301,7 +301,7 @@ func readJSONL(r *bufio.Reader, accept func(int, Record), reject func(int, strin
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("%w: line %d is too long", ErrInvalid, line+1)
+			return catalog.Errorf(catalog.Invalid, "line %d is too long", line+1)
 		}
 		return fmt.Errorf("read import: %w", err)
 	}
@@ -314,7 +314,7 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return fmt.Errorf("%w: CSV header: %w", ErrInvalid, err)
+		return catalog.Errorf(catalog.Invalid, "CSV header: %w", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -324,12 +324,12 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 			known = known || c == h
 		}
 		if !known {
-			return fmt.Errorf("%w: CSV header: unknown column %q (known: %s)", ErrInvalid, h, strings.Join(csvColumns, ", "))
+			return catalog.Errorf(catalog.Invalid, "CSV header: unknown column %q (known: %s)", h, strings.Join(csvColumns, ", "))
 		}
 		col[h] = i
 	}
 	if _, ok := col["title"]; !ok {
-		return fmt.Errorf("%w: CSV header: a title column is required", ErrInvalid)
+		return catalog.Errorf(catalog.Invalid, "CSV header: a title column is required")
 	}
 	rows := 0
 	for {
@@ -348,7 +348,7 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 		line, _ := cr.FieldPos(0)
 		rows++
 		if rows > MaxImportRows {
-			return fmt.Errorf("%w: more than %d rows", ErrInvalid, MaxImportRows)
+			return catalog.Errorf(catalog.Invalid, "more than %d rows", MaxImportRows)
 		}
 		if len(row) != len(header) {
 			reject(line, fmt.Sprintf("has %d fields, the header has %d", len(row), len(header)))

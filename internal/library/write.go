@@ -14,7 +14,7 @@ import (
 func (l *Library) prepare(r *catalog.Resource) error {
 	r.Normalize()
 	if err := r.Validate(l.tax.Valid); err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalid, err)
+		return catalog.Errorf(catalog.Invalid, "%w", err)
 	}
 	return nil
 }
@@ -35,10 +35,10 @@ func (l *Library) Upsert(ctx context.Context, rs []*catalog.Resource) (store.Ups
 	if err != nil {
 		// The transaction was rolled back: nothing was inserted or
 		// updated, whatever was counted before the failure.
-		return store.UpsertStats{}, wrapStore(err)
+		return store.UpsertStats{}, err
 	}
 	if _, err := l.drainPending(ctx, nil); err != nil {
-		return st, fmt.Errorf("saved, but indexing failed (will retry at next start): %w", err)
+		return st, catalog.Errorf(catalog.NotIndexed, "saved, but indexing failed (will retry at next start): %w", err)
 	}
 	return st, nil
 }
@@ -56,7 +56,7 @@ func (l *Library) assignID(ctx context.Context, r *catalog.Resource, taken map[s
 			r.ID = old.ID
 			return nil
 		}
-		if !errors.Is(err, store.ErrNotFound) {
+		if !errors.Is(err, catalog.ErrNotFound) {
 			return err
 		}
 	}
@@ -78,5 +78,5 @@ func (l *Library) assignID(ctx context.Context, r *catalog.Resource, taken map[s
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: no free id for %q", ErrConflict, r.Title)
+	return catalog.Errorf(catalog.Conflict, "no free id for %q", r.Title)
 }

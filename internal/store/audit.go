@@ -2,58 +2,21 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
+
+	"safelib/internal/catalog"
 )
 
-// AuditEntry is one line of the audit log.
-type AuditEntry struct {
-	ID      int64
-	At      time.Time
-	ActorID int64  // 0 for the system or an anonymous caller
-	Actor   string // email, or "system", at the time
-	Action  string // e.g. "login", "login.failed", "user.role"
-	Target  string // what was acted on: an email, a resource id
-	Details map[string]string
-	IP      string
-}
-
 // AddAudit appends e and sets e.ID.
-func (s *Store) AddAudit(ctx context.Context, e *AuditEntry) error {
-	details := []byte("{}")
-	if len(e.Details) > 0 {
-		var err error
-		if details, err = json.Marshal(e.Details); err != nil {
-			return fmt.Errorf("audit %s: %w", e.Action, err)
-		}
-	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, target, details, ip)
-		VALUES (?,?,?,?,?,?,?)`, stamp(e.At), e.ActorID, e.Actor, e.Action, e.Target, string(details), e.IP)
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", e.Action, err)
-	}
-	if e.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("audit %s: %w", e.Action, err)
-	}
-	return nil
-}
-
-// AuditFilter narrows ListAudit.
-type AuditFilter struct {
-	// Action keeps one action, or with a trailing "." a family ("user.").
-	Action string
-	// Actor and Target keep entries naming them exactly (any case).
-	Actor, Target string
-	// Before keeps entries with smaller ids (paging backwards).
-	Before int64
-	// Limit caps the rows (default 100, at most 1,000).
-	Limit int
+func (s *Store) AddAudit(ctx context.Context, e *catalog.AuditEntry) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return addAuditTx(ctx, tx, e) })
 }
 
 // ListAudit returns matching entries, newest first.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error) {
+func (s *Store) ListAudit(ctx context.Context, f catalog.AuditFilter) ([]*catalog.AuditEntry, error) {
 	where := []string{"1=1"}
 	var args []any
 	if f.Action != "" {
@@ -91,9 +54,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, er
 		return nil, fmt.Errorf("list audit: %w", err)
 	}
 	defer rows.Close()
-	var out []*AuditEntry
+	var out []*catalog.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e catalog.AuditEntry
 		var at, details string
 		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.Actor, &e.Action, &e.Target, &details, &e.IP); err != nil {
 			return nil, fmt.Errorf("list audit: %w", err)

@@ -87,7 +87,7 @@ func (s *Store) FinishCrawlRun(ctx context.Context, r *CrawlRun) error {
 			return fmt.Errorf("finish crawl run %d: %w", r.ID, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("finish crawl run %d: %w", r.ID, ErrNotFound)
+			return fmt.Errorf("finish crawl run %d: %w", r.ID, catalog.ErrNotFound)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM crawl_runs WHERE source = ? AND id <= (
 			SELECT id FROM crawl_runs WHERE source = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
@@ -118,7 +118,7 @@ func scanCrawlRun(row interface{ Scan(...any) error }) (*CrawlRun, error) {
 	if err := row.Scan(&r.ID, &r.Source, &started, &finished, &r.Fetched, &r.New, &r.Changed,
 		&r.Unchanged, &r.Failed, &r.Skipped, &r.Gone, &r.Error); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, catalog.ErrNotFound
 		}
 		return nil, err
 	}
@@ -161,7 +161,7 @@ func (s *Store) CrawlRun(ctx context.Context, id int64) (*CrawlRun, error) {
 	return r, nil
 }
 
-// LastCrawlRun returns the newest run of source, or ErrNotFound.
+// LastCrawlRun returns the newest run of source, or catalog.ErrNotFound.
 func (s *Store) LastCrawlRun(ctx context.Context, source string) (*CrawlRun, error) {
 	r, err := scanCrawlRun(s.db.QueryRowContext(ctx, `SELECT `+crawlRunCols+` FROM crawl_runs
 		WHERE source = ? ORDER BY id DESC LIMIT 1`, source))
@@ -228,7 +228,7 @@ func scanURLState(row interface{ Scan(...any) error }) (*URLState, error) {
 	if err := row.Scan(&u.URL, &u.Source, &u.ResourceURL, &u.ETag, &u.LastModified, &u.BodyHash,
 		&u.LastStatus, &u.GoneCount, &fetched); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, catalog.ErrNotFound
 		}
 		return nil, err
 	}
@@ -307,13 +307,13 @@ func (s *Store) ResourceIDTaken(ctx context.Context, id string) (bool, error) {
 }
 
 // ResourceIDByURL returns the id of the resource with exactly this URL, or
-// ErrNotFound. The url <> ” term is what lets SQLite use the partial
+// catalog.ErrNotFound. The url <> ” term is what lets SQLite use the partial
 // unique index on url; without it every lookup scans the table.
 func (s *Store) ResourceIDByURL(ctx context.Context, u string) (string, error) {
 	var id string
 	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url <> '' AND url = ?`, u).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("resource with url %q: %w", u, ErrNotFound)
+		return "", fmt.Errorf("resource with url %q: %w", u, catalog.ErrNotFound)
 	}
 	if err != nil {
 		return "", fmt.Errorf("resource by url: %w", err)
@@ -324,7 +324,7 @@ func (s *Store) ResourceIDByURL(ctx context.Context, u string) (string, error) {
 // WriteCrawled adds new resources and replaces changed ones in one
 // transaction, for the crawler's batches (the library has already matched
 // them to stored resources by URL and merged what staff typed). An update
-// with a non-zero Version must match the stored version (ErrConflict).
+// with a non-zero Version must match the stored version (catalog.ErrConflict).
 func (s *Store) WriteCrawled(ctx context.Context, inserts, updates []*catalog.Resource) error {
 	if len(inserts)+len(updates) == 0 {
 		return nil

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 func openTestStore(t *testing.T) *Store {
@@ -22,8 +24,8 @@ func TestCrawlRuns(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
 
-	if _, err := s.LastCrawlRun(ctx, "obs"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("LastCrawlRun on empty store: got %v, want ErrNotFound", err)
+	if _, err := s.LastCrawlRun(ctx, "obs"); !errors.Is(err, catalog.ErrNotFound) {
+		t.Fatalf("LastCrawlRun on empty store: got %v, want catalog.ErrNotFound", err)
 	}
 	r, err := s.StartCrawlRun(ctx, "obs")
 	if err != nil {
@@ -114,7 +116,7 @@ func TestCrawlRunsPruned(t *testing.T) {
 	if len(runs) != maxRunsKept {
 		t.Fatalf("kept %d runs, want %d", len(runs), maxRunsKept)
 	}
-	if _, err := s.CrawlRun(ctx, first.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.CrawlRun(ctx, first.ID); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("oldest run should be pruned, got %v", err)
 	}
 	fs, err := s.CrawlFailures(ctx, first.ID, 0)
@@ -160,7 +162,7 @@ func TestURLStates(t *testing.T) {
 			t.Fatalf("updated state = %+v", st)
 		}
 	}
-	if _, err := s.URLState(ctx, "https://nowhere.org/"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("missing state: got %v, want ErrNotFound", err)
+	if _, err := s.URLState(ctx, "https://nowhere.org/"); !errors.Is(err, catalog.ErrNotFound) {
+		t.Fatalf("missing state: got %v, want catalog.ErrNotFound", err)
 	}
 }

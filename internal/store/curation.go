@@ -14,7 +14,7 @@ import (
 
 // InsertResourceAudited adds a new resource and its audit entry in one
 // transaction, so the log can't miss a change nor record one that failed.
-func (s *Store) InsertResourceAudited(ctx context.Context, r *catalog.Resource, e *AuditEntry) error {
+func (s *Store) InsertResourceAudited(ctx context.Context, r *catalog.Resource, e *catalog.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := insertResource(ctx, tx, r); err != nil {
 			return err
@@ -25,7 +25,7 @@ func (s *Store) InsertResourceAudited(ctx context.Context, r *catalog.Resource, 
 
 // UpdateResourceAudited is UpdateResource (with its version check) and the
 // audit entry in one transaction.
-func (s *Store) UpdateResourceAudited(ctx context.Context, r *catalog.Resource, e *AuditEntry) error {
+func (s *Store) UpdateResourceAudited(ctx context.Context, r *catalog.Resource, e *catalog.AuditEntry) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if err := updateResource(ctx, tx, r); err != nil {
 			return err
@@ -34,7 +34,7 @@ func (s *Store) UpdateResourceAudited(ctx context.Context, r *catalog.Resource, 
 	})
 }
 
-func addAuditTx(ctx context.Context, tx *sql.Tx, e *AuditEntry) error {
+func addAuditTx(ctx context.Context, tx *sql.Tx, e *catalog.AuditEntry) error {
 	if e == nil {
 		return nil
 	}
@@ -115,7 +115,7 @@ func scanVersion(row interface{ Scan(...any) error }) (*ResourceVersion, error) 
 	if err := row.Scan(&v.ID, &v.ResourceID, &v.Version, &v.URL, &v.Title, &published, &v.Summary, &v.Body,
 		&v.Hash, &since, &superseded); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, catalog.ErrNotFound
 		}
 		return nil, err
 	}

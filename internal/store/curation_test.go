@@ -66,7 +66,7 @@ func TestVersionsKeptOnRepublish(t *testing.T) {
 	if err != nil || !strings.HasPrefix(full.Body, "version two text") {
 		t.Fatalf("version text: %v %v", full, err)
 	}
-	if _, err := s.ResourceVersionText(ctx, "other", old.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := s.ResourceVersionText(ctx, "other", old.ID); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("version of another resource: %v", err)
 	}
 }
@@ -96,23 +96,23 @@ func TestAuditedWritesAreAtomic(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	r := res("a", "https://example.org/a")
-	if err := s.InsertResourceAudited(ctx, r, &AuditEntry{Actor: "staff@example.org", Action: "resource.create", Target: "a"}); err != nil {
+	if err := s.InsertResourceAudited(ctx, r, &catalog.AuditEntry{Actor: "staff@example.org", Action: "resource.create", Target: "a"}); err != nil {
 		t.Fatal(err)
 	}
 	r.Title = "New title"
 	r.Version = 1
-	if err := s.UpdateResourceAudited(ctx, r, &AuditEntry{Actor: "staff@example.org", Action: "resource.update", Target: "a",
+	if err := s.UpdateResourceAudited(ctx, r, &catalog.AuditEntry{Actor: "staff@example.org", Action: "resource.update", Target: "a",
 		Details: map[string]string{"title.before": "Title a", "title.after": "New title"}}); err != nil {
 		t.Fatal(err)
 	}
 	// A stale version fails and leaves no audit line.
 	r.Version = 1
 	r.Title = "Lost"
-	err := s.UpdateResourceAudited(ctx, r, &AuditEntry{Actor: "other@example.org", Action: "resource.update", Target: "a"})
-	if !errors.Is(err, ErrConflict) {
+	err := s.UpdateResourceAudited(ctx, r, &catalog.AuditEntry{Actor: "other@example.org", Action: "resource.update", Target: "a"})
+	if !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("stale update: %v", err)
 	}
-	log, err := s.ListAudit(ctx, AuditFilter{Target: "a"})
+	log, err := s.ListAudit(ctx, catalog.AuditFilter{Target: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,9 +174,9 @@ func TestLinkHealth(t *testing.T) {
 	if err != nil || len(urls) != 2 {
 		t.Fatalf("targets: %v %v", urls, err)
 	}
-	check := func(u string, at time.Time, ok bool, status int) *LinkCheck {
+	check := func(u string, at time.Time, ok bool, status int) *catalog.LinkCheck {
 		t.Helper()
-		c, err := s.RecordLinkCheck(ctx, LinkResult{URL: u, At: at, OK: ok, Status: status, Reason: map[bool]string{false: "HTTP 404"}[ok]})
+		c, err := s.RecordLinkCheck(ctx, catalog.LinkResult{URL: u, At: at, OK: ok, Status: status, Reason: map[bool]string{false: "HTTP 404"}[ok]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func TestLinkHealth(t *testing.T) {
 		t.Fatalf("two failures: %+v", c)
 	}
 	// Inconclusive answers keep the count.
-	if c, _ := s.RecordLinkCheck(ctx, LinkResult{URL: "https://example.org/a", At: t0.Add(3 * time.Hour), Status: 429,
+	if c, _ := s.RecordLinkCheck(ctx, catalog.LinkResult{URL: "https://example.org/a", At: t0.Add(3 * time.Hour), Status: 429,
 		Inconclusive: true, Reason: "HTTP 429"}); c.Failures != 2 {
 		t.Fatalf("inconclusive: %+v", c)
 	}

@@ -6,27 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// FeedToken is a private feed address's secret. Only its SHA-256 is kept.
-type FeedToken struct {
-	ID        int64
-	UserID    int64
-	UserEmail string // filled on reads
-	Hash      string
-	Created   time.Time
-	LastUsed  time.Time // zero when never
-	Revoked   time.Time // zero while valid
-}
+	"safelib/internal/catalog"
+)
 
 const feedTokenCols = `t.id, t.user_id, u.email, t.token_hash, t.created, t.last_used, t.revoked`
 
-func scanFeedToken(row interface{ Scan(...any) error }) (*FeedToken, error) {
-	var t FeedToken
+func scanFeedToken(row interface{ Scan(...any) error }) (*catalog.FeedToken, error) {
+	var t catalog.FeedToken
 	var created, lastUsed, revoked string
 	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Hash, &created, &lastUsed, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -37,8 +28,8 @@ func scanFeedToken(row interface{ Scan(...any) error }) (*FeedToken, error) {
 
 // ReplaceFeedToken revokes the user's live feed tokens and adds a new one
 // with hash, in one transaction, so a person has at most one live token.
-func (s *Store) ReplaceFeedToken(ctx context.Context, userID int64, hash string, at time.Time) (*FeedToken, error) {
-	var t *FeedToken
+func (s *Store) ReplaceFeedToken(ctx context.Context, userID int64, hash string, at time.Time) (*catalog.FeedToken, error) {
+	var t *catalog.FeedToken
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE feed_tokens SET revoked = ? WHERE user_id = ? AND revoked = ''`,
 			stamp(at), userID); err != nil {
@@ -64,7 +55,7 @@ func (s *Store) ReplaceFeedToken(ctx context.Context, userID int64, hash string,
 }
 
 // FeedTokenByHash finds a feed token (revoked or not) by its hash.
-func (s *Store) FeedTokenByHash(ctx context.Context, hash string) (*FeedToken, error) {
+func (s *Store) FeedTokenByHash(ctx context.Context, hash string) (*catalog.FeedToken, error) {
 	t, err := scanFeedToken(s.db.QueryRowContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t
 		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash))
 	if err != nil {
@@ -74,14 +65,14 @@ func (s *Store) FeedTokenByHash(ctx context.Context, hash string) (*FeedToken, e
 }
 
 // FeedTokens lists one user's feed tokens (userID 0: everyone's), newest first.
-func (s *Store) FeedTokens(ctx context.Context, userID int64) ([]*FeedToken, error) {
+func (s *Store) FeedTokens(ctx context.Context, userID int64) ([]*catalog.FeedToken, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t JOIN users u ON u.id = t.user_id
 		WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC`, userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list feed tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []*FeedToken
+	var out []*catalog.FeedToken
 	for rows.Next() {
 		t, err := scanFeedToken(rows)
 		if err != nil {

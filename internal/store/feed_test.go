@@ -12,8 +12,8 @@ import (
 func TestFeedTokens(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	ann := addUser(t, s, "ann@example.org", RoleMember, "2030-01-01", 0)
-	bob := addUser(t, s, "bob@example.org", RoleMember, "2030-01-01", 0)
+	ann := addUser(t, s, "ann@example.org", catalog.RoleMember, "2030-01-01", 0)
+	bob := addUser(t, s, "bob@example.org", catalog.RoleMember, "2030-01-01", 0)
 
 	first, err := s.ReplaceFeedToken(ctx, ann.ID, "h1", t0)
 	if err != nil {
@@ -41,7 +41,7 @@ func TestFeedTokens(t *testing.T) {
 	if err != nil || got.UserID != ann.ID || !got.LastUsed.Equal(t0.Add(2*time.Hour)) || !got.Revoked.IsZero() {
 		t.Fatalf("second token: %+v %v", got, err)
 	}
-	if _, err := s.FeedTokenByHash(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.FeedTokenByHash(ctx, "nope"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("unknown hash: %v", err)
 	}
 	mine, err := s.FeedTokens(ctx, ann.ID)

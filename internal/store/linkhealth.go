@@ -10,33 +10,6 @@ import (
 	"safelib/internal/catalog"
 )
 
-// LinkCheck is what the last check of one URL found.
-type LinkCheck struct {
-	URL     string
-	Checked time.Time
-	// Status is the last HTTP status, 0 when there was no answer.
-	Status int
-	// Reason says why the last check failed; "" when it passed.
-	Reason string
-	// Failures counts failed checks in a row.
-	Failures int
-	// LastGood is the last time the link answered well (zero: never seen).
-	LastGood time.Time
-	Took     time.Duration
-}
-
-// LinkResult is the outcome of checking one URL once.
-type LinkResult struct {
-	URL    string
-	At     time.Time
-	Status int
-	Reason string
-	// OK means a good answer; Inconclusive means neither good nor bad
-	// (the server asked us to slow down): the failure count is kept.
-	OK, Inconclusive bool
-	Took             time.Duration
-}
-
 // LinkTargets returns the distinct URLs of active resources not checked
 // since checkedBefore (never-checked ones first, then the oldest checks),
 // at most limit of them.
@@ -66,7 +39,7 @@ func (s *Store) LinkTargets(ctx context.Context, checkedBefore time.Time, limit 
 // RecordLinkCheck stores the outcome of one check and returns the URL's
 // state after it: a good answer resets the failure count and sets the
 // last good time; a failure adds one; an inconclusive one changes neither.
-func (s *Store) RecordLinkCheck(ctx context.Context, res LinkResult) (*LinkCheck, error) {
+func (s *Store) RecordLinkCheck(ctx context.Context, res catalog.LinkResult) (*catalog.LinkCheck, error) {
 	if res.At.IsZero() {
 		res.At = time.Now()
 	}
@@ -92,13 +65,13 @@ func (s *Store) RecordLinkCheck(ctx context.Context, res LinkResult) (*LinkCheck
 
 const linkCheckCols = `url, checked, status, reason, failures, last_good, took_ms`
 
-func scanLinkCheck(row interface{ Scan(...any) error }) (*LinkCheck, error) {
-	var c LinkCheck
+func scanLinkCheck(row interface{ Scan(...any) error }) (*catalog.LinkCheck, error) {
+	var c catalog.LinkCheck
 	var checked, lastGood string
 	var took int64
 	if err := row.Scan(&c.URL, &checked, &c.Status, &c.Reason, &c.Failures, &lastGood, &took); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, catalog.ErrNotFound
 		}
 		return nil, err
 	}
@@ -107,9 +80,9 @@ func scanLinkCheck(row interface{ Scan(...any) error }) (*LinkCheck, error) {
 	return &c, nil
 }
 
-// LinkCheckOf returns the last check of u, or ErrNotFound when it was
+// LinkCheckOf returns the last check of u, or catalog.ErrNotFound when it was
 // never checked.
-func (s *Store) LinkCheckOf(ctx context.Context, u string) (*LinkCheck, error) {
+func (s *Store) LinkCheckOf(ctx context.Context, u string) (*catalog.LinkCheck, error) {
 	c, err := scanLinkCheck(s.db.QueryRowContext(ctx, `SELECT `+linkCheckCols+` FROM link_checks WHERE url = ?`, u))
 	if err != nil {
 		return nil, fmt.Errorf("link check of %s: %w", u, err)
@@ -117,20 +90,10 @@ func (s *Store) LinkCheckOf(ctx context.Context, u string) (*LinkCheck, error) {
 	return c, nil
 }
 
-// BrokenLink is a resource whose link failed at least the asked number of
-// checks in a row.
-type BrokenLink struct {
-	Resource *catalog.Resource // without text
-	Check    *LinkCheck
-	// HasText is set when the library holds the document's text, which
-	// members can still read.
-	HasText bool
-}
-
 // BrokenLinks returns active resources whose URL failed at least
 // minFailures checks in a row, longest broken first, and how many there
 // are in all.
-func (s *Store) BrokenLinks(ctx context.Context, minFailures, limit int) ([]BrokenLink, int, error) {
+func (s *Store) BrokenLinks(ctx context.Context, minFailures, limit int) ([]catalog.BrokenLink, int, error) {
 	var total int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM resources r JOIN link_checks c ON c.url = r.url
 		WHERE r.status = 'active' AND c.failures >= ?`, minFailures).Scan(&total); err != nil {
@@ -144,13 +107,13 @@ func (s *Store) BrokenLinks(ctx context.Context, minFailures, limit int) ([]Brok
 	}
 	defer rows.Close()
 	var ids []string
-	var out []BrokenLink
+	var out []catalog.BrokenLink
 	for rows.Next() {
 		var id string
-		var b BrokenLink
+		var b catalog.BrokenLink
 		var checked, lastGood string
 		var took int64
-		b.Check = &LinkCheck{}
+		b.Check = &catalog.LinkCheck{}
 		if err := rows.Scan(&id, &b.HasText, &b.Check.URL, &checked, &b.Check.Status, &b.Check.Reason,
 			&b.Check.Failures, &lastGood, &took); err != nil {
 			return nil, 0, fmt.Errorf("broken links: %w", err)
@@ -182,22 +145,9 @@ func (s *Store) BrokenLinks(ctx context.Context, minFailures, limit int) ([]Brok
 	return kept, total, nil
 }
 
-// LinkRun is one link check run.
-type LinkRun struct {
-	ID       int64
-	Started  time.Time
-	Finished time.Time // zero while running
-	Checked  int
-	OK       int
-	Failed   int
-	// Broken counts links broken at the end of the run.
-	Broken int
-	Error  string
-}
-
 // StartLinkRun records the start of a link check run.
-func (s *Store) StartLinkRun(ctx context.Context) (*LinkRun, error) {
-	r := &LinkRun{Started: time.Now().UTC()}
+func (s *Store) StartLinkRun(ctx context.Context) (*catalog.LinkRun, error) {
+	r := &catalog.LinkRun{Started: time.Now().UTC()}
 	res, err := s.db.ExecContext(ctx, `INSERT INTO link_check_runs (started) VALUES (?)`, stamp(r.Started))
 	if err != nil {
 		return nil, fmt.Errorf("start link run: %w", err)
@@ -212,7 +162,7 @@ func (s *Store) StartLinkRun(ctx context.Context) (*LinkRun, error) {
 const maxLinkRunsKept = 500
 
 // FinishLinkRun records a run's counts and end, and prunes old runs.
-func (s *Store) FinishLinkRun(ctx context.Context, r *LinkRun) error {
+func (s *Store) FinishLinkRun(ctx context.Context, r *catalog.LinkRun) error {
 	r.Finished = time.Now().UTC()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE link_check_runs SET finished=?, checked=?, ok=?, failed=?, broken=?,
@@ -228,16 +178,16 @@ func (s *Store) FinishLinkRun(ctx context.Context, r *LinkRun) error {
 }
 
 // LinkRuns returns up to limit runs, newest first.
-func (s *Store) LinkRuns(ctx context.Context, limit int) ([]*LinkRun, error) {
+func (s *Store) LinkRuns(ctx context.Context, limit int) ([]*catalog.LinkRun, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, started, finished, checked, ok, failed, broken, error
 		FROM link_check_runs ORDER BY id DESC LIMIT ?`, boundLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list link runs: %w", err)
 	}
 	defer rows.Close()
-	var out []*LinkRun
+	var out []*catalog.LinkRun
 	for rows.Next() {
-		var r LinkRun
+		var r catalog.LinkRun
 		var started, finished string
 		if err := rows.Scan(&r.ID, &started, &finished, &r.Checked, &r.OK, &r.Failed, &r.Broken, &r.Error); err != nil {
 			return nil, fmt.Errorf("list link runs: %w", err)

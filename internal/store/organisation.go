@@ -6,26 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
-// Organisation is a membership several people share.
-type Organisation struct {
-	ID      int64
-	Name    string
-	Expires string // "YYYY-MM-DD", inclusive; "" for none
-	// Members counts the people attached (filled by ListOrganisations).
-	Members int
-	Created time.Time
-	Updated time.Time
-}
-
 // CreateOrganisation inserts o and sets o.ID; a taken name (any case)
-// gives ErrConflict.
-func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation, at time.Time) error {
+// gives catalog.ErrConflict.
+func (s *Store) CreateOrganisation(ctx context.Context, o *catalog.Organisation, at time.Time) error {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO organisations (name, membership_expires, created, updated)
 		VALUES (?,?,?,?)`, o.Name, o.Expires, stamp(at), stamp(at))
 	if isUnique(err) {
-		return fmt.Errorf("create organisation %q: name taken: %w", o.Name, ErrConflict)
+		return catalog.Errorf(catalog.Conflict, "create organisation %q: name taken", o.Name)
 	}
 	if err != nil {
 		return fmt.Errorf("create organisation %q: %w", o.Name, err)
@@ -38,14 +29,14 @@ func (s *Store) CreateOrganisation(ctx context.Context, o *Organisation, at time
 }
 
 // OrganisationByName finds an organisation by name, ignoring case.
-func (s *Store) OrganisationByName(ctx context.Context, name string) (*Organisation, error) {
-	var o Organisation
+func (s *Store) OrganisationByName(ctx context.Context, name string) (*catalog.Organisation, error) {
+	var o catalog.Organisation
 	var created, updated string
 	err := s.db.QueryRowContext(ctx, `SELECT id, name, membership_expires, created, updated,
 		(SELECT count(*) FROM users WHERE organisation_id = organisations.id)
 		FROM organisations WHERE name = ?`, name).Scan(&o.ID, &o.Name, &o.Expires, &created, &updated, &o.Members)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("organisation %q: %w", name, ErrNotFound)
+		return nil, fmt.Errorf("organisation %q: %w", name, catalog.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("organisation %q: %w", name, err)
@@ -55,7 +46,7 @@ func (s *Store) OrganisationByName(ctx context.Context, name string) (*Organisat
 }
 
 // ListOrganisations returns every organisation by name.
-func (s *Store) ListOrganisations(ctx context.Context) ([]*Organisation, error) {
+func (s *Store) ListOrganisations(ctx context.Context) ([]*catalog.Organisation, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, name, membership_expires, created, updated,
 		(SELECT count(*) FROM users WHERE organisation_id = organisations.id)
 		FROM organisations ORDER BY name`)
@@ -63,9 +54,9 @@ func (s *Store) ListOrganisations(ctx context.Context) ([]*Organisation, error) 
 		return nil, fmt.Errorf("list organisations: %w", err)
 	}
 	defer rows.Close()
-	var out []*Organisation
+	var out []*catalog.Organisation
 	for rows.Next() {
-		var o Organisation
+		var o catalog.Organisation
 		var created, updated string
 		if err := rows.Scan(&o.ID, &o.Name, &o.Expires, &created, &updated, &o.Members); err != nil {
 			return nil, fmt.Errorf("list organisations: %w", err)
@@ -80,11 +71,11 @@ func (s *Store) ListOrganisations(ctx context.Context) ([]*Organisation, error) 
 }
 
 // UpdateOrganisation writes o's name and end date.
-func (s *Store) UpdateOrganisation(ctx context.Context, o *Organisation, at time.Time) error {
+func (s *Store) UpdateOrganisation(ctx context.Context, o *catalog.Organisation, at time.Time) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE organisations SET name=?, membership_expires=?, updated=? WHERE id=?`,
 		o.Name, o.Expires, stamp(at), o.ID)
 	if isUnique(err) {
-		return fmt.Errorf("update organisation %d: name %q taken: %w", o.ID, o.Name, ErrConflict)
+		return catalog.Errorf(catalog.Conflict, "update organisation %d: name %q taken", o.ID, o.Name)
 	}
 	if err := mustAffect(res, err); err != nil {
 		return fmt.Errorf("update organisation %d: %w", o.ID, err)

@@ -27,7 +27,7 @@ func scanResource(row interface{ Scan(...any) error }, withBody bool) (*catalog.
 	}
 	if err := row.Scan(dest...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, ErrNotFound
+			return nil, catalog.ErrNotFound
 		}
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Store) ResourceByURL(ctx context.Context, u string) (*catalog.Resource,
 	var id string
 	err := s.db.QueryRowContext(ctx, `SELECT id FROM resources WHERE url <> '' AND url = ? ORDER BY created, id LIMIT 1`, u).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("resource with url %q: %w", u, ErrNotFound)
+		return nil, fmt.Errorf("resource with url %q: %w", u, catalog.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("resource by url: %w", err)
@@ -179,7 +179,7 @@ func (s *Store) loadThemes(ctx context.Context, rs []*catalog.Resource) error {
 	return rows.Err()
 }
 
-// InsertResource adds a new resource. It fails with ErrConflict when the id
+// InsertResource adds a new resource. It fails with catalog.ErrConflict when the id
 // is taken.
 func (s *Store) InsertResource(ctx context.Context, r *catalog.Resource) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return insertResource(ctx, tx, r) })
@@ -191,7 +191,7 @@ func insertResource(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error 
 		return fmt.Errorf("insert resource: %w", err)
 	}
 	if n > 0 {
-		return fmt.Errorf("insert resource %q: id already in the library: %w", r.ID, ErrConflict)
+		return catalog.Errorf(catalog.Conflict, "insert resource %q: id already in the library", r.ID)
 	}
 	t := time.Now().UTC()
 	if r.Created.IsZero() {
@@ -214,7 +214,7 @@ func insertResource(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error 
 }
 
 // UpdateResource replaces a resource's fields. When r.Version is non-zero it
-// must equal the stored version (optimistic concurrency), else ErrConflict.
+// must equal the stored version (optimistic concurrency), else catalog.ErrConflict.
 // On success r.Version is the new version.
 func (s *Store) UpdateResource(ctx context.Context, r *catalog.Resource) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return updateResource(ctx, tx, r) })
@@ -225,14 +225,14 @@ func updateResource(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error 
 	var created string
 	err := tx.QueryRowContext(ctx, `SELECT version, created FROM resources WHERE id = ?`, r.ID).Scan(&version, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("update resource %q: %w", r.ID, ErrNotFound)
+		return fmt.Errorf("update resource %q: %w", r.ID, catalog.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("update resource %q: %w", r.ID, err)
 	}
 	if r.Version != 0 && r.Version != version {
-		return fmt.Errorf("update resource %q: edited version %d but the library has version %d: %w",
-			r.ID, r.Version, version, ErrConflict)
+		return catalog.Errorf(catalog.Conflict, "update resource %q: edited version %d but the library has version %d",
+			r.ID, r.Version, version)
 	}
 	r.Created = parseTime(created)
 	r.Updated = time.Now().UTC()

@@ -47,7 +47,7 @@ func TestResourceRoundTrip(t *testing.T) {
 	if err != nil || byURL.ID != "a" {
 		t.Fatalf("by url: %v %v", byURL, err)
 	}
-	if _, err := s.GetResource(ctx, "missing"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.GetResource(ctx, "missing"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}
 }
@@ -58,7 +58,7 @@ func TestInsertConflicts(t *testing.T) {
 	if err := s.InsertResource(ctx, res("a", "https://example.org/a")); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.InsertResource(ctx, res("a", "")); !errors.Is(err, ErrConflict) {
+	if err := s.InsertResource(ctx, res("a", "")); !errors.Is(err, catalog.ErrConflict) {
 		t.Errorf("insert taken id: want conflict, got %v", err)
 	}
 	// Several documents may share a landing page as their link.
@@ -86,7 +86,7 @@ func TestUpdateOptimisticConcurrency(t *testing.T) {
 		t.Fatalf("version after update = %d", first.Version)
 	}
 	second.Title = "second edit"
-	if err := s.UpdateResource(ctx, second); !errors.Is(err, ErrConflict) {
+	if err := s.UpdateResource(ctx, second); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("stale update: want conflict, got %v", err)
 	}
 	got, _ := s.GetResource(ctx, "a")

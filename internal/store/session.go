@@ -6,21 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
-// Session is a server-side sign-in. Only the SHA-256 of its token is kept.
-type Session struct {
-	TokenHash string
-	UserID    int64
-	Created   time.Time
-	Expires   time.Time
-	LastSeen  time.Time
-	IP        string
-	UserAgent string
-}
-
 // CreateSession inserts a session.
-func (s *Store) CreateSession(ctx context.Context, se *Session) error {
+func (s *Store) CreateSession(ctx context.Context, se *catalog.Session) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created, expires, last_seen, ip, user_agent)
 		VALUES (?,?,?,?,?,?,?)`, se.TokenHash, se.UserID, stamp(se.Created), stamp(se.Expires),
 		stamp(se.LastSeen), se.IP, se.UserAgent)
@@ -32,12 +23,12 @@ func (s *Store) CreateSession(ctx context.Context, se *Session) error {
 
 const sessionCols = `token_hash, user_id, created, expires, last_seen, ip, user_agent`
 
-func scanSession(row interface{ Scan(...any) error }) (*Session, error) {
-	var se Session
+func scanSession(row interface{ Scan(...any) error }) (*catalog.Session, error) {
+	var se catalog.Session
 	var created, expires, lastSeen string
 	err := row.Scan(&se.TokenHash, &se.UserID, &created, &expires, &lastSeen, &se.IP, &se.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -48,7 +39,7 @@ func scanSession(row interface{ Scan(...any) error }) (*Session, error) {
 
 // SessionByHash finds a session by its token hash, expired or not: the
 // caller, which owns the clock, decides.
-func (s *Store) SessionByHash(ctx context.Context, hash string) (*Session, error) {
+func (s *Store) SessionByHash(ctx context.Context, hash string) (*catalog.Session, error) {
 	se, err := scanSession(s.db.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = ?`, hash))
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
@@ -94,13 +85,13 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, at time.Time) (int, e
 }
 
 // UserSessions lists a user's sessions, newest first.
-func (s *Store) UserSessions(ctx context.Context, userID int64) ([]*Session, error) {
+func (s *Store) UserSessions(ctx context.Context, userID int64) ([]*catalog.Session, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY created DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("sessions of user %d: %w", userID, err)
 	}
 	defer rows.Close()
-	var out []*Session
+	var out []*catalog.Session
 	for rows.Next() {
 		se, err := scanSession(rows)
 		if err != nil {

@@ -5,17 +5,19 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 func TestSessions(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	u := addUser(t, s, "ann@example.org", RoleMember, "", 0)
-	se := &Session{TokenHash: "abc", UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0, IP: "192.0.2.1", UserAgent: "test"}
+	u := addUser(t, s, "ann@example.org", catalog.RoleMember, "", 0)
+	se := &catalog.Session{TokenHash: "abc", UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0, IP: "192.0.2.1", UserAgent: "test"}
 	if err := s.CreateSession(ctx, se); err != nil {
 		t.Fatal(err)
 	}
-	old := &Session{TokenHash: "old", UserID: u.ID, Created: t0.Add(-2 * time.Hour), Expires: t0.Add(-time.Hour), LastSeen: t0}
+	old := &catalog.Session{TokenHash: "old", UserID: u.ID, Created: t0.Add(-2 * time.Hour), Expires: t0.Add(-time.Hour), LastSeen: t0}
 	if err := s.CreateSession(ctx, old); err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +36,13 @@ func TestSessions(t *testing.T) {
 	if n, err := s.DeleteExpiredSessions(ctx, t0.Add(-time.Hour).Add(time.Microsecond)); err != nil || n != 1 {
 		t.Fatalf("expired: %d %v", n, err)
 	}
-	if _, err := s.SessionByHash(ctx, "old"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SessionByHash(ctx, "old"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("expired session kept: %v", err)
 	}
 	if err := s.DeleteSession(ctx, "abc"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SessionByHash(ctx, "abc"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.SessionByHash(ctx, "abc"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("deleted session kept: %v", err)
 	}
 	if err := s.DeleteSession(ctx, "abc"); err != nil {

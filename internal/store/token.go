@@ -6,22 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
-// APIToken is a script's credential. Only the SHA-256 of the token is kept.
-type APIToken struct {
-	ID        int64
-	UserID    int64
-	UserEmail string // filled on reads
-	Hash      string
-	Name      string
-	Created   time.Time
-	LastUsed  time.Time // zero when never
-	Revoked   time.Time // zero while valid
-}
-
 // CreateAPIToken inserts t and sets t.ID.
-func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken) error {
+func (s *Store) CreateAPIToken(ctx context.Context, t *catalog.APIToken) error {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, name, created) VALUES (?,?,?,?)`,
 		t.UserID, t.Hash, t.Name, stamp(t.Created))
 	if err != nil {
@@ -35,12 +25,12 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken) error {
 
 const tokenCols = `t.id, t.user_id, u.email, t.token_hash, t.name, t.created, t.last_used, t.revoked`
 
-func scanToken(row interface{ Scan(...any) error }) (*APIToken, error) {
-	var t APIToken
+func scanToken(row interface{ Scan(...any) error }) (*catalog.APIToken, error) {
+	var t catalog.APIToken
 	var created, lastUsed, revoked string
 	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Hash, &t.Name, &created, &lastUsed, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -50,7 +40,7 @@ func scanToken(row interface{ Scan(...any) error }) (*APIToken, error) {
 }
 
 // APITokenByHash finds a token (revoked or not) by its hash.
-func (s *Store) APITokenByHash(ctx context.Context, hash string) (*APIToken, error) {
+func (s *Store) APITokenByHash(ctx context.Context, hash string) (*catalog.APIToken, error) {
 	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t
 		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash))
 	if err != nil {
@@ -60,14 +50,14 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string) (*APIToken, err
 }
 
 // ListAPITokens lists the tokens of one user (userID 0: everyone's), newest first.
-func (s *Store) ListAPITokens(ctx context.Context, userID int64) ([]*APIToken, error) {
+func (s *Store) ListAPITokens(ctx context.Context, userID int64) ([]*catalog.APIToken, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC`, userID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list api tokens: %w", err)
 	}
 	defer rows.Close()
-	var out []*APIToken
+	var out []*catalog.APIToken
 	for rows.Next() {
 		t, err := scanToken(rows)
 		if err != nil {
@@ -87,7 +77,7 @@ func (s *Store) TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 }
 
 // RevokeAPIToken revokes a token; an unknown or already revoked id gives
-// ErrNotFound.
+// catalog.ErrNotFound.
 func (s *Store) RevokeAPIToken(ctx context.Context, id int64, at time.Time) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked = ? WHERE id = ? AND revoked = ''`, stamp(at), id)
 	if err := mustAffect(res, err); err != nil {
@@ -113,13 +103,13 @@ func (s *Store) CreateResetToken(ctx context.Context, hash string, userID int64,
 }
 
 // ResetTokenUser returns the user id of an unused reset token that has not
-// expired at at; anything else gives ErrNotFound.
+// expired at at; anything else gives catalog.ErrNotFound.
 func (s *Store) ResetTokenUser(ctx context.Context, hash string, at time.Time) (int64, error) {
 	var id int64
 	err := s.db.QueryRowContext(ctx, `SELECT user_id FROM reset_tokens WHERE token_hash = ? AND used = '' AND expires > ?`,
 		hash, stamp(at)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("reset token: %w", ErrNotFound)
+		return 0, fmt.Errorf("reset token: %w", catalog.ErrNotFound)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("reset token: %w", err)
@@ -129,14 +119,14 @@ func (s *Store) ResetTokenUser(ctx context.Context, hash string, at time.Time) (
 
 // ResetPassword spends a reset token and sets the password in one
 // transaction, ending the user's sessions. It returns the user id; a used,
-// expired or unknown token gives ErrNotFound and changes nothing.
+// expired or unknown token gives catalog.ErrNotFound and changes nothing.
 func (s *Store) ResetPassword(ctx context.Context, tokenHash, passwordHash string, at time.Time) (int64, error) {
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `UPDATE reset_tokens SET used = ? WHERE token_hash = ? AND used = '' AND expires > ?
 			RETURNING user_id`, stamp(at), tokenHash, stamp(at)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("reset token: %w", ErrNotFound)
+			return fmt.Errorf("reset token: %w", catalog.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("reset token: %w", err)

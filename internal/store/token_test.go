@@ -5,18 +5,20 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 func TestAPITokens(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	u := addUser(t, s, "ann@example.org", RoleStaff, "", 0)
-	v := addUser(t, s, "bob@example.org", RoleStaff, "", 0)
-	tok := &APIToken{UserID: u.ID, Hash: "h1", Name: "import script", Created: t0}
+	u := addUser(t, s, "ann@example.org", catalog.RoleStaff, "", 0)
+	v := addUser(t, s, "bob@example.org", catalog.RoleStaff, "", 0)
+	tok := &catalog.APIToken{UserID: u.ID, Hash: "h1", Name: "import script", Created: t0}
 	if err := s.CreateAPIToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateAPIToken(ctx, &APIToken{UserID: v.ID, Hash: "h2", Created: t0}); err != nil {
+	if err := s.CreateAPIToken(ctx, &catalog.APIToken{UserID: v.ID, Hash: "h2", Created: t0}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.APITokenByHash(ctx, "h1")
@@ -36,7 +38,7 @@ func TestAPITokens(t *testing.T) {
 	if err := s.RevokeAPIToken(ctx, tok.ID, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RevokeAPIToken(ctx, tok.ID, t0.Add(time.Hour)); !errors.Is(err, ErrNotFound) {
+	if err := s.RevokeAPIToken(ctx, tok.ID, t0.Add(time.Hour)); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("revoking twice: %v", err)
 	}
 	got, _ = s.APITokenByHash(ctx, "h1")
@@ -48,8 +50,8 @@ func TestAPITokens(t *testing.T) {
 func TestResetTokens(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	u := addUser(t, s, "ann@example.org", RoleMember, "", 0)
-	if err := s.CreateSession(ctx, &Session{TokenHash: "s", UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0}); err != nil {
+	u := addUser(t, s, "ann@example.org", catalog.RoleMember, "", 0)
+	if err := s.CreateSession(ctx, &catalog.Session{TokenHash: "s", UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.CreateResetToken(ctx, "r1", u.ID, t0, t0.Add(time.Hour)); err != nil {
@@ -62,17 +64,17 @@ func TestResetTokens(t *testing.T) {
 	if err := s.CreateResetToken(ctx, "r2", u.ID, t0, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ResetTokenUser(ctx, "r1", t0); !errors.Is(err, ErrNotFound) {
+	if _, err := s.ResetTokenUser(ctx, "r1", t0); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("older link still works: %v", err)
 	}
-	if _, err := s.ResetPassword(ctx, "r2", "$new", t0.Add(2*time.Hour)); !errors.Is(err, ErrNotFound) {
+	if _, err := s.ResetPassword(ctx, "r2", "$new", t0.Add(2*time.Hour)); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("expired link works: %v", err)
 	}
 	id, err := s.ResetPassword(ctx, "r2", "$new", t0.Add(time.Minute))
 	if err != nil || id != u.ID {
 		t.Fatalf("%d %v", id, err)
 	}
-	if _, err := s.ResetPassword(ctx, "r2", "$newer", t0.Add(time.Minute)); !errors.Is(err, ErrNotFound) {
+	if _, err := s.ResetPassword(ctx, "r2", "$newer", t0.Add(time.Minute)); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("link used twice: %v", err)
 	}
 	got, _ := s.UserByID(ctx, u.ID)

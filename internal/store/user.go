@@ -7,46 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"safelib/internal/catalog"
 )
-
-// Roles a user row may hold. Anonymous readers have no row.
-const (
-	RoleMember = "member"
-	RoleStaff  = "staff"
-	RoleAdmin  = "admin"
-)
-
-// User is an account. Membership dates are civil dates, "YYYY-MM-DD",
-// inclusive; "" means none.
-type User struct {
-	ID           int64
-	Email        string
-	Name         string
-	PasswordHash string
-	Role         string
-	// Expires is the person's own membership end date.
-	Expires string
-	// OrgID, OrgName and OrgExpires describe the organisation whose
-	// membership the person shares (OrgID 0 when none).
-	OrgID      int64
-	OrgName    string
-	OrgExpires string
-	Disabled   bool
-	Created    time.Time
-	Updated    time.Time
-	// PasswordChanged and LastLogin are zero when never.
-	PasswordChanged time.Time
-	LastLogin       time.Time
-}
-
-// EffectiveExpires is the later of the person's and the organisation's
-// membership end dates ("" when neither is set).
-func (u *User) EffectiveExpires() string {
-	if u.OrgExpires > u.Expires {
-		return u.OrgExpires
-	}
-	return u.Expires
-}
 
 // stampLayout is fixed-width so stored times compare correctly as text
 // (RFC3339Nano trims trailing zeros, which breaks text order).
@@ -78,13 +41,13 @@ const userCols = `u.id, u.email, u.name, u.password_hash, u.role, u.membership_e
 
 const userFrom = ` FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id`
 
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
-	var u User
+func scanUser(row interface{ Scan(...any) error }) (*catalog.User, error) {
+	var u catalog.User
 	var created, updated, pwChanged, lastLogin string
 	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Role, &u.Expires,
 		&u.OrgID, &u.OrgName, &u.OrgExpires, &u.Disabled, &created, &updated, &pwChanged, &lastLogin)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, catalog.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -100,8 +63,8 @@ func isUnique(err error) bool {
 }
 
 // CreateUser inserts u (its OrgID, not OrgName, names the organisation)
-// and sets u.ID. A taken email (any case) gives ErrConflict.
-func (s *Store) CreateUser(ctx context.Context, u *User, at time.Time) error {
+// and sets u.ID. A taken email (any case) gives catalog.ErrConflict.
+func (s *Store) CreateUser(ctx context.Context, u *catalog.User, at time.Time) error {
 	var org any
 	if u.OrgID != 0 {
 		org = u.OrgID
@@ -112,7 +75,7 @@ func (s *Store) CreateUser(ctx context.Context, u *User, at time.Time) error {
 		u.Email, u.Name, u.PasswordHash, u.Role, u.Expires, org, u.Disabled, stamp(at), stamp(at),
 		stampIf(u.PasswordHash != "", at))
 	if isUnique(err) {
-		return fmt.Errorf("create user %q: email already registered: %w", u.Email, ErrConflict)
+		return catalog.Errorf(catalog.Conflict, "create user %q: email already registered", u.Email)
 	}
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Email, err)
@@ -132,7 +95,7 @@ func stampIf(ok bool, t time.Time) string {
 }
 
 // UserByEmail finds a user by email, ignoring case.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+func (s *Store) UserByEmail(ctx context.Context, email string) (*catalog.User, error) {
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+userFrom+` WHERE u.email = ?`, email))
 	if err != nil {
 		return nil, fmt.Errorf("user %q: %w", email, err)
@@ -141,7 +104,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // UserByID finds a user by id.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+func (s *Store) UserByID(ctx context.Context, id int64) (*catalog.User, error) {
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", id, err)
@@ -149,27 +112,11 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	return u, nil
 }
 
-// UserFilter narrows ListUsers. Dates are "YYYY-MM-DD".
-type UserFilter struct {
-	// Role keeps one role ("" for all).
-	Role string
-	// ExpiresFrom and ExpiresTo keep members whose effective end date lies
-	// in [ExpiresFrom, ExpiresTo] (each bound optional; either set keeps
-	// members only, and members with no end date never match).
-	ExpiresFrom, ExpiresTo string
-	// OrgID keeps the people of one organisation.
-	OrgID int64
-	// Query keeps emails or names containing it (case-insensitive).
-	Query string
-	// Limit caps the rows (default and maximum 10,000).
-	Limit int
-}
-
 // effExpires is the effective end date in SQL: the later of the two.
 const effExpires = `max(u.membership_expires, coalesce(o.membership_expires, ''))`
 
 // ListUsers returns users matching f, by email.
-func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]*User, error) {
+func (s *Store) ListUsers(ctx context.Context, f catalog.UserFilter) ([]*catalog.User, error) {
 	where := []string{"1=1"}
 	var args []any
 	if f.Role != "" {
@@ -207,7 +154,7 @@ func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]*User, error) {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	defer rows.Close()
-	var out []*User
+	var out []*catalog.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -228,7 +175,7 @@ func likeEscape(s string) string {
 // UpdateUser writes u's email, name, role, end date, organisation and
 // disabled flag (not the password). A disabled user's sessions are ended
 // in the same transaction.
-func (s *Store) UpdateUser(ctx context.Context, u *User, at time.Time) error {
+func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, at time.Time) error {
 	var org any
 	if u.OrgID != 0 {
 		org = u.OrgID
@@ -238,7 +185,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *User, at time.Time) error {
 			organisation_id=?, disabled=?, updated=? WHERE id=?`,
 			u.Email, u.Name, u.Role, u.Expires, org, u.Disabled, stamp(at), u.ID)
 		if isUnique(err) {
-			return fmt.Errorf("update user %d: email %q already registered: %w", u.ID, u.Email, ErrConflict)
+			return catalog.Errorf(catalog.Conflict, "update user %d: email %q already registered", u.ID, u.Email)
 		}
 		if err := mustAffect(res, err); err != nil {
 			return fmt.Errorf("update user %d: %w", u.ID, err)
@@ -281,7 +228,7 @@ func (s *Store) TouchLogin(ctx context.Context, id int64, at time.Time) error {
 }
 
 // CountUsers returns the number of enabled accounts with role ("" for all).
-func (s *Store) CountUsers(ctx context.Context, role string) (int, error) {
+func (s *Store) CountUsers(ctx context.Context, role catalog.Role) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE disabled = 0 AND (? = '' OR role = ?)`,
 		role, role).Scan(&n)
@@ -291,7 +238,7 @@ func (s *Store) CountUsers(ctx context.Context, role string) (int, error) {
 	return n, nil
 }
 
-// mustAffect turns "no row changed" into ErrNotFound.
+// mustAffect turns "no row changed" into catalog.ErrNotFound.
 func mustAffect(res sql.Result, err error) error {
 	if err != nil {
 		return err
@@ -301,7 +248,7 @@ func mustAffect(res sql.Result, err error) error {
 		return err
 	}
 	if n == 0 {
-		return ErrNotFound
+		return catalog.ErrNotFound
 	}
 	return nil
 }

@@ -5,13 +5,15 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 var t0 = time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
 
-func addUser(t *testing.T, s *Store, email, role, expires string, org int64) *User {
+func addUser(t *testing.T, s *Store, email string, role catalog.Role, expires string, org int64) *catalog.User {
 	t.Helper()
-	u := &User{Email: email, Role: role, Expires: expires, OrgID: org, PasswordHash: "$argon2id$x"}
+	u := &catalog.User{Email: email, Role: role, Expires: expires, OrgID: org, PasswordHash: "$argon2id$x"}
 	if err := s.CreateUser(context.Background(), u, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -21,23 +23,23 @@ func addUser(t *testing.T, s *Store, email, role, expires string, org int64) *Us
 func TestUserRoundTripAndCase(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	u := addUser(t, s, "Ann@Example.org", RoleMember, "2027-04-30", 0)
+	u := addUser(t, s, "Ann@Example.org", catalog.RoleMember, "2027-04-30", 0)
 	got, err := s.UserByEmail(ctx, "ann@EXAMPLE.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != u.ID || got.Email != "Ann@Example.org" || got.Role != RoleMember || got.Expires != "2027-04-30" ||
+	if got.ID != u.ID || got.Email != "Ann@Example.org" || got.Role != catalog.RoleMember || got.Expires != "2027-04-30" ||
 		!got.Created.Equal(t0) || got.PasswordChanged.IsZero() || !got.LastLogin.IsZero() || got.Disabled {
 		t.Fatalf("round trip: %+v", got)
 	}
-	dup := &User{Email: "ANN@example.ORG", Role: RoleStaff}
-	if err := s.CreateUser(ctx, dup, t0); !errors.Is(err, ErrConflict) {
+	dup := &catalog.User{Email: "ANN@example.ORG", Role: catalog.RoleStaff}
+	if err := s.CreateUser(ctx, dup, t0); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("duplicate email in another case: %v", err)
 	}
-	if _, err := s.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, ErrNotFound) {
+	if _, err := s.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("missing: %v", err)
 	}
-	bad := &User{Email: "x@example.org", Role: "emperor"}
+	bad := &catalog.User{Email: "x@example.org", Role: "emperor"}
 	if err := s.CreateUser(ctx, bad, t0); err == nil {
 		t.Fatal("unknown role accepted")
 	}
@@ -53,15 +55,15 @@ func TestUserRoundTripAndCase(t *testing.T) {
 func TestOrganisationMembership(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	o := &Organisation{Name: "Northshire LSCP", Expires: "2026-04-30"}
+	o := &catalog.Organisation{Name: "Northshire LSCP", Expires: "2026-04-30"}
 	if err := s.CreateOrganisation(ctx, o, t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateOrganisation(ctx, &Organisation{Name: "northshire lscp"}, t0); !errors.Is(err, ErrConflict) {
+	if err := s.CreateOrganisation(ctx, &catalog.Organisation{Name: "northshire lscp"}, t0); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("duplicate organisation: %v", err)
 	}
-	own := addUser(t, s, "own@example.org", RoleMember, "2026-12-31", o.ID)
-	shared := addUser(t, s, "shared@example.org", RoleMember, "", o.ID)
+	own := addUser(t, s, "own@example.org", catalog.RoleMember, "2026-12-31", o.ID)
+	shared := addUser(t, s, "shared@example.org", catalog.RoleMember, "", o.ID)
 	got, _ := s.UserByID(ctx, own.ID)
 	if got.OrgName != "Northshire LSCP" || got.EffectiveExpires() != "2026-12-31" {
 		t.Fatalf("own later than org: %+v", got)
@@ -87,29 +89,29 @@ func TestOrganisationMembership(t *testing.T) {
 func TestListUsersFilters(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	o := &Organisation{Name: "Org", Expires: "2026-05-10"}
+	o := &catalog.Organisation{Name: "Org", Expires: "2026-05-10"}
 	if err := s.CreateOrganisation(ctx, o, t0); err != nil {
 		t.Fatal(err)
 	}
-	addUser(t, s, "a-lapsing@example.org", RoleMember, "2026-05-01", 0)
-	addUser(t, s, "b-later@example.org", RoleMember, "2027-04-30", 0)
-	addUser(t, s, "c-lapsed@example.org", RoleMember, "2026-03-31", 0)
-	addUser(t, s, "d-none@example.org", RoleMember, "", 0)
-	addUser(t, s, "e-org@example.org", RoleMember, "", o.ID)
-	addUser(t, s, "f-staff@example.org", RoleStaff, "2026-05-01", 0)
+	addUser(t, s, "a-lapsing@example.org", catalog.RoleMember, "2026-05-01", 0)
+	addUser(t, s, "b-later@example.org", catalog.RoleMember, "2027-04-30", 0)
+	addUser(t, s, "c-lapsed@example.org", catalog.RoleMember, "2026-03-31", 0)
+	addUser(t, s, "d-none@example.org", catalog.RoleMember, "", 0)
+	addUser(t, s, "e-org@example.org", catalog.RoleMember, "", o.ID)
+	addUser(t, s, "f-staff@example.org", catalog.RoleStaff, "2026-05-01", 0)
 	cases := []struct {
 		name string
-		f    UserFilter
+		f    catalog.UserFilter
 		want []string
 	}{
-		{"all", UserFilter{}, []string{"a-lapsing", "b-later", "c-lapsed", "d-none", "e-org", "f-staff"}},
-		{"staff", UserFilter{Role: RoleStaff}, []string{"f-staff"}},
-		{"lapsing within 30 days", UserFilter{ExpiresFrom: "2026-04-20", ExpiresTo: "2026-05-20"}, []string{"a-lapsing", "e-org"}},
-		{"lapsed", UserFilter{ExpiresTo: "2026-04-19"}, []string{"c-lapsed"}},
-		{"organisation", UserFilter{OrgID: o.ID}, []string{"e-org"}},
-		{"query", UserFilter{Query: "LATER"}, []string{"b-later"}},
-		{"query with wildcard is literal", UserFilter{Query: "%"}, nil},
-		{"limit", UserFilter{Limit: 2}, []string{"a-lapsing", "b-later"}},
+		{"all", catalog.UserFilter{}, []string{"a-lapsing", "b-later", "c-lapsed", "d-none", "e-org", "f-staff"}},
+		{"staff", catalog.UserFilter{Role: catalog.RoleStaff}, []string{"f-staff"}},
+		{"lapsing within 30 days", catalog.UserFilter{ExpiresFrom: "2026-04-20", ExpiresTo: "2026-05-20"}, []string{"a-lapsing", "e-org"}},
+		{"lapsed", catalog.UserFilter{ExpiresTo: "2026-04-19"}, []string{"c-lapsed"}},
+		{"organisation", catalog.UserFilter{OrgID: o.ID}, []string{"e-org"}},
+		{"query", catalog.UserFilter{Query: "LATER"}, []string{"b-later"}},
+		{"query with wildcard is literal", catalog.UserFilter{Query: "%"}, nil},
+		{"limit", catalog.UserFilter{Limit: 2}, []string{"a-lapsing", "b-later"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,13 +138,13 @@ func TestListUsersFilters(t *testing.T) {
 func TestUpdateUserDisablingEndsSessions(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	u := addUser(t, s, "ann@example.org", RoleMember, "2027-04-30", 0)
+	u := addUser(t, s, "ann@example.org", catalog.RoleMember, "2027-04-30", 0)
 	for _, h := range []string{"h1", "h2"} {
-		if err := s.CreateSession(ctx, &Session{TokenHash: h, UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0}); err != nil {
+		if err := s.CreateSession(ctx, &catalog.Session{TokenHash: h, UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	u.Role = RoleStaff
+	u.Role = catalog.RoleStaff
 	if err := s.UpdateUser(ctx, u, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -157,15 +159,15 @@ func TestUpdateUserDisablingEndsSessions(t *testing.T) {
 		t.Fatalf("disabled user keeps %d sessions", len(ss))
 	}
 	got, _ := s.UserByID(ctx, u.ID)
-	if !got.Disabled || got.Role != RoleStaff {
+	if !got.Disabled || got.Role != catalog.RoleStaff {
 		t.Fatalf("%+v", got)
 	}
-	if err := s.UpdateUser(ctx, &User{ID: 999, Email: "z@example.org", Role: RoleMember}, t0); !errors.Is(err, ErrNotFound) {
+	if err := s.UpdateUser(ctx, &catalog.User{ID: 999, Email: "z@example.org", Role: catalog.RoleMember}, t0); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("update missing: %v", err)
 	}
-	other := addUser(t, s, "bob@example.org", RoleMember, "", 0)
+	other := addUser(t, s, "bob@example.org", catalog.RoleMember, "", 0)
 	other.Email = "ANN@example.org"
-	if err := s.UpdateUser(ctx, other, t0); !errors.Is(err, ErrConflict) {
+	if err := s.UpdateUser(ctx, other, t0); !errors.Is(err, catalog.ErrConflict) {
 		t.Fatalf("email clash: %v", err)
 	}
 }
@@ -173,9 +175,9 @@ func TestUpdateUserDisablingEndsSessions(t *testing.T) {
 func TestSetPasswordKeepsOneSession(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	u := addUser(t, s, "ann@example.org", RoleMember, "", 0)
+	u := addUser(t, s, "ann@example.org", catalog.RoleMember, "", 0)
 	for _, h := range []string{"keep", "drop"} {
-		if err := s.CreateSession(ctx, &Session{TokenHash: h, UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0}); err != nil {
+		if err := s.CreateSession(ctx, &catalog.Session{TokenHash: h, UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour), LastSeen: t0}); err != nil {
 			t.Fatal(err)
 		}
 	}
