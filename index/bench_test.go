@@ -594,3 +594,54 @@ func TestCorpusStats(t *testing.T) {
 	}
 	t.Logf("gen %v, mean body words %d, max %d, MB %.1f, q %v", time.Since(start), words/len(c.docs), maxw, float64(c.bytes)/(1<<20), c.queries[:10])
 }
+
+// BenchmarkSnippets10k is a search as the library makes one (20 hits,
+// facets, the reader a member) plus the snippets of every hit's title,
+// summary and body: "none" is the search alone, "scan" finds the words by
+// analysing the texts (Snippets), "spots" reads them from the index's term
+// vectors (Index.Spots, Spots.Snippets). Texts come from the corpus, as
+// the store would give them.
+func BenchmarkSnippets10k(b *testing.B) {
+	ix := oursIndex(b, 10000)
+	c := corpus(10000)
+	byID := make(map[string]*Document, len(c.docs))
+	for i := range c.docs {
+		byID[c.docs[i].ID] = &c.docs[i]
+	}
+	queries := make([]Query, len(c.queries))
+	for i, s := range c.queries {
+		queries[i] = mustParse(b, s)
+	}
+	ctx := context.Background()
+	for _, mode := range []string{"none", "scan", "spots"} {
+		b.Run(mode, func(b *testing.B) {
+			runSearches(b, func(i int) (uint64, error) {
+				res, err := ix.Search(ctx, Request{Query: queries[i%len(queries)], Facets: true, Size: 20, Members: true})
+				if err != nil {
+					return 0, err
+				}
+				hq := res.Highlight
+				var spots map[string]*Spots
+				switch mode {
+				case "none":
+					return res.Total, nil
+				case "spots":
+					docs := make([]SpotDoc, len(res.Hits))
+					for k, h := range res.Hits {
+						docs[k] = SpotDoc{ID: h.ID, Members: byID[h.ID].Access == AccessMembers}
+					}
+					if spots, err = ix.Spots(ctx, hq, docs); err != nil {
+						return 0, err
+					}
+				}
+				for _, h := range res.Hits {
+					d, sp := byID[h.ID], spots[h.ID] // nil spots: Snippets
+					sp.Snippets(SpotTitle, d.Title, hq, 1, 300)
+					sp.Snippets(SpotSummary, d.Summary, hq, 1, 240)
+					sp.Snippets(SpotBody, d.Body, hq, 2, 200)
+				}
+				return res.Total, nil
+			})
+		})
+	}
+}

@@ -48,6 +48,12 @@ func Snippets(text string, q Query, max int, width int) []string {
 	if len(picked) == 0 {
 		return nil
 	}
+	return render(text, picked, matches)
+}
+
+// render cuts the picked windows from text, HTML-escaped, with matches
+// (the tokens the windows were opened by, in text order) marked.
+func render(text string, picked []window, matches []*analysis.Token) []string {
 	out := make([]string, 0, len(picked))
 	for _, p := range picked {
 		var b strings.Builder

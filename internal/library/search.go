@@ -178,8 +178,27 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	if hq.Empty() {
 		hq = q
 	}
+	// Where the words sit in the hits shown was found when each was
+	// indexed: the snippets are cut there, not found by analysing the
+	// texts again. Only hits rd may read are asked for.
+	var spots map[string]*index.Spots
+	if len(hq.Terms()) > 0 {
+		docs := make([]index.SpotDoc, 0, len(rs))
+		for _, r := range rs {
+			if canRead(rd, r) {
+				docs = append(docs, index.SpotDoc{ID: r.ID, Members: r.Access != catalog.Public})
+			}
+		}
+		if spots, err = l.ix.Spots(ctx, hq, docs); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			l.log.Warn("search: spots", "err", err) // snippets then come from scanning the texts
+			spots = nil
+		}
+	}
 	for _, r := range rs {
-		out.Hits = append(out.Hits, l.hit(r, rd, hq))
+		out.Hits = append(out.Hits, l.hit(r, rd, hq, spots[r.ID]))
 	}
 	for field, vals := range res.Facets {
 		fv := make([]FacetValue, 0, len(vals))
@@ -199,27 +218,25 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 
 // hit builds a result for rd: a teaser when rd can't read r, else the
 // resource with snippets cut from its text.
-func (l *Library) hit(r *catalog.Resource, rd catalog.Reader, q index.Query) Hit {
+// sp holds where q's words sit in r's texts (nil: they are scanned).
+func (l *Library) hit(r *catalog.Resource, rd catalog.Reader, q index.Query, sp *index.Spots) Hit {
 	if !canRead(rd, r) {
 		return Hit{Resource: teaser(r), Teaser: true}
 	}
 	h := Hit{Resource: r, Highlights: map[string][]string{}}
 	if len(q.Terms()) > 0 {
-		if s := index.Snippets(r.Title, q, 1, 300); len(s) > 0 {
+		if s := sp.Snippets(index.SpotTitle, r.Title, q, 1, 300); len(s) > 0 {
 			h.Highlights["title"] = s
 		}
-		if s := index.Snippets(r.Summary, q, 1, 240); len(s) > 0 {
+		if s := sp.Snippets(index.SpotSummary, r.Summary, q, 1, 240); len(s) > 0 {
 			h.Highlights["summary"] = s
 		}
 		if len(r.Pages) > 0 {
-			for i, page := range r.Pages {
-				if s := index.Snippets(page, q, 2, 200); len(s) > 0 {
-					h.Highlights["body"] = s
-					h.Page = i + 1
-					break
-				}
+			if page, s := sp.PageSnippets(r.Body, r.Pages, q, 2, 200); len(s) > 0 {
+				h.Highlights["body"] = s
+				h.Page = page
 			}
-		} else if s := index.Snippets(r.Body, q, 2, 200); len(s) > 0 {
+		} else if s := sp.Snippets(index.SpotBody, r.Body, q, 2, 200); len(s) > 0 {
 			h.Highlights["body"] = s
 		}
 	}

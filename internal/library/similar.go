@@ -65,7 +65,7 @@ func (l *Library) Similar(ctx context.Context, rd catalog.Reader, id string, n i
 		if s.ID == r.ID || s.Status != catalog.StatusActive {
 			continue
 		}
-		out = append(out, l.hit(s, rd, index.Query{}))
+		out = append(out, l.hit(s, rd, index.Query{}, nil))
 	}
 	return out, nil
 }
