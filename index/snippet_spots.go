@@ -47,6 +47,16 @@ type SpotDoc struct {
 // scan the text.
 type Spots struct {
 	fields map[string][]analysis.Token // snippet field -> tokens of query terms, in text order
+	q      *node                       // the query's tree, and
+	group  map[string]int              // its termGroups, shared by the documents of one call
+}
+
+// groups returns q.termGroups(), computed once per Index.Spots call.
+func (s *Spots) groups(q Query) map[string]int {
+	if q.root == s.q && s.group != nil {
+		return s.group
+	}
+	return q.termGroups()
 }
 
 // Spots returns the spots of q's words (pass Result.Highlight, as to
@@ -80,7 +90,7 @@ func (ix *Index) Spots(ctx context.Context, q Query, docs []SpotDoc) (map[string
 			if len(iid) == 0 {
 				continue
 			}
-			s := &Spots{fields: map[string][]analysis.Token{}}
+			s := &Spots{fields: map[string][]analysis.Token{}, q: q.root, group: group}
 			out[d.ID] = s
 			fs = append(fs, found{iid: slices.Clone(iid), members: d.Members, spots: s})
 		}
@@ -95,12 +105,13 @@ func (ix *Index) Spots(ctx context.Context, q Query, docs []SpotDoc) (map[string
 					return err
 				}
 				var cur *bindex.TermFieldDoc
+				var reuse bindex.TermFieldDoc // its vectors are copied out before the next Advance
 				for _, f := range fs {
 					if f.members != members {
 						continue
 					}
 					if cur == nil || bytes.Compare(cur.ID, f.iid) < 0 {
-						if cur, err = tfr.Advance(f.iid, nil); err != nil {
+						if cur, err = tfr.Advance(f.iid, &reuse); err != nil {
 							_ = tfr.Close()
 							return err
 						}
@@ -157,7 +168,7 @@ func (s *Spots) Snippets(field, text string, q Query, max, width int) []string {
 	if s == nil {
 		return Snippets(text, q, max, width)
 	}
-	if out, ok := snippetsAt(text, s.fields[field], q.termGroups(), max, width); ok {
+	if out, ok := snippetsAt(text, s.fields[field], s.groups(q), max, width); ok {
 		return out
 	}
 	return Snippets(text, q, max, width)
@@ -173,7 +184,7 @@ func (s *Spots) PageSnippets(body string, pages []string, q Query, max, width in
 	var group map[string]int
 	if s != nil {
 		local = pageSpots(s.fields[SpotBody], body, pages)
-		group = q.termGroups()
+		group = s.groups(q)
 	}
 	for i, page := range pages {
 		var out []string
@@ -329,6 +340,21 @@ func sitsOn(text string, t *analysis.Token) bool {
 	if !utf8.RuneStart(text[t.Start]) || t.End < len(text) && !utf8.RuneStart(text[t.End]) {
 		return false
 	}
-	term := string(t.Term)
-	return strings.HasPrefix(strings.ToLower(text[t.Start:t.End]), term[:snippetPrefixLen(term)])
+	p := t.Term[:snippetPrefixLen(string(t.Term))]
+	w := text[t.Start:t.End]
+	ascii := len(w) >= len(p)
+	for i := 0; ascii && i < len(p); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || p[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return false
+		}
+	}
+	return ascii || strings.HasPrefix(strings.ToLower(w), string(p))
 }
