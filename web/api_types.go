@@ -18,12 +18,15 @@ type apiHit struct {
 	Publisher string   `json:"publisher"`
 	Type      string   `json:"type"`
 	Themes    []string `json:"themes"`
-	Published string   `json:"published"`
-	Area      string   `json:"area"`
-	Region    string   `json:"region"`
-	Summary   string   `json:"summary"`
-	Access    string   `json:"access"`
-	Teaser    bool     `json:"teaser,omitempty"`
+	// SuggestedThemes are the tagger's, not yet confirmed by staff: the
+	// item is found under them too (themes holds the confirmed ones).
+	SuggestedThemes []string `json:"suggested_themes"`
+	Published       string   `json:"published"`
+	Area            string   `json:"area"`
+	Region          string   `json:"region"`
+	Summary         string   `json:"summary"`
+	Access          string   `json:"access"`
+	Teaser          bool     `json:"teaser,omitempty"`
 	// Highlights are HTML snippets (text escaped, matches in <mark>).
 	Highlights map[string][]string `json:"highlights,omitempty"`
 	// Page is the PDF page the body highlight comes from.
@@ -49,6 +52,10 @@ func newAPIHit(r *catalog.Resource, teaser bool) apiHit {
 	}
 	if h.Themes == nil {
 		h.Themes = []string{}
+	}
+	h.SuggestedThemes = r.MachineThemes
+	if h.SuggestedThemes == nil {
+		h.SuggestedThemes = []string{}
 	}
 	if !teaser {
 		h.URL = r.URL

@@ -253,6 +253,9 @@ type frameData struct {
 type frameHit struct {
 	Title, URL, Meta, Summary string
 	MembersOnly               bool
+	// Themes names every theme the item is found under ("(suggested)"
+	// after the tagger's).
+	Themes string
 }
 
 // embedSport answers GET /embed/sport: the contacts as a page to frame.
@@ -328,6 +331,7 @@ func (s *Server) embedSearch(c *gin.Context) {
 		if !h.Teaser {
 			fh.Summary = r.Summary
 		}
+		fh.Themes = s.themeNames(r)
 		d.Hits = append(d.Hits, fh)
 	}
 	s.renderFrame(c, d)
@@ -354,6 +358,20 @@ func (s *Server) renderFrame(c *gin.Context, d frameData) {
 	}
 	c.Header("Content-Security-Policy", frameCSP)
 	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// themeNames is every theme r is found under, as text: "Neglect,
+// Grooming (suggested)".
+func (s *Server) themeNames(r *catalog.Resource) string {
+	var names []string
+	for _, t := range s.themeLinks(r) {
+		n := t.Label
+		if t.Suggested {
+			n += " (suggested)"
+		}
+		names = append(names, n)
+	}
+	return strings.Join(names, ", ")
 }
 
 // joinMeta joins the non-empty parts with a middle dot.

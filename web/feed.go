@@ -182,6 +182,10 @@ func (s *Server) atom(c *gin.Context, p library.SearchParams, token string, item
 		for _, t := range r.Themes {
 			e.Categories = append(e.Categories, atomCategory{Term: t, Label: s.lib.Taxonomy().Label(t), Scheme: base + "/themes"})
 		}
+		// The tagger's themes too: the entry is found under them.
+		for _, t := range r.MachineThemes {
+			e.Categories = append(e.Categories, atomCategory{Term: t, Label: s.lib.Taxonomy().Label(t) + " (suggested)", Scheme: base + "/themes"})
+		}
 		f.Entries = append(f.Entries, e)
 	}
 	if updated.IsZero() {

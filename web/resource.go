@@ -23,7 +23,7 @@ func (s *Server) resourcePage(c *gin.Context) {
 		Page:         s.basePage(c, r.Title),
 		R:            r,
 		Teaser:       v.Teaser,
-		Themes:       s.themeLinks(r.Themes),
+		Themes:       s.themeLinks(r),
 		TypeURL:      "/search?type=" + url.QueryEscape(r.Type),
 		PublisherURL: "/search?publisher=" + url.QueryEscape(r.Publisher),
 		Listing:      r.Type == "listing",

@@ -40,12 +40,20 @@ type hitView struct {
 	Email       string
 }
 
-type themeLink struct{ Slug, Label, URL string }
+// themeLink is a theme an item is found under; Suggested marks the
+// tagger's, not yet confirmed by staff.
+type themeLink struct {
+	Slug, Label, URL string
+	Suggested        bool
+}
 
-func (s *Server) themeLinks(slugs []string) []themeLink {
-	out := make([]themeLink, 0, len(slugs))
-	for _, t := range slugs {
-		out = append(out, themeLink{Slug: t, Label: s.lib.Taxonomy().Label(t), URL: "/search?theme=" + url.QueryEscape(t)})
+// themeLinks lists every theme r is found under: the confirmed ones, then
+// the suggested ones, marked.
+func (s *Server) themeLinks(r *catalog.Resource) []themeLink {
+	out := make([]themeLink, 0, len(r.Themes)+len(r.MachineThemes))
+	for i, t := range slices.Concat(r.Themes, r.MachineThemes) {
+		out = append(out, themeLink{Slug: t, Label: s.lib.Taxonomy().Label(t), URL: "/search?theme=" + url.QueryEscape(t),
+			Suggested: i >= len(r.Themes)})
 	}
 	return out
 }
@@ -60,7 +68,7 @@ func (s *Server) hitView(h library.Hit, rd catalog.Reader) hitView {
 		Published: r.Published,
 		Area:      r.Area,
 		Region:    r.Region,
-		Themes:    s.themeLinks(r.Themes),
+		Themes:    s.themeLinks(r),
 		Teaser:    h.Teaser,
 	}
 	if h.Teaser {

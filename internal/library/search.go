@@ -258,13 +258,15 @@ func teaser(r *catalog.Resource) *catalog.Resource {
 		Publisher: r.Publisher,
 		Type:      r.Type,
 		Themes:    r.Themes,
-		Published: r.Published,
-		Area:      r.Area,
-		Region:    r.Region,
-		Access:    r.Access,
-		Source:    r.Source,
-		Status:    r.Status,
-		Created:   r.Created,
-		Updated:   r.Updated,
+		// Suggested themes stay: the item is found under them by anyone.
+		MachineThemes: r.MachineThemes,
+		Published:     r.Published,
+		Area:          r.Area,
+		Region:        r.Region,
+		Access:        r.Access,
+		Source:        r.Source,
+		Status:        r.Status,
+		Created:       r.Created,
+		Updated:       r.Updated,
 	}
 }

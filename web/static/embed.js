@@ -85,6 +85,9 @@
       if (r.teaser) h.append(el("span", "tag", "Members only"));
       li.append(h, el("p", "meta", [words(r.type), r.publisher, date(r.published)].filter(Boolean).join(" · ")));
       if (r.summary) li.append(el("p", "summary", r.summary));
+      // Every theme the item is found under, the tagger's marked.
+      const themes = (r.themes || []).map(words).concat((r.suggested_themes || []).map((t) => words(t) + " (suggested)"));
+      if (themes.length) li.append(el("p", "meta themes", "Themes: " + themes.join(", ")));
       ul.append(li);
     }
     return ul;
