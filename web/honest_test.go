@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"safelib/internal/catalog"
-	"safelib/internal/library"
 )
 
 // TestHonestHits: an item is found under the themes the tagger suggested,
@@ -96,7 +95,7 @@ func TestHonestHits(t *testing.T) {
 	mustContain(t, frame, "Themes: Private fostering (suggested)")
 
 	// Staff reject the suggestion on the public item.
-	staff := library.Reader{UserID: 1, Role: "staff", Members: true}
+	staff := catalog.Reader{UserID: 1, Role: "staff", Members: true}
 	cur, err := e.lib.Resource(ctx, staff, "honest-public")
 	if err != nil {
 		t.Fatal(err)
