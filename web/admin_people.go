@@ -28,6 +28,7 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 	admin.POST("/organisations", s.adminAddOrg)
 	admin.POST("/organisations/expires", s.adminSetOrgExpires)
 	admin.GET("/audit", s.adminAudit)
+	admin.GET("/mail", s.adminMail)
 }
 
 // personRow is one account as the admin pages show it.
@@ -85,9 +86,11 @@ type peopleData struct {
 	Show    string
 	Q       string
 	IsAdmin bool
-	Orgs    []*catalog.Organisation
-	Roles   []catalog.Role
-	Days    int
+	// MailNotice says that email is not sent (no --smtp-url).
+	MailNotice string
+	Orgs       []*catalog.Organisation
+	Roles      []catalog.Role
+	Days       int
 	// The add form, refilled after an error.
 	Error string
 	Add   auth.NewUser
@@ -128,7 +131,7 @@ func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.N
 		s.pageError(c, err)
 		return
 	}
-	d := peopleData{Page: s.basePage(c, "People"), Show: show, Q: q, IsAdmin: hasRole(identity(c), catalog.RoleAdmin),
+	d := peopleData{Page: s.basePage(c, "People"), Show: show, Q: q, IsAdmin: hasRole(identity(c), catalog.RoleAdmin), MailNotice: s.mailNotice(c),
 		Orgs: orgs, Roles: catalog.Roles, Days: auth.LapsingDays, Error: msg, Add: add}
 	for _, f := range []struct{ value, label string }{
 		{"", "Everyone"}, {"lapsing", "Lapsing within 30 days"}, {"lapsed", "Lapsed"},

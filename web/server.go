@@ -11,6 +11,7 @@ import (
 	"safelib/internal/auth"
 	"safelib/internal/config"
 	"safelib/internal/library"
+	"safelib/internal/mail"
 	"safelib/internal/metrics"
 )
 
@@ -26,6 +27,9 @@ type Options struct {
 	// Metrics receives request and search timings and is served on
 	// /metrics (metrics.go); nil makes the server its own.
 	Metrics *metrics.Metrics
+	// Mail is serve's outbox sender, for the admin page's status (nil:
+	// no sender, as in most tests).
+	Mail *mail.Sender
 }
 
 // Server is the HTTP front of the library.
@@ -42,6 +46,8 @@ type Server struct {
 	cop *http.CrossOriginProtection
 	// metrics are served on /metrics (metrics.go).
 	metrics *metrics.Metrics
+	// mail is the outbox sender (may be nil).
+	mail *mail.Sender
 }
 
 // New builds the server: it parses the embedded templates and indexes the
@@ -61,7 +67,7 @@ func New(opt Options) (*Server, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics}
+	s := &Server{cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
 	}

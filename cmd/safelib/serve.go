@@ -55,6 +55,7 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 		"soft limit of the Go heap in MiB while serving, like GOMEMLIMIT (a GOMEMLIMIT set in the environment is used instead of the default); 0: none")
 	f.StringVar(&debugAddr, "debug-addr", "", "also serve Go's profiler (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; keep it private")
 	addCurationFlags(f)
+	a.addMailFlags(f)
 	return cmd
 }
 
@@ -143,12 +144,18 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	defer stopCrawls() // before the library closes
 
+	sender, stopMail, err := a.startMail(ctx, h)
+	if err != nil {
+		return err
+	}
+	defer stopMail() // before the library closes
+
 	if debugAddr != "" {
 		if err := a.serveDebug(ctx, debugAddr); err != nil {
 			return err
 		}
 	}
-	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log, Metrics: a.metrics})
+	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log, Metrics: a.metrics, Mail: sender})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"time"
 )
@@ -35,6 +36,13 @@ type Config struct {
 	Sources string
 	// NoSeed skips loading the embedded default library into an empty store.
 	NoSeed bool
+	// SMTPURL is where mail goes (smtp://[user:pass@]host:port[?tls=off]
+	// or smtps://...); empty: nothing is sent, messages wait in the outbox.
+	SMTPURL string
+	// MailFrom is the From address of every message.
+	MailFrom string
+	// MailRate is the most messages sent per minute; 0: no limit.
+	MailRate int
 }
 
 // Default returns the defaults.
@@ -45,6 +53,8 @@ func Default() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		SessionLifetime: 14 * 24 * time.Hour,
+		MailFrom:        "safelib <safelib@localhost>",
+		MailRate:        300,
 	}
 }
 
@@ -77,6 +87,12 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionLifetime < time.Minute {
 		errs = append(errs, errors.New("--session-lifetime: at least 1m"))
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("--mail-from %q: %w", c.MailFrom, err))
+	}
+	if c.MailRate < 0 {
+		errs = append(errs, errors.New("--mail-rate: 0 (no limit) or more messages per minute"))
 	}
 	return errors.Join(errs...)
 }
