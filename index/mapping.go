@@ -23,7 +23,11 @@ import (
 //
 // Version 2: no docvalues (facets and sorts read postings; see facets.go
 // and sortkeys.go).
-const MappingVersion = 2
+// Version 3: the mapping is the same, but what library puts in a
+// document's theme field changed (every broader theme a theme is under
+// is indexed with it, for the theme hierarchy), so older indexes are
+// rebuilt from the database.
+const MappingVersion = 3
 
 // Field names inside Bleve. Text fields use the English analyzer; keyword
 // fields hold one exact value per entry. No field has docvalues: facets and

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -381,6 +382,30 @@ func TestAPIThemes(t *testing.T) {
 		}
 		if want := e.count(hasTheme(th.Slug)); th.Count != want {
 			t.Errorf("theme %s count %d, want %d", th.Slug, th.Count, want)
+		}
+		tax := e.lib.Taxonomy()
+		if th.Children == nil || !slices.Equal(th.Children, tax.Narrower(th.Slug)) && len(th.Children)+len(tax.Narrower(th.Slug)) > 0 {
+			t.Errorf("theme %s children %v, want %v", th.Slug, th.Children, tax.Narrower(th.Slug))
+		}
+		if b := tax.Broader(th.Slug); (b == "") != (th.Parent == nil) || th.Parent != nil && *th.Parent != b {
+			t.Errorf("theme %s parent %v, want %q", th.Slug, th.Parent, b)
+		}
+	}
+	// The contract's shape: parent is null or a slug, children a list.
+	raw := decode[map[string][]map[string]any](t, e.get(t, "/api/v1/themes").Body)
+	for _, th := range raw["themes"] {
+		switch th["slug"] {
+		case "grooming":
+			if th["parent"] != "abuse-and-exploitation" {
+				t.Errorf("grooming parent %v", th["parent"])
+			}
+		case "abuse-and-exploitation":
+			if th["parent"] != nil || !contains(strs(th["children"]), "online-abuse") {
+				t.Errorf("abuse-and-exploitation parent %v children %v", th["parent"], th["children"])
+			}
+		}
+		if _, ok := th["children"].([]any); !ok {
+			t.Errorf("%v: children %v is not a list", th["slug"], th["children"])
 		}
 	}
 }

@@ -18,6 +18,11 @@ type apiTheme struct {
 	Description string   `json:"description"`
 	Synonyms    []string `json:"synonyms"`
 	Count       int      `json:"count"`
+	// Parent is the broader theme this one is under (null when none);
+	// Children the narrower ones under it. A broader theme's count counts
+	// each item under any of its children once.
+	Parent   *string  `json:"parent"`
+	Children []string `json:"children"`
 }
 
 // apiThemes answers GET /api/v1/themes.
@@ -48,7 +53,12 @@ func (s *Server) themes(ctx context.Context, rd catalog.Reader) ([]apiTheme, err
 		if syn == nil {
 			syn = []string{}
 		}
-		out = append(out, apiTheme{Slug: t.Slug, Label: t.Label, Description: t.Description, Synonyms: syn, Count: counts[t.Slug]})
+		th := apiTheme{Slug: t.Slug, Label: t.Label, Description: t.Description, Synonyms: syn, Count: counts[t.Slug],
+			Children: append([]string{}, t.Narrower...)}
+		if t.Broader != "" {
+			th.Parent = &t.Broader
+		}
+		out = append(out, th)
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,10 +131,14 @@ func (e *testEnv) count(f func(r *catalog.Resource) bool) int {
 	return n
 }
 
+// hasTheme matches the resources found under a theme: those with it, or,
+// for a broader theme, with any theme under it (each counted once),
+// confirmed or suggested.
 func hasTheme(slug string) func(r *catalog.Resource) bool {
+	tax := taxonomy.Default()
 	return func(r *catalog.Resource) bool {
-		for _, t := range r.Themes {
-			if t == slug {
+		for _, t := range append(append([]string{}, r.Themes...), r.MachineThemes...) {
+			if t == slug || slices.Contains(tax.Narrower(slug), t) {
 				return true
 			}
 		}

@@ -143,6 +143,8 @@ type facetValueView struct {
 	// ID and ExcludeID are the ids of the two checkboxes, for their labels.
 	ID        string
 	ExcludeID string
+	// Narrower are the values under a broader theme, shown under it.
+	Narrower []facetValueView
 }
 
 // facetShown is how many values of a facet show before "Show more".
@@ -172,6 +174,7 @@ func (s *Server) facetViews(res *library.SearchResult) []facetView {
 				}
 			}
 		}
+		var views []facetValueView
 		for i, v := range vals {
 			label := v.Label
 			if f == "type" {
@@ -187,16 +190,59 @@ func (s *Server) facetViews(res *library.SearchResult) []facetView {
 				ID:        fmt.Sprintf("f-%s-%d", f, i),
 				ExcludeID: fmt.Sprintf("x-%s-%d", f, i),
 			}
+			views = append(views, vv)
+		}
+		if f == "theme" {
+			views = s.themeTree(views)
+		}
+		for i, vv := range views {
 			if i < facetShown {
 				fv.Values = append(fv.Values, vv)
 			} else {
 				fv.More = append(fv.More, vv)
-				fv.MoreOpen = fv.MoreOpen || vv.Included || vv.Excluded
+				fv.MoreOpen = fv.MoreOpen || vv.chosen()
 			}
 		}
 		if len(vals) > 0 {
 			out = append(out, fv)
 		}
+	}
+	return out
+}
+
+// chosen reports whether the value or one under it is ticked.
+func (v facetValueView) chosen() bool {
+	if v.Included || v.Excluded {
+		return true
+	}
+	return slices.ContainsFunc(v.Narrower, facetValueView.chosen)
+}
+
+// themeTree puts each narrower theme under its broader one (keeping the
+// order of both); a narrower theme whose broader one is not listed stays
+// at the top.
+func (s *Server) themeTree(views []facetValueView) []facetValueView {
+	tax := s.lib.Taxonomy()
+	at := map[string]int{}
+	for i, v := range views {
+		at[v.Value] = i
+	}
+	under := map[string][]facetValueView{}
+	var top []string
+	for _, v := range views {
+		if b := tax.Broader(v.Value); b != "" {
+			if _, listed := at[b]; listed {
+				under[b] = append(under[b], v)
+				continue
+			}
+		}
+		top = append(top, v.Value)
+	}
+	out := make([]facetValueView, 0, len(top))
+	for _, slug := range top {
+		v := views[at[slug]]
+		v.Narrower = under[slug]
+		out = append(out, v)
 	}
 	return out
 }

@@ -15,8 +15,21 @@ func (s *Server) themesPage(c *gin.Context) {
 		return
 	}
 	d := themesData{Page: s.basePage(c, "Browse by theme")}
+	views := map[string]themeView{}
 	for _, t := range themes {
-		d.Themes = append(d.Themes, themeView{apiTheme: t, URL: "/search?theme=" + url.QueryEscape(t.Slug)})
+		views[t.Slug] = themeView{apiTheme: t, URL: "/search?theme=" + url.QueryEscape(t.Slug)}
+	}
+	// A tree: themes under no other, in label order, each broader one
+	// with its narrower ones under it.
+	for _, t := range themes {
+		if t.Parent != nil {
+			continue
+		}
+		v := views[t.Slug]
+		for _, ch := range t.Children {
+			v.Narrower = append(v.Narrower, views[ch])
+		}
+		d.Themes = append(d.Themes, v)
 	}
 	s.render(c, http.StatusOK, "themes", d)
 }
@@ -28,5 +41,6 @@ type themesData struct {
 
 type themeView struct {
 	apiTheme
-	URL string
+	URL      string
+	Narrower []themeView
 }

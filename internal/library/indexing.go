@@ -3,6 +3,7 @@ package library
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"safelib/index"
@@ -14,12 +15,15 @@ const indexBatch = 500
 // document turns a resource into what the index needs. Withdrawn and gone
 // resources are not indexed.
 func (l *Library) document(r *catalog.Resource) index.Document {
-	labels := make([]string, 0, len(r.Themes)+len(r.MachineThemes))
-	themes := make([]string, 0, len(r.Themes)+len(r.MachineThemes))
-	for _, t := range append(append([]string{}, r.Themes...), r.MachineThemes...) {
-		themes = append(themes, t)
+	own := slices.Concat(r.Themes, r.MachineThemes)
+	labels := make([]string, 0, len(own))
+	for _, t := range own {
 		labels = append(labels, l.tax.Label(t))
 	}
+	// The keyword field also holds every broader theme: selecting one
+	// finds its narrower ones, and its facet count counts each item once.
+	// Only the item's own labels are searchable text.
+	themes := l.tax.WithBroader(own)
 	return index.Document{
 		ID:          r.ID,
 		Title:       r.Title,

@@ -111,6 +111,9 @@ func compile(themes []Theme, acronyms []Acronym, bySlug map[string]int) *matcher
 		m.phrases = append(m.phrases, phrase{elems: elems, theme: int32(theme), weight: weight})
 	}
 	for i, th := range themes {
+		if th.IsBroader() {
+			continue // items get it through their narrower themes
+		}
 		add(i, th.Label, 1)
 		for _, s := range th.Synonyms {
 			add(i, s, 1)

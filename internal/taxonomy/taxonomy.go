@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,7 +37,19 @@ type Theme struct {
 	// Related terms hint at the theme when tagging but are not equivalent,
 	// so search does not expand them.
 	Related []string `json:"related"`
+	// Narrower lists the slugs of the themes under a broader theme
+	// ("Abuse and exploitation" over grooming, online abuse, ...). A
+	// broader theme is not tagged itself (its narrower themes are), is
+	// not a synonym ring, and is not under another theme: the hierarchy
+	// has two levels.
+	Narrower []string `json:"narrower,omitempty"`
+	// Broader is the slug of the theme this one is under, or "" (derived
+	// from the broader theme's Narrower).
+	Broader string `json:"-"`
 }
+
+// IsBroader reports whether the theme has narrower themes under it.
+func (th Theme) IsBroader() bool { return len(th.Narrower) > 0 }
 
 // Acronym is a general abbreviation ("LSCB", "DfE") that is not itself a
 // theme. Its term and expansions form a synonym ring for search; when Themes
@@ -133,6 +146,9 @@ func build(f file) (*Taxonomy, error) {
 		t.bySlug[th.Slug] = i
 		t.themes = append(t.themes, cloneTheme(th))
 	}
+	if err := t.linkBroader(); err != nil {
+		return nil, err
+	}
 	for i, a := range f.Acronyms {
 		if Normalize(a.Term) == "" {
 			return nil, fmt.Errorf("taxonomy: acronym %d: empty term", i)
@@ -146,8 +162,12 @@ func build(f file) (*Taxonomy, error) {
 			}
 		}
 		for _, s := range a.Themes {
-			if _, ok := t.bySlug[s]; !ok {
+			i, ok := t.bySlug[s]
+			if !ok {
 				return nil, fmt.Errorf("taxonomy: acronym %q: unknown theme %q", a.Term, s)
+			}
+			if t.themes[i].IsBroader() {
+				return nil, fmt.Errorf("taxonomy: acronym %q: %q is a broader theme, which is never tagged: name a narrower one", a.Term, s)
 			}
 		}
 		t.acronyms = append(t.acronyms, cloneAcronym(a))
@@ -164,6 +184,10 @@ func build(f file) (*Taxonomy, error) {
 	for i, th := range t.themes {
 		t.bySlug[th.Slug] = i
 	}
+	for i := range t.themes {
+		// Narrower themes in display order too.
+		slices.SortStableFunc(t.themes[i].Narrower, func(a, b string) int { return t.bySlug[a] - t.bySlug[b] })
+	}
 
 	syn, err := buildSynonyms(t.themes, t.acronyms)
 	if err != nil {
@@ -174,12 +198,46 @@ func build(f file) (*Taxonomy, error) {
 	return t, nil
 }
 
+// linkBroader checks the Narrower lists (known slugs, each theme under at
+// most one broader theme, two levels) and sets each theme's Broader.
+func (t *Taxonomy) linkBroader() error {
+	for i := range t.themes {
+		b := &t.themes[i]
+		for _, n := range b.Narrower {
+			j, ok := t.bySlug[n]
+			switch {
+			case !ok:
+				return fmt.Errorf("taxonomy: theme %q: unknown narrower theme %q", b.Slug, n)
+			case j == i:
+				return fmt.Errorf("taxonomy: theme %q is under itself", b.Slug)
+			case t.themes[j].Broader != "":
+				return fmt.Errorf("taxonomy: theme %q is under both %q and %q", n, t.themes[j].Broader, b.Slug)
+			}
+			t.themes[j].Broader = b.Slug
+		}
+	}
+	for _, th := range t.themes {
+		if th.Broader != "" && th.IsBroader() {
+			return fmt.Errorf("taxonomy: broader theme %q is under %q: themes have two levels", th.Slug, th.Broader)
+		}
+		if th.IsBroader() && (len(th.Synonyms) > 0 || len(th.Related) > 0) {
+			return fmt.Errorf("taxonomy: broader theme %q has synonyms or related terms: give them to its narrower themes", th.Slug)
+		}
+	}
+	return nil
+}
+
 // buildSynonyms turns each theme (label + synonyms) and each acronym (term +
 // expansions) into a ring of equivalents and maps every member to the others.
 func buildSynonyms(themes []Theme, acronyms []Acronym) (map[string][]string, error) {
 	var rings [][]string
 	var owners []string
 	for _, th := range themes {
+		if th.IsBroader() {
+			// Its label may well be a narrower theme's synonym
+			// ("children in care" for looked-after children).
+			continue
+		}
 		rings = append(rings, append([]string{th.Label}, th.Synonyms...))
 		owners = append(owners, "theme "+th.Slug)
 	}
@@ -280,6 +338,42 @@ func (t *Taxonomy) Label(slug string) string {
 	return slug
 }
 
+// Broader returns the slug of the theme slug is under, or "".
+func (t *Taxonomy) Broader(slug string) string {
+	if i, ok := t.bySlug[slug]; ok {
+		return t.themes[i].Broader
+	}
+	return ""
+}
+
+// Narrower returns the slugs under a broader theme, in display order (nil
+// for any other).
+func (t *Taxonomy) Narrower(slug string) []string {
+	if i, ok := t.bySlug[slug]; ok {
+		return slices.Clone(t.themes[i].Narrower)
+	}
+	return nil
+}
+
+// WithBroader returns slugs followed by the broader themes they are under,
+// each once: what an item is found under when filtering by theme, so that
+// selecting a broader theme includes every narrower one, and a broader
+// theme's count counts each item once.
+func (t *Taxonomy) WithBroader(slugs []string) []string {
+	out := make([]string, 0, len(slugs)+1)
+	for _, s := range slugs {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, s := range slugs {
+		if b := t.Broader(s); b != "" && !slices.Contains(out, b) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // Acronyms returns the general acronyms that are not themes, in file order.
 func (t *Taxonomy) Acronyms() []Acronym {
 	out := make([]Acronym, len(t.acronyms))
@@ -305,6 +399,7 @@ func (t *Taxonomy) SynonymMap() map[string][]string {
 func cloneTheme(th Theme) Theme {
 	th.Synonyms = append([]string{}, th.Synonyms...)
 	th.Related = append([]string{}, th.Related...)
+	th.Narrower = slices.Clone(th.Narrower)
 	return th
 }
 

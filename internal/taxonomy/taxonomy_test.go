@@ -23,8 +23,14 @@ func TestDefault(t *testing.T) {
 		t.Error("Default should parse once and return the same vocabulary")
 	}
 	themes := tx.Themes()
-	if n := len(themes); n < 28 || n > 35 {
-		t.Errorf("got %d themes, want 28-35", n)
+	narrow := 0
+	for _, th := range themes {
+		if !th.IsBroader() {
+			narrow++
+		}
+	}
+	if n := narrow; n < 28 || n > 35 {
+		t.Errorf("got %d themes that are not broader ones, want 28-35", n)
 	}
 	for _, slug := range requiredSlugs {
 		if !tx.Valid(slug) {
@@ -105,6 +111,14 @@ func TestLoad(t *testing.T) {
 		{"term in two rings", `{"themes":[{"slug":"a","label":"A","synonyms":["CSE"]},{"slug":"b","label":"B","synonyms":["cse"]}]}`, "synonym rings"},
 		{"acronym clashes with theme", `{"themes":[{"slug":"a","label":"A","synonyms":["LAC"]}],"acronyms":[{"term":"LAC","expansions":["x"]}]}`, "synonym rings"},
 		{"acronym unknown theme", `{"themes":[{"slug":"a","label":"A"}],"acronyms":[{"term":"XY","expansions":["x y"],"themes":["b"]}]}`, "unknown theme"},
+		{"hierarchy", `{"themes":[{"slug":"b","label":"B","narrower":["a","c"]},{"slug":"a","label":"A"},{"slug":"c","label":"C"}]}`, ""},
+		{"unknown narrower", `{"themes":[{"slug":"b","label":"B","narrower":["x"]}]}`, "unknown narrower"},
+		{"under itself", `{"themes":[{"slug":"b","label":"B","narrower":["b"]}]}`, "under itself"},
+		{"two broader", `{"themes":[{"slug":"b","label":"B","narrower":["a"]},{"slug":"c","label":"C","narrower":["a"]},{"slug":"a","label":"A"}]}`, "under both"},
+		{"three levels", `{"themes":[{"slug":"b","label":"B","narrower":["c"]},{"slug":"c","label":"C","narrower":["a"]},{"slug":"a","label":"A"}]}`, "two levels"},
+		{"broader with synonyms", `{"themes":[{"slug":"b","label":"B","synonyms":["bb"],"narrower":["a"]},{"slug":"a","label":"A"}]}`, "synonyms or related"},
+		{"broader label is a synonym", `{"themes":[{"slug":"b","label":"Kids in care","narrower":["a"]},{"slug":"a","label":"A","synonyms":["kids in care"]}]}`, ""},
+		{"acronym tags a broader theme", `{"themes":[{"slug":"b","label":"B","narrower":["a"]},{"slug":"a","label":"A"}],"acronyms":[{"term":"XY","expansions":["x y"],"themes":["b"]}]}`, "broader theme"},
 		{"acronym no expansion", `{"themes":[{"slug":"a","label":"A"}],"acronyms":[{"term":"XY"}]}`, "no expansions"},
 		{"acronym empty term", `{"themes":[{"slug":"a","label":"A"}],"acronyms":[{"term":" ","expansions":["x"]}]}`, "empty term"},
 	}
@@ -225,6 +239,50 @@ func TestNormalize(t *testing.T) {
 	for _, tt := range tests {
 		if got := Normalize(tt.in); got != tt.want {
 			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestHierarchy: the broader themes the issue names, over the narrower
+// ones it names, every old slug kept.
+func TestHierarchy(t *testing.T) {
+	tx := Default()
+	want := map[string][]string{
+		"abuse-and-exploitation": {"child-sexual-exploitation", "online-abuse", "grooming", "trafficking-and-modern-slavery"},
+		"children-in-care":       {"looked-after-children", "unaccompanied-asylum-seeking-children"},
+		"learning-from-cases":    {"serious-case-reviews", "child-death-review"},
+	}
+	for b, ns := range want {
+		th, ok := tx.Get(b)
+		if !ok || !th.IsBroader() {
+			t.Fatalf("%s: not a broader theme", b)
+		}
+		for _, n := range ns {
+			if !slices.Contains(tx.Narrower(b), n) || tx.Broader(n) != b {
+				t.Errorf("%s should be under %s (narrower %v, broader %q)", n, b, tx.Narrower(b), tx.Broader(n))
+			}
+		}
+	}
+	for _, th := range tx.Themes() {
+		if th.IsBroader() && th.Broader != "" {
+			t.Errorf("%s is broader and under %s", th.Slug, th.Broader)
+		}
+		if th.IsBroader() {
+			for i, n := range th.Narrower[1:] {
+				if strings.ToLower(tx.Label(th.Narrower[i])) > strings.ToLower(tx.Label(n)) {
+					t.Errorf("%s: narrower themes not in label order", th.Slug)
+				}
+			}
+		}
+	}
+	got := tx.WithBroader([]string{"grooming", "online-abuse", "neglect", "grooming", "sport"})
+	if w := []string{"grooming", "online-abuse", "neglect", "sport", "abuse-and-exploitation", "forms-of-abuse"}; !slices.Equal(got, w) {
+		t.Errorf("WithBroader = %v, want %v", got, w)
+	}
+	// A broader theme is never suggested by the tagger itself.
+	for _, tg := range tx.Tag("Abuse and exploitation", "Learning from cases. Children in care.", "Abuse and exploitation, child sexual exploitation.") {
+		if th, _ := tx.Get(tg.Slug); th.IsBroader() {
+			t.Errorf("tagger suggested broader theme %s", tg.Slug)
 		}
 	}
 }
