@@ -3,9 +3,9 @@ package web
 import (
 	"net/http"
 
-	"github.com/gin-gonic/gin"
+	"safelib/internal/catalog"
 
-	"safelib/internal/store"
+	"github.com/gin-gonic/gin"
 )
 
 // mailData is the data of admin_mail.html.
@@ -25,12 +25,12 @@ type mailRow struct {
 	Attempts                             int
 }
 
-func mailRows(ms []*store.OutMail) []mailRow {
+func mailRows(ms []*catalog.OutMail) []mailRow {
 	var out []mailRow
 	for _, m := range ms {
 		r := mailRow{To: m.To, Kind: m.Kind, Subject: m.Subject, Error: m.LastError, Attempts: m.Attempts,
 			When: m.LastTry.In(london).Format("2 Jan 2006 15:04")}
-		if m.State == store.MailPending {
+		if m.State == catalog.MailPending {
 			r.Next = m.Next.In(london).Format("2 Jan 2006 15:04")
 		}
 		out = append(out, r)
@@ -50,8 +50,8 @@ func (s *Server) adminMail(c *gin.Context) {
 			return
 		}
 		d.Configured, d.Server = st.Configured, st.Server
-		d.Pending = st.Counts[store.MailPending] + st.Counts[store.MailSending]
-		d.Sent, d.Failed = st.Counts[store.MailSent], st.Counts[store.MailFailed]
+		d.Pending = st.Counts[catalog.MailPending] + st.Counts[catalog.MailSending]
+		d.Sent, d.Failed = st.Counts[catalog.MailSent], st.Counts[catalog.MailFailed]
 		d.Failures, d.Deferred = mailRows(st.Failed), mailRows(st.Deferred)
 	}
 	s.render(c, http.StatusOK, "admin_mail", d)

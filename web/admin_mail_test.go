@@ -6,10 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"safelib/internal/catalog"
+
 	"safelib/internal/config"
 	"safelib/internal/mail"
 	"safelib/internal/mail/mailtest"
-	"safelib/internal/store"
 )
 
 // TestAdminMailPage: without --smtp-url the people page and the email page
@@ -20,7 +21,7 @@ func TestAdminMailPage(t *testing.T) {
 	admin, staff := e.session(t, adminEmail), e.session(t, staffEmail)
 	ctx := context.Background()
 	for _, to := range []string{"gone@example.org", "waits@example.org"} {
-		if err := e.st.QueueMail(ctx, time.Now(), &store.OutMail{Kind: "test", To: to, Subject: "Hello",
+		if err := e.st.QueueMail(ctx, time.Now(), &catalog.OutMail{Kind: "test", To: to, Subject: "Hello",
 			Text: "hi", MessageID: mail.NewMessageID("a@example.org")}); err != nil {
 			t.Fatal(err)
 		}

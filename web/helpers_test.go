@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"safelib/index"
+	"safelib/internal/auth"
 	"safelib/internal/catalog"
 	"safelib/internal/config"
 	"safelib/internal/library"
@@ -112,7 +113,7 @@ func newTestEnv(t testing.TB) *testEnv {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Config: config.Default(), Library: lib})
+	srv, err := New(Options{Config: config.Default(), Library: lib, Auth: auth.New(st, auth.Options{SessionLifetime: config.Default().SessionLifetime})})
 	if err != nil {
 		t.Fatal(err)
 	}

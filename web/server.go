@@ -20,9 +20,8 @@ type Options struct {
 	Config  config.Config
 	Library *library.Library
 	Log     *slog.Logger
-	// Auth is the account service; nil builds one over the library's
-	// store with production settings (tests pass cheap hashing and a
-	// settable clock).
+	// Auth is the account service (required): cmd builds it over the
+	// store, tests with cheap hashing and a settable clock.
 	Auth *auth.Auth
 	// Metrics receives request and search timings and is served on
 	// /metrics (metrics.go); nil makes the server its own.
@@ -53,8 +52,8 @@ type Server struct {
 // New builds the server: it parses the embedded templates and indexes the
 // static files (failing at start when one is broken) and registers routes.
 func New(opt Options) (*Server, error) {
-	if opt.Library == nil {
-		return nil, fmt.Errorf("web: no library")
+	if opt.Library == nil || opt.Auth == nil {
+		return nil, fmt.Errorf("web: no library or no auth")
 	}
 	log := opt.Log
 	if log == nil {
@@ -73,9 +72,6 @@ func New(opt Options) (*Server, error) {
 	}
 	s.metrics.WatchIndexSize(opt.Library.IndexSize)
 	opt.Library.ObserveSearches(s.metrics) // searches from pages, API, embeds and feeds alike
-	if s.auth == nil {
-		s.auth = auth.New(opt.Library.Store(), auth.Options{SessionLifetime: opt.Config.SessionLifetime, Log: log})
-	}
 	var err error
 	if s.cop, err = crossOriginProtection(opt.Config); err != nil {
 		return nil, err

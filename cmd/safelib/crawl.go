@@ -11,12 +11,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"safelib/internal/catalog"
+	"safelib/internal/store"
+
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"safelib/internal/crawl"
 	"safelib/internal/library"
-	"safelib/internal/store"
 	"safelib/internal/taxonomy"
 )
 
@@ -102,8 +104,8 @@ func (a *app) crawl(ctx context.Context, out io.Writer, only string) error {
 	}
 	opt := a.crawlOptions()
 	opt.Progress = crawlProgress(a) // crawl has no /metrics
-	c := crawl.New(h.Library, opt)
-	var runs []*store.CrawlRun
+	c := crawl.New(h.Library, h.Store(), opt)
+	var runs []*catalog.CrawlRun
 	var couldNot []string
 	for _, src := range sources {
 		rec, err := c.Run(ctx, src)
@@ -112,14 +114,14 @@ func (a *app) crawl(ctx context.Context, out io.Writer, only string) error {
 		}
 		endProgressLine()
 		if ctx.Err() != nil {
-			printCrawlSummary(ctx, out, h.Library, runs)
+			printCrawlSummary(ctx, out, h.Store(), runs)
 			return fmt.Errorf("crawl interrupted: %w", ctx.Err())
 		}
 		if err != nil {
 			couldNot = append(couldNot, src.Name+": "+err.Error())
 		}
 	}
-	printCrawlSummary(ctx, out, h.Library, runs)
+	printCrawlSummary(ctx, out, h.Store(), runs)
 	if len(couldNot) > 0 {
 		return fmt.Errorf("%d of %d sources could not be crawled:\n  %s", len(couldNot), len(sources),
 			strings.Join(couldNot, "\n  "))
@@ -175,7 +177,7 @@ func endProgressLine() {
 // the crawl history.
 const maxFailuresShown = 10
 
-func printCrawlSummary(ctx context.Context, out io.Writer, lib *library.Library, runs []*store.CrawlRun) {
+func printCrawlSummary(ctx context.Context, out io.Writer, st *store.Store, runs []*catalog.CrawlRun) {
 	if len(runs) == 0 {
 		return
 	}
@@ -191,7 +193,7 @@ func printCrawlSummary(ctx context.Context, out io.Writer, lib *library.Library,
 		if r.Error != "" {
 			fmt.Fprintf(out, "\n%s (run %d): %s\n", r.Source, r.ID, r.Error)
 		}
-		fs, err := lib.Store().CrawlFailures(ctx, r.ID, maxFailuresShown+1)
+		fs, err := st.CrawlFailures(ctx, r.ID, maxFailuresShown+1)
 		if err != nil || len(fs) == 0 {
 			continue
 		}
@@ -217,7 +219,7 @@ func (a *app) startCrawls(ctx context.Context, h *library.Handle) (stop func(), 
 	if err != nil {
 		return nil, err
 	}
-	sched := crawl.NewScheduler(crawl.New(h.Library, a.withCrawlMetrics(a.crawlOptions())), &crawl.Sources{File: a.cfg.Sources, Sources: sources}, a.log)
+	sched := crawl.NewScheduler(crawl.New(h.Library, h.Store(), a.withCrawlMetrics(a.crawlOptions())), &crawl.Sources{File: a.cfg.Sources, Sources: sources}, a.log)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"time"
 
+	"safelib/internal/catalog"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"safelib/internal/library"
 	"safelib/internal/mail"
-	"safelib/internal/store"
 )
 
 func init() { subcommands = append(subcommands, mailCmd) }
@@ -41,7 +42,7 @@ func (a *app) startMail(ctx context.Context, h *library.Handle) (*mail.Sender, f
 	s := mail.NewSender(h.Store(), mail.SenderOptions{Server: srv, From: a.cfg.MailFrom, PerMinute: a.cfg.MailRate, Log: a.log})
 	if srv == nil {
 		counts, _ := h.Store().MailCounts(ctx)
-		a.log.Warn("no --smtp-url: email is not sent; messages wait in the outbox", "waiting", counts[store.MailPending]+counts[store.MailSending])
+		a.log.Warn("no --smtp-url: email is not sent; messages wait in the outbox", "waiting", counts[catalog.MailPending]+counts[catalog.MailSending])
 	} else {
 		a.log.Info("sending email", "server", srv.String(), "from", a.cfg.MailFrom, "per_minute", a.cfg.MailRate)
 	}
@@ -76,7 +77,7 @@ server accepted it, or its answer when it did not.`,
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), 2*time.Minute)
 			defer cancel()
-			m := &store.OutMail{Kind: "test", To: args[0], MessageID: mail.NewMessageID(a.cfg.MailFrom),
+			m := &catalog.OutMail{Kind: "test", To: args[0], MessageID: mail.NewMessageID(a.cfg.MailFrom),
 				Subject: "safelib: test message",
 				Text:    "This is a test message from the library at " + a.cfg.PublicURL() + ".\nIf you can read it, email works.\n",
 				HTML:    "<p>This is a test message from the library at " + a.cfg.PublicURL() + ".</p><p>If you can read it, email works.</p>\n"}

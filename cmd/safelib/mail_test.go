@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"safelib/internal/catalog"
+
 	"safelib/internal/mail"
 	"safelib/internal/mail/mailtest"
 	"safelib/internal/store"
@@ -63,7 +65,7 @@ func TestKillServeWhileSending(t *testing.T) {
 	const n = 60
 	ids := map[string]bool{}
 	for i := range n {
-		m := &store.OutMail{Kind: "test", To: fmt.Sprintf("m%02d@example.org", i), Subject: "Hello",
+		m := &catalog.OutMail{Kind: "test", To: fmt.Sprintf("m%02d@example.org", i), Subject: "Hello",
 			Text: "hi", MessageID: mail.NewMessageID("lib@example.org")}
 		ids["<"+m.MessageID+">"] = true
 		if err := st.QueueMail(context.Background(), time.Now(), m); err != nil {

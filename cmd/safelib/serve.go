@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"safelib/index"
+	"safelib/internal/auth"
 	"safelib/internal/library"
 	"safelib/internal/metrics"
 	"safelib/web"
@@ -155,7 +156,8 @@ func (a *app) serve(ctx context.Context) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Log: a.log, Metrics: a.metrics, Mail: sender})
+	au := auth.New(h.Store(), auth.Options{SessionLifetime: a.cfg.SessionLifetime, Log: a.log})
+	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender})
 	if err != nil {
 		return err
 	}

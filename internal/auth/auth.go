@@ -168,9 +168,6 @@ func New(st *store.Store, opt Options) *Auth {
 	return a
 }
 
-// Store returns the store, for the few callers that page the audit log.
-func (a *Auth) Store() *store.Store { return a.st }
-
 // Now returns the current time by the Auth's clock.
 func (a *Auth) Now() time.Time { return a.now() }
 

@@ -201,7 +201,7 @@ func BenchmarkCrawl2000(b *testing.B) {
 		opt := testOptions()
 		opt.Log = nil
 		opt.Timeout = 30 * time.Second
-		c := New(lib, opt)
+		c := New(lib, st, opt)
 		runtime.GC()
 		mem := watchMemory()
 		b.StartTimer()

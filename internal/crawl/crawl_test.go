@@ -162,7 +162,7 @@ func TestCrawlFixtureSite(t *testing.T) {
 	ctx := context.Background()
 	s := buildFixtureSite(t)
 	lib := newTestLibrary(t)
-	c := New(lib, testOptions())
+	c := New(lib, storeOf(lib), testOptions())
 	src := fixtureSource(t, s, "")
 
 	rec, err := c.Run(ctx, src)
@@ -175,7 +175,7 @@ func TestCrawlFixtureSite(t *testing.T) {
 	wantResources := []string{"/reports/a.html", "/reports/b.html", "/reports/1252.html", "/reports/script.html",
 		"/files/report.pdf", "/reports/orphan.html", "/reports/deep.html", "/reports/flaky.html"}
 	var got []string
-	err = lib.Store().ScanResources(ctx, 100, false, func(rs []*catalog.Resource) error {
+	err = storeOf(lib).ScanResources(ctx, 100, false, func(rs []*catalog.Resource) error {
 		for _, r := range rs {
 			got = append(got, strings.TrimPrefix(r.URL, base))
 		}
@@ -213,7 +213,7 @@ func TestCrawlFixtureSite(t *testing.T) {
 	}
 
 	// Failures recorded with their reasons; the crawl went on.
-	fs, err := lib.Store().CrawlFailures(ctx, rec.ID, 0)
+	fs, err := storeOf(lib).CrawlFailures(ctx, rec.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestCrawlFixtureSite(t *testing.T) {
 
 	byURL := func(p string) *catalog.Resource {
 		t.Helper()
-		r, err := lib.Store().ResourceByURL(ctx, base+p)
+		r, err := storeOf(lib).ResourceByURL(ctx, base+p)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -269,7 +269,7 @@ func TestCrawlFixtureSite(t *testing.T) {
 	if b.Title != "Domestic abuse and young people" && !strings.HasPrefix(b.Title, "Domestic abuse and young people") {
 		t.Errorf("b.html title = %q", b.Title)
 	}
-	if _, err := lib.Store().ResourceByURL(ctx, base+"/old/report-b"); err == nil {
+	if _, err := storeOf(lib).ResourceByURL(ctx, base+"/old/report-b"); err == nil {
 		t.Error("the redirecting URL was stored; the final URL should be")
 	}
 
@@ -313,14 +313,14 @@ func TestCrawlFixtureSite(t *testing.T) {
 	}
 
 	// Recrawl state was kept for conditional requests.
-	st, err := lib.Store().URLState(ctx, base+"/reports/a.html")
+	st, err := storeOf(lib).URLState(ctx, base+"/reports/a.html")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st.BodyHash == "" || st.ResourceURL != base+"/reports/a.html" || st.LastStatus != 200 {
 		t.Errorf("state of a.html = %+v", st)
 	}
-	last, err := lib.Store().LastCrawlRun(ctx, "fixture")
+	last, err := storeOf(lib).LastCrawlRun(ctx, "fixture")
 	if err != nil || last.ID != rec.ID || last.Running() {
 		t.Errorf("crawl history: %+v, %v", last, err)
 	}
@@ -340,7 +340,7 @@ func TestRecrawl(t *testing.T) {
 	s.html("/reports/going.html", reportPage("Report that will go", "2017-04-01", "A report its publisher will withdraw."))
 	s.set("/files/doc.pdf", &page{etag: `"pdf1"`, contentType: "application/pdf", body: makePDF("A PDF", []string{"Page one text", "Page two text"})})
 	lib := newTestLibrary(t)
-	c := New(lib, testOptions())
+	c := New(lib, storeOf(lib), testOptions())
 	src := fixtureSource(t, s, "")
 
 	first, err := c.Run(ctx, src)
@@ -352,7 +352,7 @@ func TestRecrawl(t *testing.T) {
 	}
 	versions := map[string]int64{}
 	for _, p := range []string{"/reports/etag.html", "/reports/plain.html", "/files/doc.pdf"} {
-		r, err := lib.Store().ResourceByURL(ctx, s.URL+p)
+		r, err := storeOf(lib).ResourceByURL(ctx, s.URL+p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -376,7 +376,7 @@ func TestRecrawl(t *testing.T) {
 		}
 	}
 	for p, v := range versions {
-		r, err := lib.Store().ResourceByURL(ctx, s.URL+p)
+		r, err := storeOf(lib).ResourceByURL(ctx, s.URL+p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -384,11 +384,11 @@ func TestRecrawl(t *testing.T) {
 			t.Errorf("%s was rewritten (version %d -> %d) though unchanged", p, v, r.Version)
 		}
 	}
-	edited, _ := lib.Store().ResourceByURL(ctx, s.URL+"/reports/edit.html")
+	edited, _ := storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/edit.html")
 	if !strings.Contains(edited.Body, "Second version") {
 		t.Errorf("changed page not updated: %q", edited.Body)
 	}
-	going, _ := lib.Store().ResourceByURL(ctx, s.URL+"/reports/going.html")
+	going, _ := storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/going.html")
 	if going.Status != catalog.StatusActive {
 		t.Errorf("after one 410 the resource is %s, want still active", going.Status)
 	}
@@ -404,7 +404,7 @@ func TestRecrawl(t *testing.T) {
 	if third.Gone != 1 || s.count("/reports/going.html") != 1 {
 		t.Errorf("third run: %+v\n%s", third, s.log())
 	}
-	going, _ = lib.Store().ResourceByURL(ctx, s.URL+"/reports/going.html")
+	going, _ = storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/going.html")
 	if going.Status != catalog.StatusGone {
 		t.Errorf("after two 410s the resource is %s, want gone", going.Status)
 	}
@@ -421,7 +421,7 @@ func TestRecrawl(t *testing.T) {
 	if _, err := c.Run(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	going, _ = lib.Store().ResourceByURL(ctx, s.URL+"/reports/going.html")
+	going, _ = storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/going.html")
 	if going.Status != catalog.StatusActive {
 		t.Errorf("a gone page that answers again is %s, want active", going.Status)
 	}
@@ -442,12 +442,12 @@ func TestCrawlKeepsStaffEdits(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	c := New(lib, testOptions())
+	c := New(lib, storeOf(lib), testOptions())
 	src := fixtureSource(t, s, "")
 	if _, err := c.Run(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	r, err := lib.Store().ResourceByURL(ctx, s.URL+"/reports/curated.html")
+	r, err := storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/curated.html")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,20 +461,20 @@ func TestCrawlKeepsStaffEdits(t *testing.T) {
 
 	// Staff confirm a machine theme and restrict a crawled resource; a
 	// changed page keeps both.
-	cr, err := lib.Store().ResourceByURL(ctx, s.URL+"/reports/crawled.html")
+	cr, err := storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/crawled.html")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cr.Themes = append(cr.Themes, "sport")
 	cr.Access = catalog.Members
-	if err := lib.Store().UpdateResource(ctx, cr); err != nil {
+	if err := storeOf(lib).UpdateResource(ctx, cr); err != nil {
 		t.Fatal(err)
 	}
 	s.html("/reports/crawled.html", reportPage("A crawled report, revised", "2017-01-01", "Revised text about domestic abuse."))
 	if _, err := c.Run(ctx, src); err != nil {
 		t.Fatal(err)
 	}
-	cr, _ = lib.Store().ResourceByURL(ctx, s.URL+"/reports/crawled.html")
+	cr, _ = storeOf(lib).ResourceByURL(ctx, s.URL+"/reports/crawled.html")
 	if !strings.HasPrefix(cr.Title, "A crawled report, revised") || !slices.Contains(cr.Themes, "sport") || cr.Access != catalog.Members {
 		t.Errorf("crawled resource after staff edit and recrawl: %+v", cr)
 	}
@@ -489,7 +489,7 @@ func TestCrawlRefusesPrivateAddresses(t *testing.T) {
 	lib := newTestLibrary(t)
 	opt := testOptions()
 	opt.AllowPrivate = false
-	c := New(lib, opt)
+	c := New(lib, storeOf(lib), opt)
 	rec, err := c.Run(ctx, fixtureSource(t, s, ""))
 	if !errors.Is(err, ErrCouldNotRun) {
 		t.Fatalf("Run = %v, want ErrCouldNotRun", err)
@@ -497,7 +497,7 @@ func TestCrawlRefusesPrivateAddresses(t *testing.T) {
 	if !strings.Contains(rec.Error, "private, loopback or link-local") {
 		t.Errorf("run error = %q", rec.Error)
 	}
-	fs, err := lib.Store().CrawlFailures(ctx, rec.ID, 0)
+	fs, err := storeOf(lib).CrawlFailures(ctx, rec.ID, 0)
 	if err != nil || len(fs) == 0 || !strings.Contains(fs[0].Reason, "refused: 127.0.0.1") {
 		t.Errorf("failures = %+v, %v", fs, err)
 	}
@@ -579,7 +579,7 @@ func TestCrawlDelayFromRobots(t *testing.T) {
 	s.set("/reports/1.html", &page{handler: stamp(reportPage("One", "2017-01-01", "First report text about neglect."))})
 	s.set("/reports/2.html", &page{handler: stamp(reportPage("Two", "2017-01-01", "Second report text about neglect."))})
 	lib := newTestLibrary(t)
-	c := New(lib, testOptions())
+	c := New(lib, storeOf(lib), testOptions())
 	if _, err := c.Run(ctx, fixtureSource(t, s, "")); err != nil {
 		t.Fatal(err)
 	}
@@ -606,7 +606,7 @@ func TestCrawlNoFollow(t *testing.T) {
 	s.html("/reports/x.html", reportPage("X", "2017-01-01", "Never reached."))
 	s.html("/reports/y.html", reportPage("Y", "2017-01-01", "Never reached."))
 	lib := newTestLibrary(t)
-	if _, err := New(lib, testOptions()).Run(ctx, fixtureSource(t, s, "")); err != nil {
+	if _, err := New(lib, storeOf(lib), testOptions()).Run(ctx, fixtureSource(t, s, "")); err != nil {
 		t.Fatal(err)
 	}
 	if s.count("/reports/x.html")+s.count("/reports/y.html") != 0 {
@@ -626,7 +626,7 @@ func TestCrawlInterrupted(t *testing.T) {
 	lib := newTestLibrary(t)
 	opt := testOptions()
 	opt.Timeout = time.Minute
-	c := New(lib, opt)
+	c := New(lib, storeOf(lib), opt)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-started; cancel() }()
 	rec, err := c.Run(ctx, fixtureSource(t, s, ""))
@@ -683,29 +683,29 @@ func TestScheduler(t *testing.T) {
 	s.html("/", `<a href="/reports/a.html">a</a>`)
 	s.html("/reports/a.html", reportPage("Scheduled", "2017-01-01", "Text about neglect."))
 	lib := newTestLibrary(t)
-	c := New(lib, testOptions())
+	c := New(lib, storeOf(lib), testOptions())
 	src := fixtureSource(t, s, "    schedule: 24h\n")
 	sched := NewScheduler(c, &Sources{Sources: []*Source{src}}, nil)
 	now := time.Now()
 	sched.now = func() time.Time { return now }
 
 	sched.RunDue(ctx)
-	runs, err := lib.Store().CrawlRuns(ctx, "fixture", 10)
+	runs, err := storeOf(lib).CrawlRuns(ctx, "fixture", 10)
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("after first RunDue: %d runs, %v", len(runs), err)
 	}
 	sched.RunDue(ctx)
-	if runs, _ = lib.Store().CrawlRuns(ctx, "fixture", 10); len(runs) != 1 {
+	if runs, _ = storeOf(lib).CrawlRuns(ctx, "fixture", 10); len(runs) != 1 {
 		t.Fatalf("not due yet, but ran: %d runs", len(runs))
 	}
 	now = now.Add(25 * time.Hour)
 	sched.RunDue(ctx)
-	if runs, _ = lib.Store().CrawlRuns(ctx, "fixture", 10); len(runs) != 2 {
+	if runs, _ = storeOf(lib).CrawlRuns(ctx, "fixture", 10); len(runs) != 2 {
 		t.Fatalf("due after 25h, but %d runs", len(runs))
 	}
 
 	// Run closes stale runs, and returns when its context ends.
-	stale, err := lib.Store().StartCrawlRun(ctx, "fixture")
+	stale, err := storeOf(lib).StartCrawlRun(ctx, "fixture")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -717,7 +717,7 @@ func TestScheduler(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	got, err := lib.Store().CrawlRun(ctx, stale.ID)
+	got, err := storeOf(lib).CrawlRun(ctx, stale.ID)
 	if err != nil || got.Error != "interrupted" {
 		t.Errorf("stale run = %+v, %v", got, err)
 	}

@@ -24,7 +24,6 @@ import (
 	"safelib/internal/catalog"
 	"safelib/internal/extract"
 	"safelib/internal/library"
-	"safelib/internal/store"
 )
 
 // Defaults of Options.
@@ -92,7 +91,7 @@ var ErrCouldNotRun = errors.New("crawl could not run")
 // time per Crawler; the scheduler and the crawl command do so.
 type Crawler struct {
 	lib       *library.Library
-	st        *store.Store
+	st        State
 	opt       Options
 	transport http.RoundTripper
 	log       *slog.Logger
@@ -127,8 +126,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// New returns a crawler saving into lib.
-func New(lib *library.Library, opt Options) *Crawler {
+// New returns a crawler saving resources into lib and its own state into st.
+func New(lib *library.Library, st State, opt Options) *Crawler {
 	opt = opt.withDefaults()
 	log := opt.Log
 	if log == nil {
@@ -136,7 +135,7 @@ func New(lib *library.Library, opt Options) *Crawler {
 	}
 	return &Crawler{
 		lib: lib,
-		st:  lib.Store(),
+		st:  st,
 		opt: opt,
 		transport: &cappedTransport{base: newTransport(opt.AllowPrivate, MaxConcurrency),
 			maxHTML: opt.MaxHTMLBytes, maxAny: opt.MaxPDFBytes},
@@ -159,11 +158,11 @@ type run struct {
 	writer   *writer
 
 	mu        sync.Mutex
-	rec       *store.CrawlRun
+	rec       *catalog.CrawlRun
 	done      int
-	states    map[string]*store.URLState // by URL, from earlier runs and this one
-	hashes    map[string]string          // body hash -> resource URL
-	resources map[string]bool            // resource URLs produced in this run
+	states    map[string]*catalog.URLState // by URL, from earlier runs and this one
+	hashes    map[string]string            // body hash -> resource URL
+	resources map[string]bool              // resource URLs produced in this run
 	hosts     map[string]*hostInfo
 	firstErr  string
 }
@@ -183,7 +182,7 @@ type hostInfo struct {
 // The error is nil when the crawl ran, even if pages failed; it wraps
 // ErrCouldNotRun when nothing could be fetched, and is the context's error
 // when ctx ended first (the run is then recorded as interrupted).
-func (c *Crawler) Run(ctx context.Context, src *Source) (*store.CrawlRun, error) {
+func (c *Crawler) Run(ctx context.Context, src *Source) (*catalog.CrawlRun, error) {
 	rec, err := c.st.StartCrawlRun(ctx, src.Name)
 	if err != nil {
 		return nil, err
@@ -211,12 +210,12 @@ func (c *Crawler) Run(ctx context.Context, src *Source) (*store.CrawlRun, error)
 	return rec, runErr
 }
 
-func (c *Crawler) run(parent context.Context, src *Source, rec *store.CrawlRun) error {
+func (c *Crawler) run(parent context.Context, src *Source, rec *catalog.CrawlRun) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	r := &run{
 		c: c, src: src, ctx: ctx, cancel: cancel, rec: rec,
-		states:    map[string]*store.URLState{},
+		states:    map[string]*catalog.URLState{},
 		hashes:    map[string]string{},
 		resources: map[string]bool{},
 		hosts:     map[string]*hostInfo{},
@@ -345,11 +344,11 @@ func (r *run) process(it item) {
 	switch out {
 	case outStopped:
 	case outSkipped:
-		r.count(func(rec *store.CrawlRun) { rec.Skipped++ }, reason)
+		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, reason)
 		r.c.log.Debug("skipped", "url", it.url, "reason", reason)
 	case outFailed:
 		if j.status != 0 {
-			r.count(func(rec *store.CrawlRun) { rec.Fetched++ }, "")
+			r.count(func(rec *catalog.CrawlRun) { rec.Fetched++ }, "")
 		}
 		r.failReason(it.url, reason)
 	case outNotFound:
@@ -448,8 +447,8 @@ func (r *run) prepareHost(u string) error {
 }
 
 // fetched handles a 200 response.
-func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
-	r.count(func(rec *store.CrawlRun) { rec.Fetched++ }, "")
+func (r *run) fetched(it item, prev *catalog.URLState, j *fetchJob) {
+	r.count(func(rec *catalog.CrawlRun) { rec.Fetched++ }, "")
 	final, err := Canonicalize(j.finalURL)
 	if err != nil {
 		final = it.url
@@ -463,7 +462,7 @@ func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
 		return // a page read only for its links
 	}
 	if j.noIndex {
-		r.count(func(rec *store.CrawlRun) { rec.Skipped++ }, "noindex (X-Robots-Tag)")
+		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "noindex (X-Robots-Tag)")
 		return
 	}
 	sum := sha256.Sum256(j.body)
@@ -474,11 +473,11 @@ func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
 	}
 	owner := r.hashes[hash]
 	r.mu.Unlock()
-	state := &store.URLState{
+	state := &catalog.URLState{
 		URL: final, Source: r.src.Name, ETag: j.header.Get("ETag"), LastModified: j.header.Get("Last-Modified"),
 		BodyHash: hash, LastStatus: http.StatusOK, LastFetched: time.Now(),
 	}
-	states := []*store.URLState{state}
+	states := []*catalog.URLState{state}
 	if final != it.url {
 		alias := *state
 		alias.URL = it.url
@@ -498,7 +497,7 @@ func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
 	page, err := extract.Document(r.ctx, j.body, j.contentType, final)
 	if err != nil {
 		if errors.Is(err, extract.ErrUnsupported) {
-			r.count(func(rec *store.CrawlRun) { rec.Skipped++ }, "")
+			r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "")
 			return
 		}
 		r.failReason(it.url, extractReason(err))
@@ -506,7 +505,7 @@ func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
 	}
 	j.body = nil
 	if page.NoIndex {
-		r.count(func(rec *store.CrawlRun) { rec.Skipped++ }, "noindex (meta robots)")
+		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "noindex (meta robots)")
 		return
 	}
 	resURL := final
@@ -518,7 +517,7 @@ func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
 	}
 	if !r.claimResource(resURL) {
 		// Another URL of this run already became this resource.
-		r.count(func(rec *store.CrawlRun) { rec.Skipped++ }, "")
+		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "")
 		return
 	}
 	for _, s := range states {
@@ -538,14 +537,14 @@ func (r *run) fetched(it item, prev *store.URLState, j *fetchJob) {
 // same records URLs whose content is that of resURL, unchanged. The first
 // URL of a run to confirm a resource counts it unchanged; the others are
 // duplicates.
-func (r *run) same(states []*store.URLState, resURL string) {
+func (r *run) same(states []*catalog.URLState, resURL string) {
 	for _, st := range states {
 		st.ResourceURL = resURL
 	}
 	if r.claimResource(resURL) {
-		r.count(func(rec *store.CrawlRun) { rec.Unchanged++ }, "")
+		r.count(func(rec *catalog.CrawlRun) { rec.Unchanged++ }, "")
 	} else {
-		r.count(func(rec *store.CrawlRun) { rec.Skipped++ }, "")
+		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "")
 	}
 	r.writer.send(op{states: states})
 }
@@ -668,10 +667,10 @@ func (r *run) follow(links []string, depth int) {
 }
 
 // notModified handles a 304: the stored resource stands.
-func (r *run) notModified(it item, prev *store.URLState, j *fetchJob) {
-	r.count(func(rec *store.CrawlRun) { rec.Fetched++ }, "")
+func (r *run) notModified(it item, prev *catalog.URLState, j *fetchJob) {
+	r.count(func(rec *catalog.CrawlRun) { rec.Fetched++ }, "")
 	if prev == nil {
-		r.count(func(rec *store.CrawlRun) { rec.Unchanged++ }, "")
+		r.count(func(rec *catalog.CrawlRun) { rec.Unchanged++ }, "")
 		return
 	}
 	s := *prev
@@ -683,13 +682,13 @@ func (r *run) notModified(it item, prev *store.URLState, j *fetchJob) {
 	if lm := j.header.Get("Last-Modified"); lm != "" {
 		s.LastModified = lm
 	}
-	r.same([]*store.URLState{&s}, s.ResourceURL)
+	r.same([]*catalog.URLState{&s}, s.ResourceURL)
 }
 
 // notFound handles a 404 or 410. A document that answers so twice in a
 // row is marked gone; any other URL is a broken link.
-func (r *run) notFound(it item, prev *store.URLState, reason string) {
-	r.count(func(rec *store.CrawlRun) { rec.Fetched++ }, "")
+func (r *run) notFound(it item, prev *catalog.URLState, reason string) {
+	r.count(func(rec *catalog.CrawlRun) { rec.Fetched++ }, "")
 	if prev == nil || prev.ResourceURL == "" {
 		r.failReason(it.url, reason)
 		return
@@ -702,10 +701,10 @@ func (r *run) notFound(it item, prev *store.URLState, reason string) {
 	}
 	s.LastFetched, s.Source = time.Now(), r.src.Name
 	if s.GoneCount >= 2 {
-		r.writer.send(op{states: []*store.URLState{&s}, gone: s.ResourceURL})
+		r.writer.send(op{states: []*catalog.URLState{&s}, gone: s.ResourceURL})
 		return
 	}
-	r.writer.send(op{states: []*store.URLState{&s}})
+	r.writer.send(op{states: []*catalog.URLState{&s}})
 	r.failReason(it.url, reason+" (marked gone if it answers so again)")
 }
 
@@ -717,19 +716,19 @@ func (r *run) fail(u string, err error) {
 // failReason counts a failure and queues it for crawl history.
 func (r *run) failReason(u, reason string) {
 	keep := false
-	r.count(func(rec *store.CrawlRun) {
+	r.count(func(rec *catalog.CrawlRun) {
 		rec.Failed++
 		keep = rec.Failed <= maxFailuresKept
 	}, reason)
 	r.c.log.Debug("crawl failure", "url", u, "reason", reason)
 	if keep {
-		r.writer.send(op{failure: &store.CrawlFailure{RunID: r.rec.ID, URL: u, Reason: reason, At: time.Now()}})
+		r.writer.send(op{failure: &catalog.CrawlFailure{RunID: r.rec.ID, URL: u, Reason: reason, At: time.Now()}})
 	}
 }
 
 // count changes the run's counters under the lock, remembering the first
 // reason something went wrong (for a run that fetched nothing).
-func (r *run) count(fn func(*store.CrawlRun), reason string) {
+func (r *run) count(fn func(*catalog.CrawlRun), reason string) {
 	r.mu.Lock()
 	fn(r.rec)
 	if reason != "" && r.firstErr == "" {

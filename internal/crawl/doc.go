@@ -14,5 +14,6 @@
 // Page out) nor write resources to the store or the index: it hands them
 // to internal/library (SaveCrawled, MarkGone), which keeps staff edits and
 // the index in step. Its own tables (crawl runs, failures, URL state) are
-// written through internal/store.
+// written through the State it is given (the store implements it); it
+// does not import internal/store (seam_test.go checks).
 package crawl

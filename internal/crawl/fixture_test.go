@@ -34,7 +34,18 @@ func newTestLibrary(t testing.TB) *library.Library {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close(); st.Close() })
-	return library.New(st, ix, tax, nil)
+	lib := library.New(st, ix, tax, nil)
+	testStores.Store(lib, st)
+	return lib
+}
+
+// testStores finds the store under a test library, for the crawl state a
+// crawler is given and for assertions on what was written.
+var testStores sync.Map
+
+func storeOf(lib *library.Library) *store.Store {
+	st, _ := testStores.Load(lib)
+	return st.(*store.Store)
 }
 
 // testOptions are quick settings for fixture sites on loopback.

@@ -190,7 +190,7 @@ func TestCrawlHostileSite(t *testing.T) {
 	opt := testOptions()
 	opt.Timeout = 5 * time.Second
 	opt.Retries = -1
-	c := New(lib, opt)
+	c := New(lib, storeOf(lib), opt)
 	src := mustSource(t, fmt.Sprintf(`sources:
   - name: hostile
     publisher: Hostile Host
@@ -218,7 +218,7 @@ func TestCrawlHostileSite(t *testing.T) {
 	t.Logf("crawl of the hostile site: %s, heap in use %d MB before, peak +%d MB; %+v", took.Round(time.Millisecond),
 		before>>20, grew>>20, rec)
 
-	fs, err := lib.Store().CrawlFailures(context.Background(), rec.ID, 0)
+	fs, err := storeOf(lib).CrawlFailures(context.Background(), rec.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestCrawlHostileSite(t *testing.T) {
 		}
 	}
 	saved := map[string]bool{}
-	err = lib.Store().ScanResources(context.Background(), 100, false, func(rs []*catalog.Resource) error {
+	err = storeOf(lib).ScanResources(context.Background(), 100, false, func(rs []*catalog.Resource) error {
 		for _, r := range rs {
 			saved[strings.TrimPrefix(r.URL, s.URL)] = true
 		}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
 // op is one thing a worker wants written: a resource with the states of
@@ -16,9 +15,9 @@ import (
 type op struct {
 	res     *catalog.Resource
 	url     string // the URL fetched, for messages
-	states  []*store.URLState
+	states  []*catalog.URLState
 	gone    string
-	failure *store.CrawlFailure
+	failure *catalog.CrawlFailure
 }
 
 // writer is the run's single writer: it batches what the workers found so
@@ -91,7 +90,7 @@ func (w *writer) flush(batch []op) {
 			resOps = append(resOps, i)
 		}
 	}
-	var failures []store.CrawlFailure
+	var failures []catalog.CrawlFailure
 	if len(rs) > 0 {
 		outs, err := r.c.lib.SaveCrawled(ctx, rs)
 		if err != nil {
@@ -107,18 +106,18 @@ func (w *writer) flush(batch []op) {
 					s.BodyHash, s.ResourceURL = "", ""
 				}
 				reason := "not saved: " + out.Err.Error()
-				r.count(func(rec *store.CrawlRun) { rec.Failed++ }, reason)
-				failures = append(failures, store.CrawlFailure{RunID: r.rec.ID, URL: o.url, Reason: reason, At: time.Now()})
+				r.count(func(rec *catalog.CrawlRun) { rec.Failed++ }, reason)
+				failures = append(failures, catalog.CrawlFailure{RunID: r.rec.ID, URL: o.url, Reason: reason, At: time.Now()})
 			case out.New:
-				r.count(func(rec *store.CrawlRun) { rec.New++ }, "")
+				r.count(func(rec *catalog.CrawlRun) { rec.New++ }, "")
 			case out.Changed:
-				r.count(func(rec *store.CrawlRun) { rec.Changed++ }, "")
+				r.count(func(rec *catalog.CrawlRun) { rec.Changed++ }, "")
 			default:
-				r.count(func(rec *store.CrawlRun) { rec.Unchanged++ }, "")
+				r.count(func(rec *catalog.CrawlRun) { rec.Unchanged++ }, "")
 			}
 		}
 	}
-	var states []*store.URLState
+	var states []*catalog.URLState
 	for _, o := range batch {
 		states = append(states, o.states...)
 		if o.failure != nil {
@@ -141,8 +140,8 @@ func (w *writer) flush(batch []op) {
 			w.fatal(err)
 			return
 		case changed:
-			r.count(func(rec *store.CrawlRun) { rec.Gone++ }, "")
-			failures = append(failures, store.CrawlFailure{RunID: r.rec.ID, URL: o.gone,
+			r.count(func(rec *catalog.CrawlRun) { rec.Gone++ }, "")
+			failures = append(failures, catalog.CrawlFailure{RunID: r.rec.ID, URL: o.gone,
 				Reason: "answered 404 or 410 twice in a row: marked gone", At: time.Now()})
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"safelib/internal/catalog"
-	"safelib/internal/store"
 )
 
 // Count is a number of resources with one value of a field.
@@ -27,7 +26,7 @@ type Dashboard struct {
 	// import, crawler), newest first.
 	Saved []*catalog.Resource
 	// CrawlRuns is the crawl history; LinkRuns the link check history.
-	CrawlRuns []*store.CrawlRun
+	CrawlRuns []*catalog.CrawlRun
 	LinkRuns  []*catalog.LinkRun
 	// Broken lists resources with broken links (BrokenTotal in all).
 	Broken      []catalog.BrokenLink

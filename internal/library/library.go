@@ -44,9 +44,5 @@ func New(st *store.Store, ix *index.Index, tax *taxonomy.Taxonomy, log *slog.Log
 // Taxonomy returns the theme vocabulary.
 func (l *Library) Taxonomy() *taxonomy.Taxonomy { return l.tax }
 
-// Store returns the store, for the other use-case packages (auth, crawl
-// state) whose tables carry no resource text.
-func (l *Library) Store() *store.Store { return l.st }
-
 // IndexSize returns the index size on disk in bytes.
 func (l *Library) IndexSize() int64 { return l.ix.DiskSize() }

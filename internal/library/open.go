@@ -27,6 +27,11 @@ type Handle struct {
 	lock *os.File
 }
 
+// Store returns the open store, for the command that wires the services
+// whose tables carry no resource text (auth, crawl state, link runs).
+// Only cmd holds a Handle; web and crawl are given the Library.
+func (h *Handle) Store() *store.Store { return h.st }
+
 // OpenOptions tune Open.
 type OpenOptions struct {
 	// Seed loads the embedded default library into an empty store.
@@ -151,7 +156,7 @@ func lockDir(dir string) (*os.File, error) {
 func (l *Library) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	return l.st.DB().PingContext(ctx)
+	return l.st.Ping(ctx)
 }
 
 // RebuildIndex throws the index away and rebuilds it from the store.

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"safelib/internal/catalog"
+
 	"safelib/internal/store"
 )
 
@@ -40,7 +42,7 @@ type SenderOptions struct {
 	// AfterAccept, when set, runs after the server accepted a message and
 	// before the outbox records it: tests stop here to show the one window
 	// for a repeat. An error leaves the row in sending, as a crash would.
-	AfterAccept func(*store.OutMail) error
+	AfterAccept func(*catalog.OutMail) error
 }
 
 // Sender drains the outbox: one message at a time, claimed (state
@@ -117,7 +119,7 @@ func (s *Sender) Drain(ctx context.Context) (sum Summary, err error) {
 	defer s.mu.Unlock()
 	defer func() {
 		if c, err := s.st.MailCounts(context.WithoutCancel(ctx)); err == nil {
-			sum.Remaining = c[store.MailPending] + c[store.MailSending]
+			sum.Remaining = c[catalog.MailPending] + c[catalog.MailSending]
 		}
 	}()
 	if s.opt.Server == nil {
@@ -133,7 +135,7 @@ func (s *Sender) Drain(ctx context.Context) (sum Summary, err error) {
 		if err := s.pace(ctx); err != nil {
 			return sum, nil
 		}
-		var ms []*store.OutMail
+		var ms []*catalog.OutMail
 		ms, err = s.st.ClaimMail(ctx, s.opt.Now(), 1)
 		if err != nil {
 			return sum, err
@@ -190,7 +192,7 @@ func (s *Sender) Drain(ctx context.Context) (sum Summary, err error) {
 
 // retry puts m back with its backoff, or fails it once it has been
 // retried for GiveUpAfter.
-func (s *Sender) retry(ctx context.Context, m *store.OutMail, cause error, sum *Summary) error {
+func (s *Sender) retry(ctx context.Context, m *catalog.OutMail, cause error, sum *Summary) error {
 	now := s.opt.Now()
 	first := m.FirstTry
 	if first.IsZero() {
@@ -264,9 +266,9 @@ type Status struct {
 	Server     string
 	Counts     map[string]int
 	// Failed are the latest permanent failures, with the server's words.
-	Failed []*store.OutMail
+	Failed []*catalog.OutMail
 	// Deferred are the latest messages waiting after a temporary failure.
-	Deferred []*store.OutMail
+	Deferred []*catalog.OutMail
 }
 
 // Status reads the outbox's counts and latest failures.
@@ -276,10 +278,10 @@ func (s *Sender) Status(ctx context.Context, limit int) (*Status, error) {
 	if st.Counts, err = s.st.MailCounts(ctx); err != nil {
 		return nil, err
 	}
-	if st.Failed, err = s.st.Mails(ctx, store.MailFailed, limit); err != nil {
+	if st.Failed, err = s.st.Mails(ctx, catalog.MailFailed, limit); err != nil {
 		return nil, err
 	}
-	pending, err := s.st.Mails(ctx, store.MailPending, limit)
+	pending, err := s.st.Mails(ctx, catalog.MailPending, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"safelib/internal/catalog"
+
 	"safelib/internal/mail/mailtest"
 	"safelib/internal/store"
 )
@@ -42,11 +44,11 @@ func (c *clock) Add(d time.Duration) {
 
 const from = "Library <library@example.org>"
 
-func queue(t *testing.T, st *store.Store, at time.Time, to ...string) []*store.OutMail {
+func queue(t *testing.T, st *store.Store, at time.Time, to ...string) []*catalog.OutMail {
 	t.Helper()
-	var ms []*store.OutMail
+	var ms []*catalog.OutMail
 	for i, addr := range to {
-		ms = append(ms, &store.OutMail{Kind: "test", To: addr, Subject: fmt.Sprintf("Message %d", i),
+		ms = append(ms, &catalog.OutMail{Kind: "test", To: addr, Subject: fmt.Sprintf("Message %d", i),
 			Text: "Plain words " + addr, HTML: "<p>HTML words " + addr + "</p>", MessageID: NewMessageID(from),
 			Headers: map[string]string{
 				"List-Unsubscribe":      "<http://127.0.0.1:8080/unsubscribe/" + strings.Repeat("x", 90) + ">",
@@ -112,7 +114,7 @@ func TestDeliverPlainLoopback(t *testing.T) {
 		t.Fatalf("second drain: %+v", sum)
 	}
 	counts, _ := st.MailCounts(context.Background())
-	if counts[store.MailSent] != 2 {
+	if counts[catalog.MailSent] != 2 {
 		t.Fatalf("counts %v", counts)
 	}
 }
@@ -170,7 +172,7 @@ func TestTemporaryFailuresRetryWithBackoff(t *testing.T) {
 			t.Fatalf("%v: first drain %+v %v", fault, sum, err)
 		}
 		ms, _ := st.Mails(context.Background(), "", 10)
-		if ms[0].State != store.MailPending || ms[0].Next.Sub(c.Now()) > time.Minute || ms[0].LastError == "" {
+		if ms[0].State != catalog.MailPending || ms[0].Next.Sub(c.Now()) > time.Minute || ms[0].LastError == "" {
 			t.Fatalf("%v: after a temporary failure: %+v", fault, ms[0])
 		}
 		if fault == mailtest.Temp && !strings.Contains(ms[0].LastError, "mailbox busy") {
@@ -213,7 +215,7 @@ func TestRetriesLastOverADayThenFail(t *testing.T) {
 		next, _ := st.NextMailDue(context.Background())
 		c.t = next
 	}
-	ms, _ := st.Mails(context.Background(), store.MailFailed, 10)
+	ms, _ := st.Mails(context.Background(), catalog.MailFailed, 10)
 	if len(ms) != 1 {
 		t.Fatal("never gave up")
 	}
@@ -239,7 +241,7 @@ func TestPermanentFailureKeepsServersWords(t *testing.T) {
 	if err != nil || sum.Failed != 1 || sum.Sent != 1 {
 		t.Fatalf("%+v %v", sum, err)
 	}
-	ms, _ := st.Mails(context.Background(), store.MailFailed, 10)
+	ms, _ := st.Mails(context.Background(), catalog.MailFailed, 10)
 	if len(ms) != 1 || ms[0].To != "gone@example.org" || !strings.Contains(ms[0].LastError, "550") || !strings.Contains(ms[0].LastError, "No such user here") {
 		t.Fatalf("failed: %+v", ms)
 	}
@@ -264,7 +266,7 @@ func TestCrashWindowRepeatIsLoggedAndOnlyThere(t *testing.T) {
 	srv := server(t, ts, "smtp://"+ts.Addr)
 	ms := queue(t, st, time.Now(), "ann@example.org", "bob@example.org")
 	crash := errors.New("crash")
-	s1 := NewSender(st, SenderOptions{Server: srv, From: from, AfterAccept: func(m *store.OutMail) error {
+	s1 := NewSender(st, SenderOptions{Server: srv, From: from, AfterAccept: func(m *catalog.OutMail) error {
 		if m.To == "bob@example.org" {
 			return crash
 		}

@@ -22,9 +22,9 @@ import (
 	"strings"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
+	"safelib/internal/catalog"
 
-	"safelib/internal/store"
+	gomail "github.com/wneessen/go-mail"
 )
 
 // Server is a parsed --smtp-url.
@@ -154,7 +154,7 @@ func (c *Conn) Close() error { return c.c.Close() }
 
 // Send hands one message to the server. A nil error means the server
 // accepted it (250 after DATA).
-func (c *Conn) Send(m *store.OutMail) error {
+func (c *Conn) Send(m *catalog.OutMail) error {
 	msg, err := Build(c.from, m)
 	if err != nil {
 		return &PermanentError{Reason: err.Error()}
@@ -187,7 +187,7 @@ func classify(err error) error {
 
 // Build makes the MIME message of m: text and (when m has one) HTML
 // alternative parts, its Message-ID and extra headers exactly as given.
-func Build(from string, m *store.OutMail) (*gomail.Msg, error) {
+func Build(from string, m *catalog.OutMail) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.From(from); err != nil {
 		return nil, fmt.Errorf("--mail-from %q: %w", from, err)

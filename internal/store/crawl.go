@@ -10,59 +10,13 @@ import (
 	"safelib/internal/catalog"
 )
 
-// CrawlRun is one crawl of one source: when it ran and what it did.
-type CrawlRun struct {
-	ID       int64
-	Source   string
-	Started  time.Time
-	Finished time.Time // zero while running
-	// Fetched counts HTTP responses (including 304 and 404); the others
-	// count URLs by outcome.
-	Fetched   int
-	New       int
-	Changed   int
-	Unchanged int
-	Failed    int
-	Skipped   int
-	Gone      int
-	// Error says why the run could not run or stopped early; "" when it ran.
-	Error string
-}
-
-// Running reports whether the run has not finished.
-func (r *CrawlRun) Running() bool { return r.Finished.IsZero() }
-
-// CrawlFailure is one URL a run could not process, with the reason.
-type CrawlFailure struct {
-	RunID  int64
-	URL    string
-	Reason string
-	At     time.Time
-}
-
-// URLState is what the crawler remembers about one canonical URL.
-type URLState struct {
-	URL    string
-	Source string
-	// ResourceURL is the URL of the resource this URL's content became, ""
-	// for pages that are not documents.
-	ResourceURL  string
-	ETag         string
-	LastModified string
-	BodyHash     string
-	LastStatus   int
-	// GoneCount counts 404 or 410 answers in a row.
-	GoneCount   int
-	LastFetched time.Time
-}
-
 // maxRunsKept bounds the crawl history per source; older runs (and their
 // failures) are pruned when a run finishes.
 const maxRunsKept = 200
 
 // StartCrawlRun records the start of a crawl of source.
-func (s *Store) StartCrawlRun(ctx context.Context, source string) (*CrawlRun, error) {
-	r := &CrawlRun{Source: source, Started: time.Now().UTC()}
+func (s *Store) StartCrawlRun(ctx context.Context, source string) (*catalog.CrawlRun, error) {
+	r := &catalog.CrawlRun{Source: source, Started: time.Now().UTC()}
 	res, err := s.db.ExecContext(ctx, `INSERT INTO crawl_runs (source, started) VALUES (?, ?)`,
 		source, r.Started.Format(timeLayout))
 	if err != nil {
@@ -76,7 +30,7 @@ func (s *Store) StartCrawlRun(ctx context.Context, source string) (*CrawlRun, er
 
 // FinishCrawlRun records a run's counts and end (setting r.Finished), and
 // prunes the oldest runs of its source beyond the history bound.
-func (s *Store) FinishCrawlRun(ctx context.Context, r *CrawlRun) error {
+func (s *Store) FinishCrawlRun(ctx context.Context, r *catalog.CrawlRun) error {
 	r.Finished = time.Now().UTC()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE crawl_runs SET finished=?, fetched=?, new=?, changed=?,
@@ -112,8 +66,8 @@ func (s *Store) CloseStaleCrawlRuns(ctx context.Context) (int, error) {
 
 const crawlRunCols = `id, source, started, finished, fetched, new, changed, unchanged, failed, skipped, gone, error`
 
-func scanCrawlRun(row interface{ Scan(...any) error }) (*CrawlRun, error) {
-	var r CrawlRun
+func scanCrawlRun(row interface{ Scan(...any) error }) (*catalog.CrawlRun, error) {
+	var r catalog.CrawlRun
 	var started, finished string
 	if err := row.Scan(&r.ID, &r.Source, &started, &finished, &r.Fetched, &r.New, &r.Changed,
 		&r.Unchanged, &r.Failed, &r.Skipped, &r.Gone, &r.Error); err != nil {
@@ -131,7 +85,7 @@ func scanCrawlRun(row interface{ Scan(...any) error }) (*CrawlRun, error) {
 
 // CrawlRuns returns up to limit runs, newest first, of one source or of
 // all sources when source is "".
-func (s *Store) CrawlRuns(ctx context.Context, source string, limit int) ([]*CrawlRun, error) {
+func (s *Store) CrawlRuns(ctx context.Context, source string, limit int) ([]*catalog.CrawlRun, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 1000
 	}
@@ -141,7 +95,7 @@ func (s *Store) CrawlRuns(ctx context.Context, source string, limit int) ([]*Cra
 		return nil, fmt.Errorf("list crawl runs: %w", err)
 	}
 	defer rows.Close()
-	var out []*CrawlRun
+	var out []*catalog.CrawlRun
 	for rows.Next() {
 		r, err := scanCrawlRun(rows)
 		if err != nil {
@@ -153,7 +107,7 @@ func (s *Store) CrawlRuns(ctx context.Context, source string, limit int) ([]*Cra
 }
 
 // CrawlRun returns one run.
-func (s *Store) CrawlRun(ctx context.Context, id int64) (*CrawlRun, error) {
+func (s *Store) CrawlRun(ctx context.Context, id int64) (*catalog.CrawlRun, error) {
 	r, err := scanCrawlRun(s.db.QueryRowContext(ctx, `SELECT `+crawlRunCols+` FROM crawl_runs WHERE id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("crawl run %d: %w", id, err)
@@ -162,7 +116,7 @@ func (s *Store) CrawlRun(ctx context.Context, id int64) (*CrawlRun, error) {
 }
 
 // LastCrawlRun returns the newest run of source, or catalog.ErrNotFound.
-func (s *Store) LastCrawlRun(ctx context.Context, source string) (*CrawlRun, error) {
+func (s *Store) LastCrawlRun(ctx context.Context, source string) (*catalog.CrawlRun, error) {
 	r, err := scanCrawlRun(s.db.QueryRowContext(ctx, `SELECT `+crawlRunCols+` FROM crawl_runs
 		WHERE source = ? ORDER BY id DESC LIMIT 1`, source))
 	if err != nil {
@@ -172,7 +126,7 @@ func (s *Store) LastCrawlRun(ctx context.Context, source string) (*CrawlRun, err
 }
 
 // AddCrawlFailures records failures in one transaction.
-func (s *Store) AddCrawlFailures(ctx context.Context, fs []CrawlFailure) error {
+func (s *Store) AddCrawlFailures(ctx context.Context, fs []catalog.CrawlFailure) error {
 	if len(fs) == 0 {
 		return nil
 	}
@@ -197,7 +151,7 @@ func (s *Store) AddCrawlFailures(ctx context.Context, fs []CrawlFailure) error {
 
 // CrawlFailures returns up to limit failures of a run, in the order they
 // happened.
-func (s *Store) CrawlFailures(ctx context.Context, runID int64, limit int) ([]CrawlFailure, error) {
+func (s *Store) CrawlFailures(ctx context.Context, runID int64, limit int) ([]catalog.CrawlFailure, error) {
 	if limit <= 0 || limit > 10000 {
 		limit = 10000
 	}
@@ -207,9 +161,9 @@ func (s *Store) CrawlFailures(ctx context.Context, runID int64, limit int) ([]Cr
 		return nil, fmt.Errorf("crawl failures of run %d: %w", runID, err)
 	}
 	defer rows.Close()
-	var out []CrawlFailure
+	var out []catalog.CrawlFailure
 	for rows.Next() {
-		var f CrawlFailure
+		var f catalog.CrawlFailure
 		var at string
 		if err := rows.Scan(&f.RunID, &f.URL, &f.Reason, &at); err != nil {
 			return nil, fmt.Errorf("crawl failures of run %d: %w", runID, err)
@@ -222,8 +176,8 @@ func (s *Store) CrawlFailures(ctx context.Context, runID int64, limit int) ([]Cr
 
 const urlStateCols = `url, source, resource_url, etag, last_modified, body_hash, last_status, gone_count, last_fetched`
 
-func scanURLState(row interface{ Scan(...any) error }) (*URLState, error) {
-	var u URLState
+func scanURLState(row interface{ Scan(...any) error }) (*catalog.URLState, error) {
+	var u catalog.URLState
 	var fetched string
 	if err := row.Scan(&u.URL, &u.Source, &u.ResourceURL, &u.ETag, &u.LastModified, &u.BodyHash,
 		&u.LastStatus, &u.GoneCount, &fetched); err != nil {
@@ -239,7 +193,7 @@ func scanURLState(row interface{ Scan(...any) error }) (*URLState, error) {
 }
 
 // URLState returns what the crawler knows of one canonical URL.
-func (s *Store) URLState(ctx context.Context, u string) (*URLState, error) {
+func (s *Store) URLState(ctx context.Context, u string) (*catalog.URLState, error) {
 	st, err := scanURLState(s.db.QueryRowContext(ctx, `SELECT `+urlStateCols+` FROM crawl_urls WHERE url = ?`, u))
 	if err != nil {
 		return nil, fmt.Errorf("url state of %s: %w", u, err)
@@ -249,14 +203,14 @@ func (s *Store) URLState(ctx context.Context, u string) (*URLState, error) {
 
 // URLStates returns the state of every URL last crawled for source, at
 // most limit of them (the crawler bounds a source's size anyway).
-func (s *Store) URLStates(ctx context.Context, source string, limit int) ([]*URLState, error) {
+func (s *Store) URLStates(ctx context.Context, source string, limit int) ([]*catalog.URLState, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+urlStateCols+` FROM crawl_urls WHERE source = ?
 		ORDER BY url LIMIT ?`, source, limit)
 	if err != nil {
 		return nil, fmt.Errorf("url states of %q: %w", source, err)
 	}
 	defer rows.Close()
-	var out []*URLState
+	var out []*catalog.URLState
 	for rows.Next() {
 		st, err := scanURLState(rows)
 		if err != nil {
@@ -268,7 +222,7 @@ func (s *Store) URLStates(ctx context.Context, source string, limit int) ([]*URL
 }
 
 // SaveURLStates inserts or replaces URL states in one transaction.
-func (s *Store) SaveURLStates(ctx context.Context, states []*URLState) error {
+func (s *Store) SaveURLStates(ctx context.Context, states []*catalog.URLState) error {
 	if len(states) == 0 {
 		return nil
 	}

@@ -34,7 +34,7 @@ func TestCrawlRuns(t *testing.T) {
 	if !r.Running() {
 		t.Fatal("new run should be running")
 	}
-	if err := s.AddCrawlFailures(ctx, []CrawlFailure{
+	if err := s.AddCrawlFailures(ctx, []catalog.CrawlFailure{
 		{RunID: r.ID, URL: "https://example.org/a", Reason: "HTTP 500"},
 		{RunID: r.ID, URL: "https://example.org/b.pdf", Reason: "unreadable PDF: encrypted"},
 	}); err != nil {
@@ -93,7 +93,7 @@ func TestCrawlRuns(t *testing.T) {
 func TestCrawlRunsPruned(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
-	var first *CrawlRun
+	var first *catalog.CrawlRun
 	for i := 0; i < maxRunsKept+5; i++ {
 		r, err := s.StartCrawlRun(ctx, "obs")
 		if err != nil {
@@ -101,7 +101,7 @@ func TestCrawlRunsPruned(t *testing.T) {
 		}
 		if first == nil {
 			first = r
-			if err := s.AddCrawlFailures(ctx, []CrawlFailure{{RunID: r.ID, URL: "u", Reason: "r"}}); err != nil {
+			if err := s.AddCrawlFailures(ctx, []catalog.CrawlFailure{{RunID: r.ID, URL: "u", Reason: "r"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -129,7 +129,7 @@ func TestURLStates(t *testing.T) {
 	ctx := context.Background()
 	s := openTestStore(t)
 	when := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	in := []*URLState{
+	in := []*catalog.URLState{
 		{URL: "https://example.org/r/1.html", Source: "obs", ResourceURL: "https://example.org/r/1.html",
 			ETag: `"abc"`, LastModified: "Mon, 02 Jan 2006 15:04:05 GMT", BodyHash: "h1", LastStatus: 200, LastFetched: when},
 		{URL: "https://example.org/", Source: "obs", LastStatus: 200, LastFetched: when},
@@ -147,7 +147,7 @@ func TestURLStates(t *testing.T) {
 	}
 	// Update in place.
 	got.GoneCount, got.LastStatus = 1, 404
-	if err := s.SaveURLStates(ctx, []*URLState{got}); err != nil {
+	if err := s.SaveURLStates(ctx, []*catalog.URLState{got}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := s.URLStates(ctx, "obs", 100)

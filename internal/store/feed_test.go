@@ -101,11 +101,11 @@ func TestChangeCounter(t *testing.T) {
 		t.Fatal(err)
 	}
 	moved("upsert")
-	if _, err := s.DB().ExecContext(ctx, `UPDATE resource_themes SET machine = 0 WHERE resource_id = 'a'`); err != nil {
+	if _, err := s.db.ExecContext(ctx, `UPDATE resource_themes SET machine = 0 WHERE resource_id = 'a'`); err != nil {
 		t.Fatal(err)
 	}
 	moved("theme confirmed")
-	if _, err := s.DB().ExecContext(ctx, `DELETE FROM resources WHERE id = 'b'`); err != nil {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM resources WHERE id = 'b'`); err != nil {
 		t.Fatal(err)
 	}
 	moved("delete")

@@ -8,40 +8,13 @@ import (
 	"fmt"
 	"sort"
 	"time"
-)
 
-// Outbox states (table mail_outbox).
-const (
-	MailPending = "pending"
-	MailSending = "sending"
-	MailSent    = "sent"
-	MailFailed  = "failed"
+	"safelib/internal/catalog"
 )
-
-// OutMail is one message in the outbox. Its bodies are complete: the
-// sender only wraps them in MIME.
-type OutMail struct {
-	ID        int64
-	Kind      string // reset, invite, test, digest, ... (for admins and tests)
-	To        string
-	Subject   string
-	Text      string
-	HTML      string
-	Headers   map[string]string
-	MessageID string // <...@host>, unique: the server and tests recognise a repeat by it
-	State     string
-	Attempts  int
-	Created   time.Time
-	Next      time.Time
-	FirstTry  time.Time
-	LastTry   time.Time
-	Sent      time.Time
-	LastError string
-}
 
 // insertMail writes m as pending, due at m.Next (or now), inside tx: the
 // message commits or vanishes with what caused it.
-func insertMail(ctx context.Context, tx *sql.Tx, m *OutMail, at time.Time) error {
+func insertMail(ctx context.Context, tx *sql.Tx, m *catalog.OutMail, at time.Time) error {
 	if m.To == "" || m.MessageID == "" {
 		return errors.New("outbox: a message needs a recipient and a Message-ID")
 	}
@@ -64,12 +37,12 @@ func insertMail(ctx context.Context, tx *sql.Tx, m *OutMail, at time.Time) error
 		return fmt.Errorf("queue mail to %s: %w", m.To, err)
 	}
 	m.ID, _ = res.LastInsertId()
-	m.State, m.Created, m.Next = MailPending, at, next
+	m.State, m.Created, m.Next = catalog.MailPending, at, next
 	return nil
 }
 
 // QueueMail writes messages to the outbox in one transaction.
-func (s *Store) QueueMail(ctx context.Context, at time.Time, ms ...*OutMail) error {
+func (s *Store) QueueMail(ctx context.Context, at time.Time, ms ...*catalog.OutMail) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, m := range ms {
 			if err := insertMail(ctx, tx, m, at); err != nil {
@@ -83,8 +56,8 @@ func (s *Store) QueueMail(ctx context.Context, at time.Time, ms ...*OutMail) err
 const mailCols = `id, kind, to_addr, subject, text_body, html_body, headers, message_id, state,
 	attempts, created, next_attempt, first_try, last_try, sent, last_error`
 
-func scanMail(sc interface{ Scan(...any) error }) (*OutMail, error) {
-	var m OutMail
+func scanMail(sc interface{ Scan(...any) error }) (*catalog.OutMail, error) {
+	var m catalog.OutMail
 	var h, created, next, first, last, sent string
 	if err := sc.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &h, &m.MessageID, &m.State,
 		&m.Attempts, &created, &next, &first, &last, &sent, &m.LastError); err != nil {
@@ -98,9 +71,9 @@ func scanMail(sc interface{ Scan(...any) error }) (*OutMail, error) {
 }
 
 // scanMails reads and closes rows of mailCols.
-func scanMails(rows *sql.Rows) ([]*OutMail, error) {
+func scanMails(rows *sql.Rows) ([]*catalog.OutMail, error) {
 	defer rows.Close()
-	var out []*OutMail
+	var out []*catalog.OutMail
 	for rows.Next() {
 		m, err := scanMail(rows)
 		if err != nil {
@@ -114,8 +87,8 @@ func scanMails(rows *sql.Rows) ([]*OutMail, error) {
 // ClaimMail marks up to limit pending messages due at at as sending and
 // returns them, oldest first. From here until MailSent or MailRetry
 // commits, a crash leaves the row in sending: RecoverSending puts it back.
-func (s *Store) ClaimMail(ctx context.Context, at time.Time, limit int) ([]*OutMail, error) {
-	var out []*OutMail
+func (s *Store) ClaimMail(ctx context.Context, at time.Time, limit int) ([]*catalog.OutMail, error) {
+	var out []*catalog.OutMail
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1,
 			last_try = ?1, first_try = CASE first_try WHEN '' THEN ?1 ELSE first_try END
@@ -163,7 +136,7 @@ func (s *Store) MailFailed(ctx context.Context, id int64, reason string) error {
 
 // RecoverSending puts messages a crash left in sending back to pending,
 // due now, and returns them: each may or may not have reached the server.
-func (s *Store) RecoverSending(ctx context.Context, at time.Time) ([]*OutMail, error) {
+func (s *Store) RecoverSending(ctx context.Context, at time.Time) ([]*catalog.OutMail, error) {
 	rows, err := s.db.QueryContext(ctx, `UPDATE mail_outbox SET state = 'pending', next_attempt = ?
 		WHERE state = 'sending' RETURNING `+mailCols, stamp(at))
 	if err != nil {
@@ -179,7 +152,7 @@ func (s *Store) MailCounts(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("count mail: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int{MailPending: 0, MailSending: 0, MailSent: 0, MailFailed: 0}
+	out := map[string]int{catalog.MailPending: 0, catalog.MailSending: 0, catalog.MailSent: 0, catalog.MailFailed: 0}
 	for rows.Next() {
 		var st string
 		var n int
@@ -192,7 +165,7 @@ func (s *Store) MailCounts(ctx context.Context) (map[string]int, error) {
 }
 
 // Mails lists messages in state (all states when ""), newest first.
-func (s *Store) Mails(ctx context.Context, state string, limit int) ([]*OutMail, error) {
+func (s *Store) Mails(ctx context.Context, state string, limit int) ([]*catalog.OutMail, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+mailCols+` FROM mail_outbox
 		WHERE ?1 = '' OR state = ?1 ORDER BY id DESC LIMIT ?2`, state, limit)
 	if err != nil {

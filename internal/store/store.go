@@ -58,9 +58,8 @@ func Open(ctx context.Context, file string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// DB exposes the handle for the few packages that need sqlite-specific
-// APIs (session store, online backup). SQL still lives here.
-func (s *Store) DB() *sql.DB { return s.db }
+// Ping checks the database answers, for health checks.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
