@@ -597,8 +597,8 @@ func TestCorpusStats(t *testing.T) {
 
 // BenchmarkSnippets10k is a search as the library makes one (20 hits,
 // facets, the reader a member) plus the snippets of every hit's title,
-// summary and body: "none" is the search alone, "scan" finds the words by
-// analysing the texts (Snippets), "spots" reads them from the index's term
+// summary and body: mode=none is the search alone, mode=scan finds the words by
+// analysing the texts (Snippets), mode=spots reads them from the index's term
 // vectors (Index.Spots, Spots.Snippets). Texts come from the corpus, as
 // the store would give them.
 func BenchmarkSnippets10k(b *testing.B) {
@@ -614,7 +614,7 @@ func BenchmarkSnippets10k(b *testing.B) {
 	}
 	ctx := context.Background()
 	for _, mode := range []string{"none", "scan", "spots"} {
-		b.Run(mode, func(b *testing.B) {
+		b.Run("mode="+mode, func(b *testing.B) {
 			runSearches(b, func(i int) (uint64, error) {
 				res, err := ix.Search(ctx, Request{Query: queries[i%len(queries)], Facets: true, Size: 20, Members: true})
 				if err != nil {

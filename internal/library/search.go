@@ -182,7 +182,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	// indexed: the snippets are cut there, not found by analysing the
 	// texts again. Only hits rd may read are asked for.
 	var spots map[string]*index.Spots
-	if len(hq.Terms()) > 0 {
+	if !hq.Empty() {
 		docs := make([]index.SpotDoc, 0, len(rs))
 		for _, r := range rs {
 			if canRead(rd, r) {
@@ -224,7 +224,7 @@ func (l *Library) hit(r *catalog.Resource, rd catalog.Reader, q index.Query, sp 
 		return Hit{Resource: teaser(r), Teaser: true}
 	}
 	h := Hit{Resource: r, Highlights: map[string][]string{}}
-	if len(q.Terms()) > 0 {
+	if !q.Empty() { // a query of exclusions only marks nothing: no snippets either
 		if s := sp.Snippets(index.SpotTitle, r.Title, q, 1, 300); len(s) > 0 {
 			h.Highlights["title"] = s
 		}
