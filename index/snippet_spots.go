@@ -59,6 +59,10 @@ func (s *Spots) groups(q Query) map[string]int {
 	return q.termGroups()
 }
 
+// Has reports whether a word of the query sits in field: when it does not,
+// Snippets of that field is nil, and its text need not be loaded.
+func (s *Spots) Has(field string) bool { return len(s.fields[field]) > 0 }
+
 // Spots returns the spots of q's words (pass Result.Highlight, as to
 // Snippets) in docs, by id. Documents the index does not hold are left out.
 func (ix *Index) Spots(ctx context.Context, q Query, docs []SpotDoc) (map[string]*Spots, error) {

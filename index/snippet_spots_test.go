@@ -227,6 +227,9 @@ func TestSpotsMembersFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if spots["d09"].Has(SpotBody) || spots["d09"].Has(SpotSummary) || !spots["d09"].Has(SpotTitle) {
+		t.Fatalf("public fields of a members-only document: %v", spots["d09"].fields)
+	}
 	if n := len(spots["d09"].fields[SpotBody]) + len(spots["d09"].fields[SpotSummary]); n != 0 {
 		t.Fatalf("%d spots of members-only text asked for as public", n)
 	}
@@ -236,6 +239,9 @@ func TestSpotsMembersFields(t *testing.T) {
 	spots, err = ix.Spots(ctx, q, []SpotDoc{{ID: "d09", Members: true}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !spots["d09"].Has(SpotBody) {
+		t.Fatal("no body spots of a members-only document asked for as one")
 	}
 	got := spots["d09"].Snippets(SpotBody, "A zanzibarite secret known only to members.", q, 2, 200)
 	if len(got) != 1 || !strings.Contains(got[0], "<mark>zanzibarite</mark>") {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -336,5 +337,58 @@ func TestCheck(t *testing.T) {
 	}
 	if c, _ = l.Check(ctx); !c.OK() {
 		t.Fatalf("after heal: %+v", c)
+	}
+}
+
+// Snippets cut around the index's spots are those of the texts, bodies and
+// PDF pages included, and only hits the reader may read get any.
+func TestSearchSnippetsOfBodiesAndPages(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLibrary(t)
+	pages := []string{"A cover page.", "Contents and the wombatry survey.", "More on wombatry in practice."}
+	if _, err := l.Upsert(ctx, []*catalog.Resource{
+		{ID: "wombat-report", Title: "Annual report", Type: "report", Source: "curated",
+			Body: "Intro text. The wombatry findings, in depth, then more wombatry."},
+		{ID: "wombat-pdf", Title: "Survey", Type: "report", Source: "curated",
+			Body: strings.Join(pages, "\n\n"), Pages: pages},
+		{ID: "wombat-members", Title: "Members note", Type: "briefing", Source: "curated", Access: catalog.Members,
+			Body: "Wombatry for members only."},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := index.Parse("wombatry")
+	for _, rd := range []catalog.Reader{catalog.Anonymous, catalog.System} {
+		res, err := l.Search(ctx, rd, SearchParams{Q: "wombatry"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		for _, h := range res.Hits {
+			switch h.Resource.ID {
+			case "wombat-report":
+				want := index.Snippets("Intro text. The wombatry findings, in depth, then more wombatry.", q, 2, 200)
+				if !reflect.DeepEqual(h.Highlights["body"], want) || len(want) == 0 || h.Page != 0 {
+					t.Fatalf("body snippets %q, want %q", h.Highlights["body"], want)
+				}
+			case "wombat-pdf":
+				want := index.Snippets(pages[1], q, 2, 200)
+				if !reflect.DeepEqual(h.Highlights["body"], want) || h.Page != 2 {
+					t.Fatalf("page %d snippets %q, want page 2 %q", h.Page, h.Highlights["body"], want)
+				}
+			case "wombat-members":
+				if rd.Members == h.Teaser || rd.Members != (len(h.Highlights["body"]) == 1) {
+					t.Fatalf("reader %+v: teaser %v, highlights %q", rd, h.Teaser, h.Highlights)
+				}
+			default:
+				continue
+			}
+			if h.Resource.Body != "" || h.Resource.Pages != nil {
+				t.Fatalf("%s: a hit carries its text", h.Resource.ID)
+			}
+			seen++
+		}
+		if want := map[bool]int{false: 2, true: 3}[rd.Members]; seen != want {
+			t.Fatalf("reader %+v: %d of the hits, want %d", rd, seen, want)
+		}
 	}
 }

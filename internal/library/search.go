@@ -162,7 +162,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	rs, err := l.st.Resources(ctx, ids, true)
+	rs, err := l.st.Resources(ctx, ids, false) // texts below, only where snippets need them
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +196,19 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 			l.log.Warn("search: spots", "err", err) // snippets then come from scanning the texts
 			spots = nil
 		}
+	}
+	// A body is loaded only to cut its snippets: for hits rd may read
+	// whose body holds a word of the query (or whose spots are unknown).
+	var texts []*catalog.Resource
+	if !hq.Empty() {
+		for _, r := range rs {
+			if sp := spots[r.ID]; canRead(rd, r) && (sp == nil || sp.Has(index.SpotBody)) {
+				texts = append(texts, r)
+			}
+		}
+	}
+	if err := l.st.LoadTexts(ctx, texts); err != nil {
+		return nil, err
 	}
 	for _, r := range rs {
 		out.Hits = append(out.Hits, l.hit(r, rd, hq, spots[r.ID]))

@@ -115,14 +115,34 @@ func (s *Store) Resources(ctx context.Context, ids []string, withBody bool) ([]*
 	return out, nil
 }
 
-func (s *Store) loadPages(ctx context.Context, rs []*catalog.Resource) error {
-	byID := make(map[string]*catalog.Resource, len(rs))
-	args := make([]any, 0, len(rs))
-	for _, r := range rs {
-		byID[r.ID] = r
-		r.Pages = nil
-		args = append(args, r.ID)
+// LoadTexts fills in the body and pages of rs, loaded without them by
+// Resources: a search loads the texts only of the hits it cuts snippets
+// from, bodies being most of a row.
+func (s *Store) LoadTexts(ctx context.Context, rs []*catalog.Resource) error {
+	if len(rs) == 0 {
+		return nil
 	}
+	byID, args := keyed(rs, func(r *catalog.Resource) { r.Body = "" })
+	rows, err := s.db.QueryContext(ctx, `SELECT id, body FROM resources WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("load texts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return fmt.Errorf("load texts: %w", err)
+		}
+		byID[id].Body = body
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load texts: %w", err)
+	}
+	return s.loadPages(ctx, rs)
+}
+
+func (s *Store) loadPages(ctx context.Context, rs []*catalog.Resource) error {
+	byID, args := keyed(rs, func(r *catalog.Resource) { r.Pages = nil })
 	if len(args) == 0 {
 		return nil
 	}
@@ -142,6 +162,19 @@ func (s *Store) loadPages(ctx context.Context, rs []*catalog.Resource) error {
 	return rows.Err()
 }
 
+// keyed returns rs by id and their ids as query arguments, after clearing
+// in each what the caller loads.
+func keyed(rs []*catalog.Resource, clear func(*catalog.Resource)) (map[string]*catalog.Resource, []any) {
+	byID := make(map[string]*catalog.Resource, len(rs))
+	args := make([]any, 0, len(rs))
+	for _, r := range rs {
+		byID[r.ID] = r
+		clear(r)
+		args = append(args, r.ID)
+	}
+	return byID, args
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
@@ -150,13 +183,7 @@ func (s *Store) loadThemes(ctx context.Context, rs []*catalog.Resource) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	byID := make(map[string]*catalog.Resource, len(rs))
-	args := make([]any, 0, len(rs))
-	for _, r := range rs {
-		byID[r.ID] = r
-		r.Themes, r.MachineThemes = nil, nil
-		args = append(args, r.ID)
-	}
+	byID, args := keyed(rs, func(r *catalog.Resource) { r.Themes, r.MachineThemes = nil, nil })
 	rows, err := s.db.QueryContext(ctx, `SELECT resource_id, slug, machine FROM resource_themes
 		WHERE resource_id IN (`+placeholders(len(args))+`) ORDER BY rowid`, args...)
 	if err != nil {

@@ -52,6 +52,29 @@ func TestResourceRoundTrip(t *testing.T) {
 	}
 }
 
+func TestLoadTexts(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for _, id := range []string{"a", "b"} {
+		if err := s.InsertResource(ctx, res(id, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := s.Resources(ctx, []string{"b", "a"}, false)
+	if err != nil || len(rs) != 2 || rs[0].Body != "" || rs[0].Pages != nil {
+		t.Fatalf("without texts: %+v, %v", rs, err)
+	}
+	if err := s.LoadTexts(ctx, rs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if rs[0].Body != "body of b" || len(rs[0].Pages) != 2 || rs[0].Pages[0] != "page one" || rs[1].Body != "" || rs[1].Pages != nil {
+		t.Fatalf("texts of b only: %+v / %+v", rs[0], rs[1])
+	}
+	if err := s.LoadTexts(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestInsertConflicts(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
