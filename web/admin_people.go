@@ -23,6 +23,7 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 	admin.POST("/people", s.adminAddPerson)
 	admin.POST("/people/:id", s.adminUpdatePerson)
 	admin.POST("/people/:id/reset", s.adminResetLink)
+	admin.POST("/people/:id/invite", s.adminInvite)
 	admin.POST("/people/:id/sessions", s.adminEndSessions)
 	admin.POST("/tokens/:id/revoke", s.adminRevokeToken)
 	admin.POST("/organisations", s.adminAddOrg)
@@ -178,7 +179,28 @@ func (s *Server) adminAddPerson(c *gin.Context) {
 		s.renderPeople(c, status, detail, nu)
 		return
 	}
+	if c.PostForm("invite") != "" {
+		s.invite(c, u)
+		return
+	}
 	s.showResetLink(c, u, true)
+}
+
+// adminInvite answers POST /admin/people/:id/invite: send the invitation
+// (again), with a new link; earlier links stop working.
+func (s *Server) adminInvite(c *gin.Context) {
+	if u, ok := s.person(c); ok {
+		s.invite(c, u)
+	}
+}
+
+func (s *Server) invite(c *gin.Context, u *catalog.User) {
+	if err := s.auth.Invite(c.Request.Context(), actor(c), u.Email); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.setFlash(c, "invited")
+	c.Redirect(http.StatusSeeOther, "/admin/people/"+itoa(u.ID))
 }
 
 // showResetLink issues a reset link for u and shows it once.

@@ -18,6 +18,8 @@ func (s *Server) authRoutes(g *gin.RouterGroup) {
 	g.POST("/login", s.loginSubmit)
 	g.GET("/signin", s.signinRedirect)
 	g.POST("/logout", s.logout)
+	g.GET("/forgot", s.forgotPage)
+	g.POST("/forgot", s.forgotSubmit)
 	g.GET(auth.ResetPath, s.resetPage)
 	g.POST(auth.ResetPath, s.resetSubmit)
 	account := g.Group("/account", s.requireSignIn())

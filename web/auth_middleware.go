@@ -253,6 +253,7 @@ var flashes = map[string]string{
 	"saved":            "Saved.",
 	"sessions-ended":   "Their sessions have ended.",
 	"token-revoked":    "The token is revoked.",
+	"invited":          "The invitation is queued: it goes out with the next email the library sends.",
 }
 
 func (s *Server) setFlash(c *gin.Context, code string) { s.setCookie(c, flashCookie, code, 60) }

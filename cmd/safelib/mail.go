@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"safelib/internal/auth"
 	"safelib/internal/catalog"
 
 	"github.com/spf13/cobra"
@@ -30,6 +32,27 @@ func (a *app) smtpServer() (*mail.Server, error) {
 		return nil, nil
 	}
 	return mail.ParseURL(a.cfg.SMTPURL)
+}
+
+// composer writes the library's messages with --base-url and --mail-from.
+func (a *app) composer() *mail.Composer {
+	return &mail.Composer{BaseURL: strings.TrimRight(a.cfg.PublicURL(), "/"), From: a.cfg.MailFrom, Loc: london()}
+}
+
+// authOptions are the account service's settings; notify wakes serve's
+// sender (nil in commands: serve sends what they queue).
+func (a *app) authOptions(notify func()) auth.Options {
+	return auth.Options{Log: a.log, SessionLifetime: a.cfg.SessionLifetime, Mailer: a.composer(),
+		BaseURL: a.cfg.PublicURL(), OnQueued: notify}
+}
+
+// london is where people read the times in messages.
+func london() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // startMail starts serve's outbox sender. Without --smtp-url it sends

@@ -122,3 +122,26 @@ func TestServeWithoutSMTPSaysSo(t *testing.T) {
 		t.Fatalf("serve's log:\n%s", r.out)
 	}
 }
+
+// TestUserAddInvite: `user add --invite` queues the invitation in the
+// data directory; serve sends it once started with --smtp-url.
+func TestUserAddInvite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := safelibBin(t)
+	data := t.TempDir()
+	out, err := exec.Command(bin, "user", "add", "cat@example.org", "--role", "member", "--expires", "2030-04-30",
+		"--invite", "--data", data, "--base-url", "https://library.example.org", "--log-level", "warn").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "invitation to cat@example.org queued") {
+		t.Fatalf("user add --invite: %v\n%s", err, out)
+	}
+	ts := mailtest.Start(t, mailtest.Options{})
+	r := startServe(t, bin, data, "--smtp-url", "smtp://"+ts.Addr)
+	ms := ts.Wait(t, 1, 30*time.Second)
+	r.kill()
+	text := mailtest.Part(ms[0], "text/plain")
+	if ms[0].To[0] != "cat@example.org" || !strings.Contains(text, "https://library.example.org/reset?token=") {
+		t.Fatalf("invitation: %v\n%s", ms[0].To, text)
+	}
+}

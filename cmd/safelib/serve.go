@@ -156,7 +156,7 @@ func (a *app) serve(ctx context.Context) error {
 			return err
 		}
 	}
-	au := auth.New(h.Store(), auth.Options{SessionLifetime: a.cfg.SessionLifetime, Log: a.log})
+	au := auth.New(h.Store(), a.authOptions(sender.Notify))
 	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender})
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ func init() { subcommands = append(subcommands, userCmd, orgCmd, auditCmd) }
 // over its store. The command line acts as auth.System (an admin).
 func (a *app) withAuth(ctx context.Context, fn func(*auth.Auth) error) error {
 	return a.withLibrary(ctx, func(h *library.Handle) error {
-		return fn(auth.New(h.Store(), auth.Options{Log: a.log, SessionLifetime: a.cfg.SessionLifetime}))
+		return fn(auth.New(h.Store(), a.authOptions(nil)))
 	})
 }
 
@@ -44,21 +44,23 @@ running server.`,
 
 func userAddCmd(a *app) *cobra.Command {
 	var nu auth.NewUser
-	var noPassword bool
+	var noPassword, invite bool
 	cmd := &cobra.Command{
-		Use:   "add EMAIL --role member|staff|admin [--expires YYYY-MM-DD]",
+		Use:   "add EMAIL --role member|staff|admin [--expires YYYY-MM-DD] [--invite]",
 		Short: "Add an account",
 		Long: `add creates an account. The password comes from SAFELIB_PASSWORD, or is asked
 for on the terminal (at least 10 characters). With --no-password the account
 has none, and a one-time reset link is printed for the person to set one.
-A member needs --expires (the last day of membership) or --org.`,
+With --invite it has none either, and an invitation email carrying that link
+is queued in the outbox (serve sends it; see --smtp-url). A member needs --expires (the last day of membership) or --org.`,
 		Example: `  SAFELIB_PASSWORD=... safelib user add chair@example.org --role admin
   safelib user add ann@example.org --role member --expires 2027-04-30
-  safelib user add bob@example.org --role member --org "Northshire LSCP" --no-password`,
+  safelib user add bob@example.org --role member --org "Northshire LSCP" --no-password
+  safelib user add cat@example.org --role member --expires 2027-04-30 --invite --base-url https://library.example.org`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			nu.Email = args[0]
-			if !noPassword {
+			if !noPassword && !invite {
 				pw, err := readPassword(cmd.ErrOrStderr(), "Password for "+nu.Email)
 				if err != nil {
 					return err
@@ -71,6 +73,13 @@ A member needs --expires (the last day of membership) or --org.`,
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "added %s (%s%s)\n", u.Email, u.Role, endsNote(u))
+				if invite {
+					if err := au.Invite(cmd.Context(), auth.System, u.Email); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "invitation to %s queued; serve sends it\n", u.Email)
+					return nil
+				}
 				if noPassword {
 					return printReset(cmd, au, a.cfg.PublicURL(), u.Email)
 				}
@@ -84,7 +93,9 @@ A member needs --expires (the last day of membership) or --org.`,
 	f.StringVar(&nu.Name, "name", "", "the person's name")
 	f.StringVar(&nu.Org, "org", "", "organisation whose membership the person shares (see safelib org)")
 	f.BoolVar(&noPassword, "no-password", false, "set no password; print a one-time reset link instead")
+	f.BoolVar(&invite, "invite", false, "set no password; queue an invitation email with a link to choose one")
 	f.StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of the site, for the reset link (default http://127.0.0.1:8080)")
+	f.StringVar(&a.cfg.MailFrom, "mail-from", a.cfg.MailFrom, "From address of the invitation")
 	cmd.MarkFlagRequired("role")
 	return cmd
 }

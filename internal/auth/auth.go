@@ -95,6 +95,14 @@ type Options struct {
 	// Location is the time zone of membership dates (default Europe/London).
 	Location *time.Location
 	Log      *slog.Logger
+	// Mailer writes account messages (reset links, invitations, notices
+	// of changes), queued with their cause; nil: none are sent and
+	// /forgot is unavailable.
+	Mailer Mailer
+	// BaseURL is the site's public URL, for links in messages.
+	BaseURL string
+	// OnQueued is called after a message is queued (wakes the sender).
+	OnQueued func()
 }
 
 // Auth is the account service over the store.
@@ -106,6 +114,10 @@ type Auth struct {
 	resetIn time.Duration
 	loc     *time.Location
 	log     *slog.Logger
+	// mailer, base and onQueued: Options.Mailer, BaseURL, OnQueued.
+	mailer   Mailer
+	base     string
+	onQueued func()
 	// accounts and addresses throttle failed sign-ins, in memory: one
 	// server instance is assumed, and a restart forgets the counts.
 	accounts, addrs *Throttle
@@ -125,7 +137,7 @@ type Auth struct {
 // New builds an Auth over st.
 func New(st *store.Store, opt Options) *Auth {
 	a := &Auth{st: st, now: opt.Now, life: opt.SessionLifetime, resetIn: opt.ResetLifetime,
-		loc: opt.Location, log: opt.Log, params: Params}
+		loc: opt.Location, log: opt.Log, params: Params, mailer: opt.Mailer, base: opt.BaseURL, onQueued: opt.OnQueued}
 	if a.now == nil {
 		a.now = time.Now
 	}

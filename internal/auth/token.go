@@ -158,11 +158,19 @@ func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*cata
 	if raw == "" || len(raw) > maxSecretLen {
 		return nil, ErrUnauthenticated
 	}
+	before, err := a.ResetUser(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
 	h, err := a.hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
-	id, err := a.st.ResetPassword(ctx, digest(raw), h, a.now())
+	mails, err := a.passwordNotice(before)
+	if err != nil {
+		return nil, err
+	}
+	id, err := a.st.ResetPassword(ctx, digest(raw), h, a.now(), mails...)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
@@ -175,6 +183,9 @@ func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*cata
 	}
 	a.accounts.Reset("acct:" + normEmail(u.Email))
 	a.Audit(ctx, ActorFor(u, c.IP), "user.password_reset", u.Email, nil)
+	if len(mails) > 0 {
+		a.queued()
+	}
 	return u, nil
 }
 

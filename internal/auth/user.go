@@ -220,8 +220,15 @@ func (a *Auth) SetPassword(ctx context.Context, actor Actor, email, password str
 	if err != nil {
 		return err
 	}
-	if err := a.st.SetPassword(ctx, u.ID, h, "", a.now()); err != nil {
+	mails, err := a.passwordNotice(u)
+	if err != nil {
 		return err
+	}
+	if err := a.st.SetPassword(ctx, u.ID, h, "", a.now(), mails...); err != nil {
+		return err
+	}
+	if len(mails) > 0 {
+		a.queued()
 	}
 	a.accounts.Reset("acct:" + u.Email)
 	a.Audit(ctx, actor, "user.password_set", u.Email, nil)
@@ -261,8 +268,15 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 	if keep != "" {
 		keepHash = digest(keep)
 	}
-	if err := a.st.SetPassword(ctx, u.ID, h, keepHash, a.now()); err != nil {
+	mails, err := a.passwordNotice(u)
+	if err != nil {
 		return err
+	}
+	if err := a.st.SetPassword(ctx, u.ID, h, keepHash, a.now(), mails...); err != nil {
+		return err
+	}
+	if len(mails) > 0 {
+		a.queued()
 	}
 	a.Audit(ctx, ActorFor(u, c.IP), "password.change", u.Email, nil)
 	return nil

@@ -43,14 +43,17 @@ func insertMail(ctx context.Context, tx *sql.Tx, m *catalog.OutMail, at time.Tim
 
 // QueueMail writes messages to the outbox in one transaction.
 func (s *Store) QueueMail(ctx context.Context, at time.Time, ms ...*catalog.OutMail) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, m := range ms {
-			if err := insertMail(ctx, tx, m, at); err != nil {
-				return err
-			}
+	return s.tx(ctx, func(tx *sql.Tx) error { return insertMails(ctx, tx, at, ms) })
+}
+
+// insertMails queues ms inside tx (the transaction of their cause).
+func insertMails(ctx context.Context, tx *sql.Tx, at time.Time, ms []*catalog.OutMail) error {
+	for _, m := range ms {
+		if err := insertMail(ctx, tx, m, at); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 const mailCols = `id, kind, to_addr, subject, text_body, html_body, headers, message_id, state,

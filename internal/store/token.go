@@ -88,8 +88,11 @@ func (s *Store) RevokeAPIToken(ctx context.Context, id int64, at time.Time) erro
 
 // CreateResetToken stores a one-time password reset token for a user and
 // voids the user's earlier unused ones, so only the latest link works.
-func (s *Store) CreateResetToken(ctx context.Context, hash string, userID int64, created, expires time.Time) error {
+func (s *Store) CreateResetToken(ctx context.Context, hash string, userID int64, created, expires time.Time, mails ...*catalog.OutMail) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertMails(ctx, tx, created, mails); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE reset_tokens SET used = ? WHERE user_id = ? AND used = ''`,
 			stamp(created), userID); err != nil {
 			return fmt.Errorf("void old reset tokens of user %d: %w", userID, err)
@@ -120,9 +123,12 @@ func (s *Store) ResetTokenUser(ctx context.Context, hash string, at time.Time) (
 // ResetPassword spends a reset token and sets the password in one
 // transaction, ending the user's sessions. It returns the user id; a used,
 // expired or unknown token gives catalog.ErrNotFound and changes nothing.
-func (s *Store) ResetPassword(ctx context.Context, tokenHash, passwordHash string, at time.Time) (int64, error) {
+func (s *Store) ResetPassword(ctx context.Context, tokenHash, passwordHash string, at time.Time, mails ...*catalog.OutMail) (int64, error) {
 	var id int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertMails(ctx, tx, at, mails); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `UPDATE reset_tokens SET used = ? WHERE token_hash = ? AND used = '' AND expires > ?
 			RETURNING user_id`, stamp(at), tokenHash, stamp(at)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {

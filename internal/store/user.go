@@ -202,8 +202,13 @@ func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, at time.Time) e
 
 // SetPassword replaces a user's password hash and ends their sessions
 // except keep (a session token hash; "" ends all).
-func (s *Store) SetPassword(ctx context.Context, id int64, hash, keep string, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return setPassword(ctx, tx, id, hash, keep, at) })
+func (s *Store) SetPassword(ctx context.Context, id int64, hash, keep string, at time.Time, mails ...*catalog.OutMail) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertMails(ctx, tx, at, mails); err != nil {
+			return err
+		}
+		return setPassword(ctx, tx, id, hash, keep, at)
+	})
 }
 
 func setPassword(ctx context.Context, tx *sql.Tx, id int64, hash, keep string, at time.Time) error {
