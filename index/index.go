@@ -105,7 +105,7 @@ type Index struct {
 	warm    bool           // Options.Warm
 	warming sync.WaitGroup // the warm-up Open started
 	slots   chan struct{}  // one per search running (Options.Searches)
-	waiting atomic.Int32   // searches waiting for a slot
+	waiting *waiters       // searches waiting for a slot (waiters.go)
 	yield   bool           // Options.YieldToSearches
 	gen     atomic.Uint64  // writes so far (Batch)
 
@@ -192,6 +192,7 @@ func newIndex(bi bleve.Index, dir string, im *mapping.IndexMappingImpl, opts Opt
 		n = runtime.GOMAXPROCS(0)
 	}
 	ix.slots = make(chan struct{}, n)
+	ix.waiting = newWaiters()
 	if opts.YieldToSearches {
 		ix.yield = true
 		ix.builder = ix.builder.yielding(func() { ix.yieldToSearches(maxDocYield) })
@@ -298,15 +299,7 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 }
 
 // yieldToSearches waits, at most max, while searches wait for a turn.
-func (ix *Index) yieldToSearches(max time.Duration) {
-	if ix.waiting.Load() == 0 {
-		return
-	}
-	deadline := time.Now().Add(max)
-	for ix.waiting.Load() > 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-}
+func (ix *Index) yieldToSearches(max time.Duration) { ix.waiting.yield(max) }
 
 // Count returns the number of documents.
 func (ix *Index) Count() (uint64, error) {

@@ -143,12 +143,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	select {
 	case ix.slots <- struct{}{}:
 	default:
-		ix.waiting.Add(1) // writes give way (Options.YieldToSearches)
+		ix.waiting.add() // writes give way (Options.YieldToSearches)
 		select {
 		case ix.slots <- struct{}{}:
-			ix.waiting.Add(-1)
+			ix.waiting.done()
 		case <-ctx.Done():
-			ix.waiting.Add(-1)
+			ix.waiting.done()
 			return nil, ctx.Err()
 		}
 	}

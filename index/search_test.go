@@ -515,9 +515,8 @@ func TestWritesYieldToSearches(t *testing.T) {
 		_, err := ix.Search(context.Background(), Request{Query: mustParse(t, "neglect"), Size: 1})
 		waiter <- err
 	}()
-	for ix.waiting.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	_, busy := ix.waiting.signals()
+	<-busy
 	start = time.Now()
 	if err := ix.Batch(fixture[4:8], nil); err != nil {
 		t.Fatal(err)

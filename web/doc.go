@@ -9,7 +9,7 @@
 // at New, so a broken template fails the start, not a request; pages are
 // rendered into a buffer and written only on success.
 //
-// Route groups (routes.go): public pages, the API, and placeholders for the
-// members, staff and embed groups that later issues fill in. Security headers
-// are per group, because embeds must be frameable and the rest must not.
+// Route groups (routes.go): public pages, the API, accounts and admin,
+// members, staff, embeds and shared endpoints. Security headers are per
+// group, because embeds must be frameable and the rest must not.
 package web

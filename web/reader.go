@@ -16,7 +16,7 @@ func (s *Server) reader(c *gin.Context) catalog.Reader {
 	return catalog.Anonymous
 }
 
-// Context keys that middleware of later issues fills in and basePage reads:
+// Context keys that middleware fills in and basePage reads:
 // the CSRF token for forms, a one-shot flash message, and a CSP nonce (only
 // needed if a page ever gets an inline script; none has one now).
 const (

@@ -27,8 +27,8 @@ type Page struct {
 	Title string
 	// Reader is who is reading, for the header's account area.
 	Reader catalog.Reader
-	// CSRFToken goes in a hidden field of every POST form (set by the
-	// auth middleware of a later issue; empty until then).
+	// CSRFToken goes in a hidden field of every POST form (set by the csrf
+	// middleware, auth_middleware.go).
 	CSRFToken string
 	// Flash is a one-shot message shown at the top of main.
 	Flash string

@@ -9,7 +9,7 @@ import (
 )
 
 // routes registers every route. Groups carry their own security headers:
-// pages may never be framed, embeds (a later issue) must be.
+// pages may never be framed, embeds must be.
 func (s *Server) routes() {
 	e := s.engine
 	// Outermost first: the request log sees the status recovery chose.
@@ -37,7 +37,8 @@ func (s *Server) routes() {
 	public.GET("/themes", s.themesPage)
 	s.curationPublic(public)
 
-	// The JSON API. CORS (a later issue) goes on this group only.
+	// The JSON API. CORS is decided by shareGuard for the shared paths only
+	// (cors.go).
 	api := e.Group("/api/v1", apiHeaders())
 	api.GET("/search", s.apiSearch)
 	api.GET("/resources/:id", s.apiResource)
@@ -51,8 +52,8 @@ func (s *Server) routes() {
 	s.authRoutes(e.Group("/", pageHeaders(), noStore()))
 	s.adminRoutes(e.Group("/admin", pageHeaders(), noStore(), s.requireRole(catalog.RoleStaff)))
 
-	// Groups for later issues, so their routes get the right headers by
-	// construction.
+	// Members, staff and embed groups: their routes get the right headers
+	// and checks by construction.
 	s.memberRoutes(e.Group("/members", pageHeaders(), s.requireSignIn()))
 	s.staffRoutes(e.Group("/staff", pageHeaders(), s.requireRole(catalog.RoleStaff)))
 	s.embedRoutes(e.Group("/embed", embedHeaders()))

@@ -119,7 +119,7 @@ type headWriter struct{ http.ResponseWriter }
 
 func (h headWriter) Write(b []byte) (int, error) { return len(b), nil }
 
-// Close releases what the server holds. Nothing yet: the HTTP server is shut
-// down by the caller, and the library belongs to the caller too. Sessions
-// (a later issue) will stop their cleanup here.
+// Close releases what the server holds: nothing of its own, since the HTTP
+// server is shut down by the caller and the library, auth and mail belong
+// to the caller too.
 func (s *Server) Close() {}
