@@ -56,6 +56,56 @@ type Request struct {
 	Facets   bool
 	// FacetSize is the most values per facet (0 means DefaultFacetSize).
 	FacetSize int
+	// Published, when set, keeps only documents whose published key is
+	// within it. It narrows every facet's counts too (it is not a facet).
+	Published *DateRange
+}
+
+// DateRange keeps the documents whose published key (Document.Published)
+// is within From..To, both inclusive ("" leaves that end open), or is one
+// of Also (keys of periods that start before From yet reach into the
+// range: a year, a month). A document without a published key never
+// matches. The caller decides what the keys mean.
+type DateRange struct {
+	From, To string
+	Also     []string
+}
+
+// MaxDateAlso bounds DateRange.Also.
+const MaxDateAlso = 4
+
+func (d *DateRange) validate() error {
+	if d.From != "" && d.To != "" && d.From > d.To {
+		return fmt.Errorf("%w: date range from %q is after to %q", ErrBadQuery, d.From, d.To)
+	}
+	if len(d.Also) > MaxDateAlso {
+		return fmt.Errorf("%w: more than %d extra date keys", ErrBadQuery, MaxDateAlso)
+	}
+	return nil
+}
+
+// query is the range as a query on the published keyword, or nil.
+func (d *DateRange) query() query.Query {
+	if d == nil {
+		return nil
+	}
+	lo := d.From
+	if lo == "" {
+		lo = "0" // every key starts with a digit
+	}
+	yes := true
+	r := query.NewTermRangeInclusiveQuery(lo, d.To, &yes, &yes)
+	r.SetField(fPublished)
+	if len(d.Also) == 0 {
+		return r
+	}
+	qs := []query.Query{r}
+	for _, k := range d.Also {
+		t := query.NewTermQuery(k)
+		t.SetField(fPublished)
+		qs = append(qs, t)
+	}
+	return query.NewDisjunctionQuery(qs)
 }
 
 // Result is one page of ids plus totals and facets.
@@ -95,6 +145,11 @@ func (r *Request) validate() error {
 	}
 	if r.FacetSize < 0 || r.FacetSize > MaxFacetSize {
 		return fmt.Errorf("%w: facet size %d out of range 0..%d", ErrBadQuery, r.FacetSize, MaxFacetSize)
+	}
+	if r.Published != nil {
+		if err := r.Published.validate(); err != nil {
+			return err
+		}
 	}
 	switch r.Sort {
 	case "", SortRelevance, SortNewest, SortOldest, SortTitle:
@@ -170,7 +225,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		sortOrder = SortNewest
 	}
 
-	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes), req.size(), req.From, false)
+	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, req.Published.query()), req.size(), req.From, false)
 	main.Sort = sortFor(sortOrder)
 	if sortOrder != SortRelevance {
 		main.Score = "none"
@@ -200,7 +255,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if req.Facets {
 		unfaceted := withoutFacets(req.Filters)
 		switch {
-		case text == nil && len(unfaceted) == 0 && !hasValues(req.Excludes):
+		case text == nil && len(unfaceted) == 0 && !hasValues(req.Excludes) && req.Published == nil:
 			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
 		case !facetSelected(req.Filters):
 			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }
@@ -208,7 +263,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			// Browsing: the selections drive the main search through their
 			// postings; the counts need every match without them.
 			wg.Go(func() {
-				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes), 0, 0, false)
+				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes, req.Published.query()), 0, 0, false)
 				sr.Score = "none"
 				base := &searchHook{ix: ix, done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }}
 				_, countErr = ix.bi.SearchInContext(base.context(ctx), sr)
@@ -216,7 +271,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		default:
 			// Words: one search of them without the selections gives the
 			// counts every match, and the page only those within them.
-			main.Query = ix.assemble(text, unfaceted, req.Excludes)
+			main.Query = ix.assemble(text, unfaceted, req.Excludes, req.Published.query())
 			hook.selected = req.Filters
 			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }
 		}
@@ -252,9 +307,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return out, nil
 }
 
-// assemble adds filters and exclusions to the text query.
-func (ix *Index) assemble(text query.Query, filters, excludes map[string][]string) query.Query {
+// assemble adds filters, exclusions and narrow (another required query,
+// or nil) to the text query.
+func (ix *Index) assemble(text query.Query, filters, excludes map[string][]string, narrow query.Query) query.Query {
 	var must, not []query.Query
+	if narrow != nil {
+		must = append(must, narrow)
+	}
 	for _, name := range sortedKeys(filters) {
 		vs := nonEmpty(filters[name])
 		if len(vs) == 0 {

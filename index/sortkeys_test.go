@@ -37,7 +37,7 @@ func TestSortKeysMatchBleve(t *testing.T) {
 				got := hitIDs(doSearch(t, ix, req))
 
 				text := newCompiler(ix.an, false).compile(ix.Expand(req.Query))
-				sr := bleve.NewSearchRequestOptions(ix.assemble(text, nil, nil), 25, from, false)
+				sr := bleve.NewSearchRequestOptions(ix.assemble(text, nil, nil, nil), 25, from, false)
 				sr.Sort = want
 				res, err := ix.bi.SearchInContext(ctx, sr)
 				if err != nil {

@@ -21,7 +21,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"home browses everything", "/", 200,
 			[]string{`<html lang="en-GB">`, `href="#main"`, `<main id="main"`, `<label for="q">`, "Apply filters",
-				`<legend>Theme</legend>`, `name="-theme"`, `Newest first`, `aria-current="page"`, "Results by year", `role="img"`},
+				`<legend>Theme</legend>`, `name="-theme"`, `Newest first`, `aria-current="page"`, "Results by year", `role="group" aria-labelledby="year-chart-title"`},
 			nil},
 		{"search with a query", "/search?q=neglect", 200,
 			[]string{"Results for “neglect”", "<mark>", `value="neglect"`}, nil},

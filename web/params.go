@@ -18,7 +18,7 @@ import (
 var filterParams = library.FacetFields
 
 // searchParamNames are every parameter a search accepts, for messages.
-var searchParamNames = append([]string{"q", "sort", "page", "per_page"}, filterParams...)
+var searchParamNames = append([]string{"q", "sort", "page", "per_page", "from", "to"}, filterParams...)
 
 // parseSearch turns a query string into validated search parameters. The
 // HTML pages and the API share it, so both accept exactly the same input.
@@ -33,7 +33,7 @@ func parseSearch(v url.Values) (library.SearchParams, error) {
 	for _, key := range keys {
 		vals := v[key]
 		switch key {
-		case "q", "sort", "page", "per_page":
+		case "q", "sort", "page", "per_page", "from", "to":
 			if len(vals) > 1 {
 				return p, invalid("%s is given %d times; give it once", key, len(vals))
 			}
@@ -44,6 +44,16 @@ func parseSearch(v url.Values) (library.SearchParams, error) {
 			p.Q = val
 		case "sort":
 			p.Sort = val
+		case "from", "to":
+			d, err := catalog.ParseDate(val)
+			if err != nil {
+				return p, invalid("%s: %v", key, err)
+			}
+			if key == "from" {
+				p.DateFrom = d
+			} else {
+				p.DateTo = d
+			}
 		case "page", "per_page":
 			if val == "" {
 				continue
@@ -119,6 +129,12 @@ func encodeSearch(p library.SearchParams, sort string, page int) string {
 		for _, x := range p.Excludes[f] {
 			v.Add("-"+f, x)
 		}
+	}
+	if p.DateFrom != "" {
+		v.Set("from", string(p.DateFrom))
+	}
+	if p.DateTo != "" {
+		v.Set("to", string(p.DateTo))
 	}
 	if sort != "" {
 		v.Set("sort", sort)

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"safelib/internal/catalog"
 	"safelib/internal/library"
 )
 
@@ -71,8 +73,11 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 		Sorts:    sortOptions,
 		Result:   res,
 		Browsing: p.Q == "",
-		Filtered: len(p.Filters)+len(p.Excludes) > 0,
+		Filtered: len(p.Filters)+len(p.Excludes) > 0 || p.DateFrom != "" || p.DateTo != "",
+		DateFrom: string(p.DateFrom),
+		DateTo:   string(p.DateTo),
 	}
+	d.DateChoices = dateChoices(p, sortChoice, s.auth.Now())
 	if p.PerPage != library.DefaultPerPage {
 		d.PerPage = p.PerPage
 	}
@@ -83,6 +88,16 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	d.Chips, d.ClearURL = s.chips(p, sortChoice)
 	d.Pager = newPager(res, sortChoice)
 	d.Chart = newYearChart(res.Facets["year"])
+	if d.Chart != nil {
+		for i := range d.Chart.Bars {
+			q := p
+			q.DateFrom, q.DateTo = catalog.Date(d.Chart.Bars[i].Year), catalog.Date(d.Chart.Bars[i].Year)
+			d.Chart.Bars[i].URL = encodeSearch(q, sortChoice, 1)
+		}
+	}
+	for _, f := range d.Facets {
+		d.YearFacet = d.YearFacet || f.Field == "year"
+	}
 	if res.Suggestion != "" && res.Suggestion != p.Q {
 		q := p
 		q.Q = res.Suggestion
@@ -108,6 +123,11 @@ type searchData struct {
 	ClearURL string
 	Pager    pager
 	Chart    *yearChart
+	// DateFrom and DateTo fill the date fields; DateChoices are the quick
+	// ranges. YearFacet says the date fields go beside the year facet.
+	DateFrom, DateTo string
+	DateChoices      []dateChoice
+	YearFacet        bool
 
 	Suggestion    string
 	SuggestionURL string
@@ -122,6 +142,32 @@ var sortOptions = []option{
 	{"newest", "Newest first"},
 	{"oldest", "Oldest first"},
 	{"title", "Title (A to Z)"},
+}
+
+// dateChoice is a quick date range: a link to the same search with it.
+type dateChoice struct {
+	Label, URL string
+	Current    bool
+}
+
+// dateChoices are the quick ranges, counted back from today, and "any
+// date" when a range is set.
+func dateChoices(p library.SearchParams, sortChoice string, now time.Time) []dateChoice {
+	var out []dateChoice
+	for _, c := range []struct {
+		label string
+		from  time.Time
+	}{{"Last 12 months", now.AddDate(-1, 0, 0)}, {"Last 3 years", now.AddDate(-3, 0, 0)}} {
+		q := p
+		q.DateFrom, q.DateTo = catalog.Date(c.from.Format("2006-01-02")), ""
+		out = append(out, dateChoice{Label: c.label, URL: encodeSearch(q, sortChoice, 1), Current: q.DateFrom == p.DateFrom && p.DateTo == ""})
+	}
+	if p.DateFrom != "" || p.DateTo != "" {
+		q := p
+		q.DateFrom, q.DateTo = "", ""
+		out = append(out, dateChoice{Label: "Any date", URL: encodeSearch(q, sortChoice, 1)})
+	}
+	return out
 }
 
 // chip is an active filter shown as a link that removes it.
@@ -158,8 +204,23 @@ func (s *Server) chips(p library.SearchParams, sortChoice string) ([]chip, strin
 			}
 		}
 	}
+	if p.DateFrom != "" || p.DateTo != "" {
+		q := p
+		q.DateFrom, q.DateTo = "", ""
+		v := "from " + formatDate(p.DateFrom) + " to " + formatDate(p.DateTo)
+		switch {
+		case p.DateFrom == "":
+			v = "until " + formatDate(p.DateTo)
+		case p.DateTo == "":
+			v = "since " + formatDate(p.DateFrom)
+		case p.DateFrom == p.DateTo:
+			v = formatDate(p.DateFrom)
+		}
+		out = append(out, chip{Facet: "Published", Value: v, RemoveURL: encodeSearch(q, sortChoice, 1)})
+	}
 	clear := p
 	clear.Filters, clear.Excludes = nil, nil
+	clear.DateFrom, clear.DateTo = "", ""
 	return out, encodeSearch(clear, sortChoice, 1)
 }
 

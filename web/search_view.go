@@ -302,6 +302,7 @@ type yearChart struct {
 
 type yearBar struct {
 	Year          string
+	URL           string // the same search within that year
 	Count         int
 	X, Y, W, H    int
 	LabelX        int

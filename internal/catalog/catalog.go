@@ -96,6 +96,34 @@ func (d Date) Year() int {
 	return y
 }
 
+// First returns the first day of d's period as "YYYY-MM-DD" ("2016" ->
+// "2016-01-01"), or "" when d is unknown.
+func (d Date) First() string {
+	switch len(d) {
+	case 4:
+		return string(d) + "-01-01"
+	case 7:
+		return string(d) + "-01"
+	}
+	return string(d)
+}
+
+// Last returns the last day of d's period as "YYYY-MM-DD" ("2016-02" ->
+// "2016-02-29"), or "" when d is unknown.
+func (d Date) Last() string {
+	switch len(d) {
+	case 4:
+		return string(d) + "-12-31"
+	case 7:
+		t, err := time.Parse("2006-01", string(d))
+		if err != nil {
+			return string(d) + "-31"
+		}
+		return t.AddDate(0, 1, -1).Format("2006-01-02")
+	}
+	return string(d)
+}
+
 // SortKey is a fixed-width key that sorts dates chronologically, with
 // less precise dates first within their period ("2016" < "2016-01").
 func (d Date) SortKey() string {

@@ -4,32 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
-	"safelib/index"
 	"safelib/internal/catalog"
-	"safelib/internal/store"
-	"safelib/internal/taxonomy"
 )
 
 // newFuzzLibrary is the seeded library on a real SQLite file and an
 // in-memory index, for a fuzz target (which has no *testing.T to give).
 func newFuzzLibrary(tb testing.TB) *Library {
 	tb.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "fuzz.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tax := taxonomy.Default()
-	ix, err := index.OpenMemory(index.Options{Synonyms: tax.SynonymMap()})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ix.Close(); st.Close() })
-	l := New(st, ix, tax, nil)
-	if _, err := l.SeedIfEmpty(ctx); err != nil {
+	l := newEmptyLibrary(tb)
+	if _, err := l.SeedIfEmpty(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
 	return l

@@ -19,24 +19,31 @@ var member = catalog.Reader{UserID: 1, Role: "member", Members: true}
 
 // newTestLibrary builds a library on a real SQLite file and an in-memory
 // Bleve index, seeded with the default library and two fixtures.
-func newTestLibrary(t *testing.T) *Library {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lib.db"))
+// newEmptyLibrary is a library with nothing in it, on a real SQLite file
+// and an in-memory index.
+func newEmptyLibrary(tb testing.TB) *Library {
+	tb.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "lib.db"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	tax := taxonomy.Default()
 	ix, err := index.OpenMemory(index.Options{Synonyms: tax.SynonymMap()})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { ix.Close(); st.Close() })
-	l := New(st, ix, tax, nil)
+	tb.Cleanup(func() { ix.Close(); st.Close() })
+	return New(st, ix, tax, nil)
+}
+
+func newTestLibrary(t *testing.T) *Library {
+	t.Helper()
+	ctx := context.Background()
+	l := newEmptyLibrary(t)
 	if n, err := l.SeedIfEmpty(ctx); err != nil || n == 0 {
 		t.Fatalf("seed: %d, %v", n, err)
 	}
-	_, err = l.Upsert(ctx, []*catalog.Resource{
+	_, err := l.Upsert(ctx, []*catalog.Resource{
 		{ID: "members-briefing", Title: "Briefing on partnership funding", URL: "https://example.org/secret.pdf",
 			Publisher: "Association of Independent LSCB Chairs", Type: "briefing", Themes: []string{"partnership-arrangements"},
 			Published: "2019-01", Summary: "Zanzibarian summary words", Body: "The quuxification plan is confidential.",

@@ -36,6 +36,32 @@ type SearchParams struct {
 	PerPage  int
 	// NoFacets skips facet counting (feeds, embeds).
 	NoFacets bool
+	// DateFrom and DateTo keep items published within them, both
+	// inclusive, either may be unknown (""). An item dated only to a year
+	// or a month is within when its period overlaps the range.
+	DateFrom, DateTo catalog.Date
+}
+
+// dateRange is the index's form of the params' date range, or nil. The
+// index's published keys sort a year's key ("2016-00-00") and a month's
+// ("2016-03-00") before the days of their period, so the range is the
+// keys from the first day of DateFrom to the last of DateTo, and also the
+// year and month keys of DateFrom, whose periods start before it and
+// reach into it.
+func (p *SearchParams) dateRange() *index.DateRange {
+	if p.DateFrom == "" && p.DateTo == "" {
+		return nil
+	}
+	r := &index.DateRange{To: p.DateTo.Last()}
+	if p.DateFrom != "" {
+		r.From = p.DateFrom.First()
+		for _, k := range []string{catalog.Date(r.From[:4]).SortKey(), catalog.Date(r.From[:7]).SortKey()} {
+			if r.To == "" || k <= r.To {
+				r.Also = append(r.Also, k)
+			}
+		}
+	}
+	return r
 }
 
 // Validate checks bounds and names, returning an error wrapping catalog.ErrInvalid.
@@ -57,6 +83,14 @@ func (p *SearchParams) Validate() error {
 	}
 	if p.Sort == "" {
 		p.Sort = "relevance"
+	}
+	for name, d := range map[string]catalog.Date{"from": p.DateFrom, "to": p.DateTo} {
+		if _, err := catalog.ParseDate(string(d)); err != nil {
+			return catalog.Errorf(catalog.Invalid, "%s: %v", name, err)
+		}
+	}
+	if p.DateFrom != "" && p.DateTo != "" && p.DateFrom.First() > p.DateTo.Last() {
+		return catalog.Errorf(catalog.Invalid, "from (%s) is after to (%s)", p.DateFrom, p.DateTo)
 	}
 	if !contains(Sorts, p.Sort) {
 		return catalog.Errorf(catalog.Invalid, "unknown sort %q (want relevance, newest, oldest or title)", p.Sort)
@@ -151,6 +185,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 		Size:      p.PerPage,
 		Facets:    !p.NoFacets,
 		FacetSize: 100,
+		Published: p.dateRange(),
 	})
 	if err != nil {
 		if errors.Is(err, index.ErrBadQuery) {
