@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
+	"time"
 )
 
 func BenchmarkHTML(b *testing.B) {
@@ -46,4 +48,54 @@ func BenchmarkPDFSmall(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkOffice reads the large LibreOffice fixtures: a DOCX of about
+// 200 pages (96,000 words) and a PPTX of 100 slides. text-MB/s is the
+// extracted text per second; peak-heap-MB is the largest live heap seen
+// while reading (sampled by a second goroutine every millisecond).
+func BenchmarkOffice(b *testing.B) {
+	for _, name := range []string{"large.docx", "large.pptx"} {
+		b.Run(name, func(b *testing.B) {
+			body := readFixture(b, filepath.Join("large", name))
+			var textBytes int
+			peak := trackPeakHeap()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				p, err := Office(body, "x")
+				if err != nil {
+					b.Fatal(err)
+				}
+				textBytes = len(p.Text)
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(textBytes)*float64(b.N)/b.Elapsed().Seconds()/1e6, "text-MB/s")
+			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+		})
+	}
+}
+
+// trackPeakHeap samples the live heap until the returned function is
+// called, which returns the largest value seen.
+func trackPeakHeap() func() uint64 {
+	done := make(chan struct{})
+	result := make(chan uint64)
+	go func() {
+		var peak uint64
+		var ms runtime.MemStats
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-result }
 }

@@ -1,6 +1,9 @@
 // Package extract turns fetched bytes into a Page: the main text, title,
 // summary, publication date, language, robots directives, canonical URL and
-// outgoing links of an HTML page, or the per-page text and metadata of a PDF.
+// outgoing links of an HTML page, the per-page text and metadata of a PDF,
+// or the text (per slide for presentations) and properties of an office
+// document: DOCX, PPTX, XLSX, ODT, ODP, RTF, Word 97-2003 and PowerPoint
+// 97-2003 (office.go, rtf.go, msdoc.go). Formats are told by content.
 // The crawler and the staff "add a link" form both call Document.
 //
 // It owns charset decoding, main-content extraction, date recognition and
@@ -12,8 +15,10 @@
 //
 // Every input is bounded: MaxInput bytes in, MaxText bytes of text out, the
 // first 8 MiB of an HTML document parsed, MaxPDFPages pages and PDFTimeout
-// per PDF, at most two PDFs at once. Malformed input yields an error or a
-// thinner Page, never a panic.
+// per PDF, at most two PDFs at once; office archives are capped while
+// inflating (per member, in total and by compression ratio), by member
+// count, XML depth, shared strings and slides. Malformed input yields an
+// error or a thinner Page, never a panic.
 //
 // Libraries, and why:
 //   - codeberg.org/readeck/go-readability/v2 finds the main content (the

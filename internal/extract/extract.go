@@ -35,31 +35,41 @@ var (
 
 // Page is what extraction learns from one document.
 type Page struct {
-	URL         string   `json:"url"`         // final URL given by the caller
-	Canonical   string   `json:"canonical"`   // absolute rel=canonical URL, or ""
-	Title       string   `json:"title"`       // plain text
-	Summary     string   `json:"summary"`     // plain text, at most about 400 characters
-	Text        string   `json:"text"`        // main text, paragraphs separated by "\n\n"
-	Pages       []string `json:"pages"`       // PDF: text of each page; HTML: nil
-	PageCount   int      `json:"pageCount"`   // PDF: number of pages in the document
-	Published   string   `json:"published"`   // "YYYY-MM-DD", "YYYY-MM", "YYYY" or ""
-	Language    string   `json:"language"`    // BCP 47 tag as declared, e.g. "en-GB", or ""
-	NoIndex     bool     `json:"noIndex"`     // robots meta tag forbids indexing
-	Links       []string `json:"links"`       // absolute http(s) links, no fragments, deduplicated
-	ContentType string   `json:"contentType"` // TypeHTML or TypePDF
+	URL         string   `json:"url"`              // final URL given by the caller
+	Canonical   string   `json:"canonical"`        // absolute rel=canonical URL, or ""
+	Title       string   `json:"title"`            // plain text
+	Summary     string   `json:"summary"`          // plain text, at most about 400 characters
+	Text        string   `json:"text"`             // main text, paragraphs separated by "\n\n"
+	Pages       []string `json:"pages"`            // PDF: text of each page; presentation: of each slide; else nil
+	PageCount   int      `json:"pageCount"`        // PDF: number of pages in the document; presentation: of slides
+	Slides      bool     `json:"slides,omitempty"` // Pages are slides (PPTX, ODP, PPT), not pages
+	Author      string   `json:"author,omitempty"` // office documents: the author in the document properties, or ""
+	Published   string   `json:"published"`        // "YYYY-MM-DD", "YYYY-MM", "YYYY" or ""
+	Language    string   `json:"language"`         // BCP 47 tag as declared, e.g. "en-GB", or ""
+	NoIndex     bool     `json:"noIndex"`          // robots meta tag forbids indexing
+	Links       []string `json:"links"`            // absolute http(s) links, no fragments, deduplicated
+	ContentType string   `json:"contentType"`      // TypeHTML, TypePDF or an office type (TypeDOCX, ...)
 }
 
-// Document extracts a page from a body of either kind. It chooses PDF when
-// the body starts with the PDF magic bytes or the Content-Type says PDF, HTML
-// when the Content-Type says HTML or XHTML, or when a generic or missing type
-// sniffs as HTML; anything else is ErrUnsupported.
+// Document extracts a page from a body of any kind it reads, chosen by
+// content first: PDF when the PDF magic bytes are there, an office
+// document (Office) when the body is a zip, compound file or RTF, and an
+// executable is refused whatever it is called. Then the Content-Type: PDF
+// (which then fails as "not a PDF"), HTML or XHTML, or a generic or missing
+// type that sniffs as HTML; anything else is ErrUnsupported.
 func Document(ctx context.Context, body []byte, contentType string, pageURL string) (*Page, error) {
 	if len(body) > MaxInput {
 		return nil, fmt.Errorf("extract: %d bytes: %w", len(body), ErrTooLarge)
 	}
 	mediaType := mediaTypeOf(contentType)
 	switch {
-	case hasPDFMagic(body) || mediaType == "application/pdf" || mediaType == "application/x-pdf":
+	case hasPDFMagic(body):
+		return PDF(ctx, body, pageURL)
+	case officeKind(body) != "":
+		return Office(body, pageURL)
+	case isExecutable(body):
+		return nil, fmt.Errorf("extract: %s: %w: an executable program, not a document", pageURL, ErrUnsupported)
+	case mediaType == "application/pdf" || mediaType == "application/x-pdf":
 		return PDF(ctx, body, pageURL)
 	case mediaType == "text/html" || mediaType == "application/xhtml+xml":
 		return HTML(body, contentType, pageURL)
@@ -101,4 +111,15 @@ func sniffable(mediaType string) bool {
 func hasPDFMagic(body []byte) bool {
 	head := body[:min(len(body), 1024)]
 	return bytes.Contains(head, []byte("%PDF-"))
+}
+
+// isExecutable reports whether body starts like a program (Windows PE,
+// ELF, Mach-O, a shell script).
+func isExecutable(body []byte) bool {
+	for _, magic := range [][]byte{[]byte("MZ"), []byte("\x7fELF"), {0xfe, 0xed, 0xfa, 0xce}, {0xfe, 0xed, 0xfa, 0xcf}, {0xcf, 0xfa, 0xed, 0xfe}, {0xce, 0xfa, 0xed, 0xfe}, {0xca, 0xfe, 0xba, 0xbe}, []byte("#!")} {
+		if bytes.HasPrefix(body, magic) {
+			return true
+		}
+	}
+	return false
 }

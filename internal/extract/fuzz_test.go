@@ -154,3 +154,81 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		write("FuzzHTML", i, []byte(s.body), s.contentType)
 	}
 }
+
+// checkOffice holds what every office page must satisfy.
+func checkOffice(t *testing.T, page *Page, err error) {
+	t.Helper()
+	if err != nil {
+		if !errors.Is(err, ErrOffice) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("error wraps neither ErrOffice nor ErrUnsupported: %v", err)
+		}
+		return
+	}
+	if page.Slides && (page.PageCount != len(page.Pages) || page.Text != strings.Join(page.Pages, "\n\n")) {
+		t.Errorf("%d slides of %d, Text is the join: %v", len(page.Pages), page.PageCount, page.Text == strings.Join(page.Pages, "\n\n"))
+	}
+	if !utf8.ValidString(page.Author) || strings.ContainsAny(page.Author, "\n\r\t") {
+		t.Errorf("Author %q", page.Author)
+	}
+	checkPage(t, page)
+}
+
+// FuzzOffice feeds whole files: the small LibreOffice fixtures and their
+// mutations (broken zips, compound files and RTF).
+func FuzzOffice(f *testing.F) {
+	for _, name := range []string{"policy.docx", "policy.odt", "policy.rtf", "policy.doc", "briefing.pptx", "briefing.odp", "figures.xlsx"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "office", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{\rtf1 {\info{\title x}}hello\par}`))
+	// Lower caps keep each run short under coverage instrumentation,
+	// where inflating the full 256 MiB a mutated archive may claim takes
+	// many seconds; what they guard is the same.
+	zipEntryLimit, zipTotalLimit = 4<<20, 8<<20
+	f.Fuzz(func(t *testing.T, body []byte) {
+		start := time.Now()
+		page, err := Office(body, "https://example.org/x")
+		if d := time.Since(start); d > timeScale*5*time.Second {
+			t.Errorf("took %s", d)
+		}
+		checkOffice(t, page, err)
+	})
+}
+
+// officeMembers are the members wrapped around fuzzed XML for each kind.
+var officeMembers = map[byte][][2]string{
+	0: {{"word/document.xml", ""}, {"docProps/core.xml", ""}},
+	1: {{"ppt/presentation.xml", `<p:presentation xmlns:p="p" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:sldIdLst><p:sldId r:id="rId1"/><p:sldId r:id="rId2"/></p:sldIdLst></p:presentation>`},
+		{"ppt/_rels/presentation.xml.rels", `<Relationships><Relationship Id="rId1" Target="slides/slide1.xml"/><Relationship Id="rId2" Target="/ppt/slides/slide2.xml"/></Relationships>`},
+		{"ppt/slides/slide1.xml", ""}, {"ppt/slides/slide2.xml", "<a:t>two</a:t>"}},
+	2: {{"xl/workbook.xml", `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`},
+		{"xl/sharedStrings.xml", `<sst><si><t>shared</t></si></sst>`}, {"xl/worksheets/sheet1.xml", ""}},
+	3: {{"mimetype", "application/vnd.oasis.opendocument.text"}, {"content.xml", ""}, {"meta.xml", ""}},
+	4: {{"mimetype", "application/vnd.oasis.opendocument.presentation"}, {"content.xml", ""}},
+}
+
+// FuzzOfficeXML puts fuzzed XML into the main member of a well-formed
+// package of each kind, where mutations of whole zips rarely reach.
+func FuzzOfficeXML(f *testing.F) {
+	f.Add(byte(0), `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>Hello</w:t><w:tab/><w:t xml:space="preserve"> world </w:t></w:r></w:p><w:p><w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p></w:body></w:document>`)
+	f.Add(byte(1), `<p:sld xmlns:p="p" xmlns:a="a"><p:txBody><a:p><a:r><a:t>Slide one</a:t></a:r><a:br/><a:r><a:t>line</a:t></a:r></a:p></p:txBody></p:sld>`)
+	f.Add(byte(2), `<worksheet><sheetData><row><c t="s"><v>0</v></c><c><v>12.5</v></c><c t="inlineStr"><is><t>inline</t></is></c><c t="s"><v>99</v></c></row></sheetData></worksheet>`)
+	f.Add(byte(3), `<office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text><text:h>Head</text:h><text:p>a<text:s text:c="3"/>b<text:tab/>c<text:note><text:note-citation>1</text:note-citation><text:note-body><text:p>note</text:p></text:note-body></text:note></text:p></office:text></office:body></office:document-content>`)
+	f.Add(byte(4), `<office:document-content xmlns:office="o" xmlns:draw="d" xmlns:text="t"><office:body><office:presentation><draw:page><text:p>one</text:p></draw:page><draw:page><text:p>two</text:p></draw:page></office:presentation></office:body></office:document-content>`)
+	f.Fuzz(func(t *testing.T, kind byte, x string) {
+		members := officeMembers[kind%5]
+		var parts [][2]string
+		for i, m := range members {
+			if m[1] == "" && (i == 0 || kind%5 != 0) || kind%5 == 0 && i == 0 || kind%5 == 1 && m[0] == "ppt/slides/slide1.xml" || kind%5 == 2 && m[0] == "xl/worksheets/sheet1.xml" || kind%5 >= 3 && m[0] == "content.xml" {
+				m[1] = x
+			}
+			parts = append(parts, m)
+		}
+		page, err := Office(zipOf(t, parts...), "https://example.org/x")
+		checkOffice(t, page, err)
+	})
+}
