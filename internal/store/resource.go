@@ -83,7 +83,7 @@ func (s *Store) Resources(ctx context.Context, ids []string, withBody bool) ([]*
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM resources WHERE id IN (`+
+	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM `+resourcesFrom(withBody)+` WHERE id IN (`+
 		placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load resources: %w", err)
@@ -113,6 +113,15 @@ func (s *Store) Resources(ctx context.Context, ids []string, withBody bool) ([]*
 		return out, s.loadPages(ctx, out)
 	}
 	return out, nil
+}
+
+// resourcesFrom is the table to read resourceCols from: without the body,
+// through the index that holds them all (0050_resources_hit_index.sql).
+func resourcesFrom(withBody bool) string {
+	if withBody {
+		return "resources"
+	}
+	return "resources INDEXED BY resources_hit"
 }
 
 // LoadTexts fills in the body and pages of rs, loaded without them by
