@@ -47,6 +47,17 @@ type personRow struct {
 	Disabled    bool
 	LastLogin   string
 	URL         string
+	// Reminded is the latest renewal reminder, e.g. "7 days before, 23 Apr 2026".
+	Reminded string
+}
+
+// reminderText says which renewal reminder went when ("" for none).
+func reminderText(r catalog.Reminder) string {
+	if r.Sent.IsZero() {
+		return ""
+	}
+	stage := map[string]string{auth.Stage30: "30 days before", auth.Stage7: "7 days before", auth.StageLapsed: "after it lapsed"}[r.Stage]
+	return stage + ", " + r.Sent.In(london).Format("2 Jan 2006")
 }
 
 func (s *Server) personRow(u *catalog.User) personRow {
@@ -144,8 +155,15 @@ func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.N
 		}
 		d.Filters = append(d.Filters, filterLink{Label: f.label, URL: u, Current: f.value == show})
 	}
+	reminded, err := s.auth.LastReminders(ctx, actor(c))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
 	for _, u := range users {
-		d.People = append(d.People, s.personRow(u))
+		r := s.personRow(u)
+		r.Reminded = reminderText(reminded[u.ID])
+		d.People = append(d.People, r)
 	}
 	s.render(c, status, "admin_people", d)
 }

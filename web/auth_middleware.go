@@ -254,6 +254,7 @@ var flashes = map[string]string{
 	"sessions-ended":   "Their sessions have ended.",
 	"token-revoked":    "The token is revoked.",
 	"invited":          "The invitation is queued: it goes out with the next email the library sends.",
+	"alert-created":    "Your alert is saved. Its first email comes when something new matches.",
 }
 
 func (s *Server) setFlash(c *gin.Context, code string) { s.setCookie(c, flashCookie, code, 60) }

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	api.GET("/themes", s.apiThemes)
 	api.POST("/resources", s.apiCreateResource)
 	s.curationAPI(api)
+	s.alertRoutes(api)
 
 	// Sign-in, sign-out, password reset and change (auth_*.go), and the
 	// people and audit pages (admin_*.go).
@@ -63,7 +64,12 @@ func (s *Server) routes() {
 
 // memberRoutes registers pages for signed-in people (the group requires a
 // sign-in; what each reads is still decided by the library).
-func (s *Server) memberRoutes(g *gin.RouterGroup) {}
+func (s *Server) memberRoutes(g *gin.RouterGroup) {
+	g.Use(noStore())
+	s.membersRoutes(g)
+	g.POST("/alerts", s.alertCreate)
+	g.POST("/alerts/:id", s.alertChange)
+}
 
 // staffRoutes registers curation pages (the group requires staff or admin;
 // the global csrf middleware checks every unsafe request).

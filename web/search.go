@@ -87,6 +87,8 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	d.Facets = s.facetViews(res)
 	d.Chips, d.ClearURL = s.chips(p, sortChoice)
 	d.Pager = newPager(res, sortChoice)
+	d.AlertSearch = alertQuery(p, sortChoice)
+	d.AlertLogin = url.QueryEscape("/search?" + d.AlertSearch)
 	d.Chart = newYearChart(res.Facets["year"])
 	if d.Chart != nil {
 		for i := range d.Chart.Bars {
@@ -131,6 +133,11 @@ type searchData struct {
 
 	Suggestion    string
 	SuggestionURL string
+
+	// AlertSearch is this search as an alert follows it; AlertLogin the
+	// page to come back to after signing in.
+	AlertSearch string
+	AlertLogin  string
 }
 
 type option struct{ Value, Label string }

@@ -29,6 +29,12 @@ func (c *clock) Add(d time.Duration) {
 var start = time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
 
 func newTest(t *testing.T) (*Auth, *clock) {
+	a, _, c := newTestWith(t, nil)
+	return a, c
+}
+
+// newTestWith is newTest with a Mailer, returning the store too.
+func newTestWith(t *testing.T, m Mailer) (*Auth, *store.Store, *clock) {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
@@ -37,7 +43,7 @@ func newTest(t *testing.T) (*Auth, *clock) {
 	t.Cleanup(func() { st.Close() })
 	c := &clock{t: start}
 	p := TestParams
-	return New(st, Options{Now: c.Now, Params: &p, SessionLifetime: 24 * time.Hour}), c
+	return New(st, Options{Now: c.Now, Params: &p, SessionLifetime: 24 * time.Hour, Mailer: m}), st, c
 }
 
 const pw = "correct horse battery"

@@ -18,6 +18,8 @@ type Mailer interface {
 	// Notice tells oldEmail that the password ("password") or sign-in
 	// address ("email") changed.
 	Notice(what, oldEmail, newEmail string, at time.Time) (*catalog.OutMail, error)
+	// Reminder is a renewal reminder at stage about the end date end.
+	Reminder(stage string, u *catalog.User, end string) (*catalog.OutMail, error)
 }
 
 // ForgotLifetime is how long a link asked for on /forgot works: shorter

@@ -118,3 +118,12 @@ type AuditFilter struct {
 	// Limit caps the rows (default 100, at most 1,000).
 	Limit int
 }
+
+// Reminder is a renewal reminder sent to a member: at Stage ("30", "7"
+// or "lapsed") about the end date Expires.
+type Reminder struct {
+	UserID  int64
+	Expires string
+	Stage   string
+	Sent    time.Time
+}

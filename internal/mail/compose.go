@@ -75,3 +75,23 @@ func (c *Composer) Notice(what, oldEmail, newEmail string, at time.Time) (*catal
 	return c.compose("notice", oldEmail, subject, map[string]any{"What": what, "Email": oldEmail,
 		"NewEmail": newEmail, "When": c.when(at), "Forgot": c.BaseURL + "/forgot"})
 }
+
+// Reminder is a renewal reminder: stage "30" or "7" days before the
+// membership's end date (the last day of access), or "lapsed".
+func (c *Composer) Reminder(stage string, u *catalog.User, end string) (*catalog.OutMail, error) {
+	subject := "Your membership of the association ends on " + civil(end)
+	if stage == "lapsed" {
+		subject = "Your membership of the association has ended"
+	}
+	return c.compose("reminder", u.Email, subject, map[string]any{"Stage": stage, "Email": u.Email, "Name": u.Name,
+		"End": civil(end), "Org": u.OrgName, "Account": c.BaseURL + "/members/account"})
+}
+
+// civil formats a YYYY-MM-DD date as "30 April 2027".
+func civil(d string) string {
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return d
+	}
+	return t.Format("2 January 2006")
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+)
+
+// apiAlert is an alert in the API: the contract of issue 11.
+type apiAlert struct {
+	ID      int64  `json:"id"`
+	Search  string `json:"search"`
+	Cadence string `json:"cadence"`
+	Day     string `json:"day"`
+	Paused  bool   `json:"paused"`
+	Created string `json:"created"`
+}
+
+func alertJSON(a *catalog.Alert) apiAlert {
+	return apiAlert{ID: a.ID, Search: a.Search, Cadence: a.Cadence, Day: a.Day, Paused: a.Paused,
+		Created: a.Created.UTC().Format(time.RFC3339)}
+}
+
+// alertInput is the body of POST and PATCH: absent fields are unchanged.
+type alertInput struct {
+	Search  *string `json:"search"`
+	Cadence *string `json:"cadence"`
+	Day     *string `json:"day"`
+	Paused  *bool   `json:"paused"`
+}
+
+const maxAlertBytes = 8 << 10
+
+// alertRoutes registers /api/v1/alerts (signed in: session with CSRF, or
+// a Bearer token; each person reaches only their own alerts).
+func (s *Server) alertRoutes(api *gin.RouterGroup) {
+	g := api.Group("/alerts", s.requireSignIn())
+	g.GET("", s.apiAlerts)
+	g.POST("", s.apiCreateAlert)
+	g.PATCH("/:id", s.apiPatchAlert)
+	g.DELETE("/:id", s.apiDeleteAlert)
+}
+
+// canonicalSearch checks a search string exactly as /api/v1/search
+// checks its query string, and writes it back canonically (page and
+// per_page dropped: an alert follows the whole search).
+func canonicalSearch(raw string) (string, error) {
+	if len(raw) > 4000 {
+		return "", invalid("search longer than 4000 bytes")
+	}
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return "", invalid("search is not a query string: %v", err)
+	}
+	p, err := parseSearch(v)
+	if err != nil {
+		return "", err
+	}
+	sort := v.Get("sort")
+	if sort == "relevance" {
+		sort = ""
+	}
+	return alertQuery(p, sort), nil
+}
+
+// alertQuery writes p as an alert's search string: canonical, without
+// page or per_page.
+func alertQuery(p library.SearchParams, sort string) string {
+	p.PerPage = 0
+	return strings.TrimPrefix(strings.TrimPrefix(encodeSearch(p, sort, 1), "/search"), "?")
+}
+
+func (s *Server) readAlertInput(c *gin.Context) (*alertInput, bool) {
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxAlertBytes))
+	dec.DisallowUnknownFields()
+	var in alertInput
+	if err := dec.Decode(&in); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", maxAlertBytes))
+			return nil, false
+		}
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not an alert in JSON: %v", err))
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body holds more than one JSON value"))
+		return nil, false
+	}
+	return &in, true
+}
+
+// apply sets in's fields on a, checking the search.
+func (in *alertInput) apply(a *catalog.Alert) error {
+	if in.Search != nil {
+		q, err := canonicalSearch(*in.Search)
+		if err != nil {
+			return err
+		}
+		a.Search = q
+	}
+	if in.Cadence != nil {
+		a.Cadence = *in.Cadence
+	}
+	if in.Day != nil {
+		a.Day = *in.Day
+	}
+	if in.Paused != nil {
+		a.Paused = *in.Paused
+	}
+	return nil
+}
+
+// apiAlerts answers GET /api/v1/alerts: {"alerts": [...]}, the caller's.
+func (s *Server) apiAlerts(c *gin.Context) {
+	as, err := s.lib.Alerts(c.Request.Context(), s.reader(c))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	out := make([]apiAlert, 0, len(as))
+	for _, a := range as {
+		out = append(out, alertJSON(a))
+	}
+	s.writeJSON(c, http.StatusOK, gin.H{"alerts": out})
+}
+
+// apiCreateAlert answers POST /api/v1/alerts: 201 with the alert.
+func (s *Server) apiCreateAlert(c *gin.Context) {
+	in, ok := s.readAlertInput(c)
+	if !ok {
+		return
+	}
+	if in.Search == nil {
+		in.Search = new(string) // every item: the whole library
+	}
+	if in.Cadence == nil {
+		s.apiError(c, invalid("cadence is required: daily, weekly or monthly"))
+		return
+	}
+	var a catalog.Alert
+	if err := in.apply(&a); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if err := s.lib.CreateAlert(c.Request.Context(), s.reader(c), &a); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/alerts/"+itoa(a.ID))
+	s.writeJSON(c, http.StatusCreated, alertJSON(&a))
+}
+
+// apiPatchAlert answers PATCH /api/v1/alerts/{id}: 200 with the alert;
+// another person's alert is 404.
+func (s *Server) apiPatchAlert(c *gin.Context) {
+	id, err := parseID(c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	in, ok := s.readAlertInput(c)
+	if !ok {
+		return
+	}
+	a, err := s.lib.UpdateAlert(c.Request.Context(), s.reader(c), id, in.apply)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.writeJSON(c, http.StatusOK, alertJSON(a))
+}
+
+// apiDeleteAlert answers DELETE /api/v1/alerts/{id}: 204.
+func (s *Server) apiDeleteAlert(c *gin.Context) {
+	id, err := parseID(c.Param("id"))
+	if err == nil {
+		err = s.lib.DeleteAlert(c.Request.Context(), s.reader(c), id)
+	}
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/catalog"
+)
+
+// accountData is the data of account.html.
+type accountData struct {
+	Page
+	Email   string
+	Role    string
+	Ends    string // formatted effective end date, "" for none
+	Lapsed  bool
+	Org     string
+	OrgEnds string
+	Tokens  []accountToken
+	// NewToken is shown once, right after it is made.
+	NewToken string
+	Alerts   []accountAlert
+}
+
+type accountToken struct {
+	ID                      int64
+	Name, Created, LastUsed string
+}
+
+// membersRoutes registers /members/account (signed in: any role).
+func (s *Server) membersRoutes(g *gin.RouterGroup) {
+	g.GET("/account", s.accountPage)
+	g.POST("/account/tokens", s.accountCreateToken)
+	g.POST("/account/tokens/:id/revoke", s.accountRevokeToken)
+}
+
+// accountPage answers GET /members/account: the membership's end date
+// and organisation, and the person's own API tokens.
+func (s *Server) accountPage(c *gin.Context) { s.renderAccount(c, "") }
+
+func (s *Server) renderAccount(c *gin.Context, newToken string) {
+	id := identity(c)
+	u, err := s.auth.UserByID(c.Request.Context(), actor(c), id.User.ID)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d := accountData{Page: s.basePage(c, "Your account"), Email: u.Email, Role: string(u.Role),
+		Lapsed: id.Reader.Lapsed, Org: u.OrgName, NewToken: newToken}
+	if e := u.EffectiveExpires(); e != "" && u.Role == catalog.RoleMember {
+		d.Ends = formatDate(catalog.Date(e))
+	}
+	if u.OrgExpires != "" {
+		d.OrgEnds = formatDate(catalog.Date(u.OrgExpires))
+	}
+	if d.Alerts, err = s.accountAlerts(c); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	ts, err := s.auth.Tokens(c.Request.Context(), actor(c), u.Email)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	for _, t := range ts {
+		if !t.Revoked.IsZero() {
+			continue
+		}
+		d.Tokens = append(d.Tokens, accountToken{ID: t.ID, Name: t.Name, Created: when(t.Created), LastUsed: when(t.LastUsed)})
+	}
+	if newToken != "" {
+		c.Header("Referrer-Policy", "no-referrer")
+	}
+	s.render(c, http.StatusOK, "account", d)
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(london).Format("2 Jan 2006 15:04")
+}
+
+// accountCreateToken answers POST /members/account/tokens: a token for
+// oneself, shown once on the page.
+func (s *Server) accountCreateToken(c *gin.Context) {
+	id := identity(c)
+	raw, _, err := s.auth.CreateToken(c.Request.Context(), actor(c), id.User.Email, trim(c.PostForm("name"), 100))
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.renderAccount(c, raw)
+}
+
+// accountRevokeToken answers POST /members/account/tokens/:id/revoke (one's
+// own tokens only: internal/auth checks).
+func (s *Server) accountRevokeToken(c *gin.Context) {
+	tid, err := parseID(c.Param("id"))
+	if err == nil {
+		err = s.auth.RevokeToken(c.Request.Context(), actor(c), tid)
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.setFlash(c, "token-revoked")
+	c.Redirect(http.StatusSeeOther, "/members/account")
+}
