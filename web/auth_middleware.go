@@ -56,7 +56,7 @@ func actor(c *gin.Context) auth.Actor {
 }
 
 func clientOf(c *gin.Context) auth.Client {
-	return auth.Client{IP: c.ClientIP(), UserAgent: c.Request.UserAgent()}
+	return auth.Client{IP: c.ClientIP(), UserAgent: c.Request.UserAgent(), Shared: sharedAddr(c)}
 }
 
 func isEmbed(path string) bool { return path == "/embed" || strings.HasPrefix(path, "/embed/") }

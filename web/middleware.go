@@ -25,6 +25,7 @@ func (s *Server) requestLog() gin.HandlerFunc {
 		s.log.LogAttrs(c.Request.Context(), level, "http",
 			slog.String("method", c.Request.Method),
 			slog.String("path", c.Request.URL.Path),
+			slog.String("ip", c.ClientIP()),
 			slog.Int("status", status),
 			slog.Duration("took", time.Since(start)),
 			slog.Int("bytes", max(c.Writer.Size(), 0)),

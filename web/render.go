@@ -36,17 +36,25 @@ type Page struct {
 	Nonce string
 	// Path is the request path, for aria-current in the navigation.
 	Path string
+	// SetupWarnings are deployment problems shown to staff (proxy.go).
+	SetupWarnings []string
 }
 
 // basePage fills the common fields for the request.
 func (s *Server) basePage(c *gin.Context, title string) Page {
+	r := s.reader(c)
+	var warnings []string
+	if r.IsStaff() {
+		warnings = s.setupWarnings()
+	}
 	return Page{
-		Title:     title,
-		Reader:    s.reader(c),
-		CSRFToken: c.GetString(ctxCSRFToken),
-		Flash:     c.GetString(ctxFlash),
-		Nonce:     c.GetString(ctxNonce),
-		Path:      c.Request.URL.Path,
+		SetupWarnings: warnings,
+		Title:         title,
+		Reader:        r,
+		CSRFToken:     c.GetString(ctxCSRFToken),
+		Flash:         c.GetString(ctxFlash),
+		Nonce:         c.GetString(ctxNonce),
+		Path:          c.Request.URL.Path,
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 func (s *Server) routes() {
 	e := s.engine
 	// Outermost first: the request log sees the status recovery chose.
-	e.Use(s.requestLog(), s.recovery(), s.limitQuery(maxQueryString))
+	e.Use(s.requestLog(), s.recovery(), s.proxyMiddleware(), s.limitQuery(maxQueryString))
 	// shareGuard answers what other sites use (CORS, no credentials, cached;
 	// cors.go, cache.go): it runs before identify so those are anonymous.
 	e.Use(s.shareGuard())

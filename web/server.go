@@ -47,6 +47,9 @@ type Server struct {
 	metrics *metrics.Metrics
 	// mail is the outbox sender (may be nil).
 	mail *mail.Sender
+	// proxies notices forwarding headers from untrusted peers and sends
+	// HSTS over https (proxy.go).
+	proxies *proxyGuard
 }
 
 // New builds the server: it parses the embedded templates and indexes the
@@ -73,6 +76,9 @@ func New(opt Options) (*Server, error) {
 	s.metrics.WatchIndexSize(opt.Library.IndexSize)
 	opt.Library.ObserveSearches(s.metrics) // searches from pages, API, embeds and feeds alike
 	var err error
+	if s.proxies, err = newProxyGuard(opt.Config.TrustedProxies); err != nil {
+		return nil, err
+	}
 	if s.cop, err = crossOriginProtection(opt.Config); err != nil {
 		return nil, err
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math/rand"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -38,34 +37,7 @@ type running struct {
 // answers. Scheduled link checks are off: nothing leaves 127.0.0.1.
 func startServe(t *testing.T, bin, data string, extra ...string) *running {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	args := append([]string{"serve", "--data", data, "--addr", addr, "--log-level", "warn",
-		"--link-check-every", "0", "--no-seed"}, extra...)
-	r := &running{cmd: exec.Command(bin, args...), base: "http://" + addr, out: &bytes.Buffer{}}
-	r.cmd.Stderr = r.out
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(r.base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return r
-			}
-		}
-		if time.Now().After(deadline) {
-			r.kill()
-			t.Fatalf("serve did not come up in 30 s:\n%s", r.out)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return startServeAt(t, bin, data, freeAddr(t), extra...)
 }
 
 func (r *running) kill() {

@@ -68,6 +68,12 @@ func ActorFor(u *catalog.User, ip string) Actor {
 type Client struct {
 	IP        string
 	UserAgent string
+	// Shared is true when IP is that of a proxy the server was not told to
+	// trust, which forwards for many people (a misconfigured deployment):
+	// the per-address limit then slows sign-ins from it (SharedDelay per
+	// attempt) instead of locking everyone behind it out. Per-account
+	// limits still apply.
+	Shared bool
 }
 
 // Params are the production argon2id parameters: 32 MiB, 2 passes, 2
@@ -92,6 +98,10 @@ type Options struct {
 	// LockDuration (defaults 5, 20, 15 minutes, 15 minutes).
 	AccountLimit, IPLimit       int
 	FailureWindow, LockDuration time.Duration
+	// SharedDelay is how long each sign-in from a shared address
+	// (Client.Shared) waits once that address is over its limit (default
+	// 2 seconds).
+	SharedDelay time.Duration
 	// Location is the time zone of membership dates (default Europe/London).
 	Location *time.Location
 	Log      *slog.Logger
@@ -121,6 +131,7 @@ type Auth struct {
 	// accounts and addresses throttle failed sign-ins, in memory: one
 	// server instance is assumed, and a restart forgets the counts.
 	accounts, addrs *Throttle
+	sharedDelay     time.Duration
 	// hashSem bounds concurrent argon2id computations (each takes
 	// Params.Memory), so a flood of sign-ins can't exhaust memory.
 	hashSem chan struct{}
@@ -176,6 +187,10 @@ func New(st *store.Store, opt Options) *Auth {
 	}
 	a.accounts = NewThrottle(acct, window, lock, a.now)
 	a.addrs = NewThrottle(ip, window, lock, a.now)
+	a.sharedDelay = opt.SharedDelay
+	if a.sharedDelay <= 0 {
+		a.sharedDelay = 2 * time.Second
+	}
 	a.hashSem = make(chan struct{}, max(1, runtime.NumCPU()))
 	return a
 }

@@ -520,3 +520,46 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// An address shared by everyone behind an untrusted proxy (Client.Shared)
+// is slowed once over its limit, never locked; per-account limits still
+// apply.
+func TestThrottleSharedAddress(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	c := &clock{t: start}
+	p := TestParams
+	a := New(st, Options{Now: c.Now, Params: &p, SharedDelay: 20 * time.Millisecond})
+	mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
+	mustAdd(t, a, "bob@example.org", RoleMember, "2027-04-30")
+	proxy := Client{IP: "10.0.0.5", Shared: true}
+	for i := 0; i < 25; i++ {
+		if _, err := a.Login(ctx, "guess"+string(rune('a'+i))+"@example.org", "x", proxy); !errors.Is(err, ErrBadCredentials) {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	began := time.Now()
+	if _, err := a.Login(ctx, "ann@example.org", pw, proxy); err != nil {
+		t.Fatalf("shared address over its limit locked someone else out: %v", err)
+	}
+	if d := time.Since(began); d < 20*time.Millisecond {
+		t.Fatalf("shared address over its limit was not slowed: %v", d)
+	}
+	// The same address, unmarked, is locked as before.
+	if _, err := a.Login(ctx, "ann@example.org", pw, Client{IP: "10.0.0.5"}); !errors.Is(err, ErrThrottled) {
+		t.Fatalf("unshared address: %v", err)
+	}
+	// Per account: five failures for bob lock bob even through the proxy.
+	for i := 0; i < 5; i++ {
+		if _, err := a.Login(ctx, "bob@example.org", "wrong password!", proxy); !errors.Is(err, ErrBadCredentials) {
+			t.Fatalf("bob attempt %d: %v", i+1, err)
+		}
+	}
+	if _, err := a.Login(ctx, "bob@example.org", pw, proxy); !errors.Is(err, ErrThrottled) {
+		t.Fatalf("per-account limit through a shared address: %v", err)
+	}
+}

@@ -54,7 +54,20 @@ type LoginResult struct {
 func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*LoginResult, error) {
 	email = normEmail(email)
 	acctKey, ipKey := "acct:"+email, addrKey(c.IP)
-	if wait := max(a.accounts.Wait(acctKey), a.addrs.Wait(ipKey)); wait > 0 {
+	ipWait := a.addrs.Wait(ipKey)
+	if c.Shared && ipWait > 0 {
+		// Everyone behind an untrusted proxy shares this address: slow it
+		// down rather than lock them all out.
+		ipWait = 0
+		t := time.NewTimer(a.sharedDelay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+	if wait := max(a.accounts.Wait(acctKey), ipWait); wait > 0 {
 		return nil, &ThrottledError{RetryAfter: wait}
 	}
 	var u *catalog.User
@@ -104,6 +117,9 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 			what := "account"
 			if lockedIP {
 				what = "address"
+				if c.Shared {
+					what = "address (shared by an untrusted proxy: slowed, not locked)"
+				}
 			}
 			a.Audit(ctx, actor, "login.locked", email, map[string]string{"locked": what})
 			a.log.Warn("sign-in locked after repeated failures", "email", email, "ip", c.IP, "locked", what)
