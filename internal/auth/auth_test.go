@@ -534,8 +534,8 @@ func TestThrottleSharedAddress(t *testing.T) {
 	c := &clock{t: start}
 	p := TestParams
 	a := New(st, Options{Now: c.Now, Params: &p, SharedDelay: 20 * time.Millisecond})
-	mustAdd(t, a, "ann@example.org", RoleMember, "2027-04-30")
-	mustAdd(t, a, "bob@example.org", RoleMember, "2027-04-30")
+	mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
+	mustAdd(t, a, "bob@example.org", catalog.RoleMember, "2027-04-30")
 	proxy := Client{IP: "10.0.0.5", Shared: true}
 	for i := 0; i < 25; i++ {
 		if _, err := a.Login(ctx, "guess"+string(rune('a'+i))+"@example.org", "x", proxy); !errors.Is(err, ErrBadCredentials) {
