@@ -31,6 +31,8 @@ type apiHit struct {
 	Highlights map[string][]string `json:"highlights,omitempty"`
 	// Page is the PDF page the body highlight comes from.
 	Page int `json:"page,omitempty"`
+	// Slide is the presentation slide the body highlight comes from.
+	Slide int `json:"slide,omitempty"`
 	// Listing contact fields (type "listing").
 	Sport string `json:"sport,omitempty"`
 	Phone string `json:"phone,omitempty"`
@@ -72,7 +74,7 @@ func searchHit(h library.Hit) apiHit {
 		if out.Highlights == nil {
 			out.Highlights = map[string][]string{}
 		}
-		out.Page = h.Page
+		out.Page, out.Slide = h.Page, h.Slide
 	}
 	return out
 }

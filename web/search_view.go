@@ -32,12 +32,14 @@ type hitView struct {
 	Summary  template.HTML // highlighted, or the escaped summary
 	Snippets []template.HTML
 	// SnippetPage is the PDF page the snippets come from, PageURL a link
-	// to that page of the original.
-	SnippetPage int
-	PageURL     string
-	Sport       string
-	Phone       string
-	Email       string
+	// to that page of the original; SnippetSlide likewise the slide of a
+	// presentation (PageURL then ends "#slide=N").
+	SnippetPage  int
+	SnippetSlide int
+	PageURL      string
+	Sport        string
+	Phone        string
+	Email        string
 }
 
 // themeLink is a theme an item is found under; Suggested marks the
@@ -79,6 +81,12 @@ func (s *Server) hitView(h library.Hit, rd catalog.Reader) hitView {
 	v.Summary = highlightedSummary(h.Highlights["summary"], r.Summary)
 	for _, sn := range h.Highlights["body"] {
 		v.Snippets = append(v.Snippets, snippetHTML(sn))
+	}
+	if h.Slide > 0 && len(v.Snippets) > 0 {
+		v.SnippetSlide = h.Slide
+		if r.URL != "" {
+			v.PageURL = r.URL + "#slide=" + strconv.Itoa(h.Slide)
+		}
 	}
 	if h.Page > 0 && len(v.Snippets) > 0 {
 		v.SnippetPage = h.Page

@@ -171,9 +171,12 @@ type Resource struct {
 	LastReviewed Date `json:"last_reviewed,omitempty"`
 	// MachineThemes are themes assigned by the tagger, awaiting confirmation.
 	MachineThemes []string `json:"machine_themes,omitempty"`
-	// Pages holds per-page text for PDFs (page i+1 is Pages[i]); Body is
-	// their concatenation.
+	// Pages holds per-page text for PDFs (page i+1 is Pages[i]), or
+	// per-slide text for presentations when Slides is set; Body is their
+	// concatenation.
 	Pages []string `json:"-"`
+	// Slides says Pages are a presentation's slides, not pages.
+	Slides bool `json:"-"`
 }
 
 // Limits on field sizes, so one bad record can't exhaust memory.

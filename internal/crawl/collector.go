@@ -129,7 +129,11 @@ func (r *run) onHeaders(resp *colly.Response) {
 		// Often a PDF or HTML with a careless server; extract sniffs it.
 		j.kind = "other"
 	default:
-		j.abort = "not HTML or PDF (" + mt + ")"
+		if extract.OfficeMediaType(mt) {
+			j.kind = "other" // Word, PowerPoint, OpenDocument, RTF: extract tells them by content
+			break
+		}
+		j.abort = "not HTML, PDF or an office document (" + mt + ")"
 		resp.Request.Abort()
 		return
 	}

@@ -232,8 +232,26 @@ func TestCrawlFixtureSite(t *testing.T) {
 			t.Errorf("failure for %s = %q, want it to mention %q", path, reasons[path], want)
 		}
 	}
-	if rec.Failed != len(fs) {
-		t.Errorf("run says %d failed, history has %d: %v", rec.Failed, len(fs), reasons)
+	// Skipped URLs say why too, marked "skipped: ".
+	failed, skipped := 0, 0
+	for _, f := range fs {
+		if strings.HasPrefix(f.Reason, "skipped: ") {
+			skipped++
+		} else {
+			failed++
+		}
+	}
+	if rec.Failed != failed || skipped == 0 || skipped > rec.Skipped {
+		t.Errorf("run says %d failed and %d skipped, history has %d and %d: %v", rec.Failed, rec.Skipped, failed, skipped, reasons)
+	}
+	for path, want := range map[string]string{
+		"/private/secret.html":  "skipped: blocked by robots.txt",
+		"/reports/noindex.html": "skipped: noindex (meta robots)",
+		"/data/stats.json":      "skipped: not HTML, PDF or an office document (application/json)",
+	} {
+		if reasons[path] != want {
+			t.Errorf("%s: %q, want %q", path, reasons[path], want)
+		}
 	}
 
 	byURL := func(p string) *catalog.Resource {
@@ -668,7 +686,7 @@ func TestFetch(t *testing.T) {
 	if _, _, err := f.Fetch(ctx, s.URL+"/missing"); !errors.As(err, &fe) || fe.Status != 404 {
 		t.Errorf("Fetch missing = %v", err)
 	}
-	if _, _, err := f.Fetch(ctx, s.URL+"/img"); !errors.As(err, &fe) || !strings.Contains(fe.Reason, "not HTML or PDF") {
+	if _, _, err := f.Fetch(ctx, s.URL+"/img"); !errors.As(err, &fe) || !strings.Contains(fe.Reason, "not HTML, PDF or an office document") {
 		t.Errorf("Fetch image = %v", err)
 	}
 	if _, _, err := f.Fetch(ctx, "ftp://example.org/"); !errors.Is(err, ErrBadURL) {

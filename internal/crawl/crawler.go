@@ -344,8 +344,7 @@ func (r *run) process(it item) {
 	switch out {
 	case outStopped:
 	case outSkipped:
-		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, reason)
-		r.c.log.Debug("skipped", "url", it.url, "reason", reason)
+		r.skipReason(it.url, reason)
 	case outFailed:
 		if j.status != 0 {
 			r.count(func(rec *catalog.CrawlRun) { rec.Fetched++ }, "")
@@ -462,7 +461,7 @@ func (r *run) fetched(it item, prev *catalog.URLState, j *fetchJob) {
 		return // a page read only for its links
 	}
 	if j.noIndex {
-		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "noindex (X-Robots-Tag)")
+		r.skipReason(it.url, "noindex (X-Robots-Tag)")
 		return
 	}
 	sum := sha256.Sum256(j.body)
@@ -497,7 +496,7 @@ func (r *run) fetched(it item, prev *catalog.URLState, j *fetchJob) {
 	page, err := extract.Document(r.ctx, j.body, j.contentType, final)
 	if err != nil {
 		if errors.Is(err, extract.ErrUnsupported) {
-			r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "")
+			r.skipReason(it.url, extractReason(err))
 			return
 		}
 		r.failReason(it.url, extractReason(err))
@@ -505,7 +504,7 @@ func (r *run) fetched(it item, prev *catalog.URLState, j *fetchJob) {
 	}
 	j.body = nil
 	if page.NoIndex {
-		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "noindex (meta robots)")
+		r.skipReason(it.url, "noindex (meta robots)")
 		return
 	}
 	resURL := final
@@ -596,8 +595,8 @@ func (r *run) resource(p *extract.Page, resURL string) *catalog.Resource {
 		Access:    r.src.Access,
 		Source:    library.SourceCrawled,
 	}
-	if p.ContentType == extract.TypePDF {
-		res.Pages = p.Pages
+	if p.ContentType == extract.TypePDF || p.Slides {
+		res.Pages, res.Slides = p.Pages, p.Slides
 	}
 	confirmed := map[string]bool{}
 	for _, t := range res.Themes {
@@ -639,13 +638,13 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// skipExt are extensions of files that are neither pages nor PDFs, not
-// fetched unless a documents pattern asks for them.
+// skipExt are extensions of files that are neither pages nor documents the
+// library reads (PDF, Word, PowerPoint, OpenDocument, RTF, Excel .xlsx),
+// not fetched unless a documents pattern asks for them.
 var skipExt = map[string]bool{
 	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".svg": true, ".webp": true, ".ico": true,
 	".css": true, ".js": true, ".zip": true, ".gz": true, ".mp3": true, ".mp4": true, ".mov": true,
-	".avi": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".ppt": true, ".pptx": true,
-	".odt": true, ".csv": true, ".woff": true, ".woff2": true, ".ttf": true, ".exe": true, ".dmg": true,
+	".avi": true, ".xls": true, ".csv": true, ".woff": true, ".woff2": true, ".ttf": true, ".exe": true, ".dmg": true,
 }
 
 // follow queues the links of a page that stay within the source.
@@ -723,6 +722,21 @@ func (r *run) failReason(u, reason string) {
 	r.c.log.Debug("crawl failure", "url", u, "reason", reason)
 	if keep {
 		r.writer.send(op{failure: &catalog.CrawlFailure{RunID: r.rec.ID, URL: u, Reason: reason, At: time.Now()}})
+	}
+}
+
+// skipReason counts a URL skipped and, when there is a reason, records it
+// in the run's history beside the failures ("skipped: ..."), so that
+// every URL the crawl fetched and left out says why.
+func (r *run) skipReason(u, reason string) {
+	keep := false
+	r.count(func(rec *catalog.CrawlRun) {
+		rec.Skipped++
+		keep = reason != "" && rec.Skipped <= maxFailuresKept
+	}, reason)
+	r.c.log.Debug("skipped", "url", u, "reason", reason)
+	if keep {
+		r.writer.send(op{failure: &catalog.CrawlFailure{RunID: r.rec.ID, URL: u, Reason: "skipped: " + reason, At: time.Now()}})
 	}
 }
 

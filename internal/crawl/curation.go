@@ -31,7 +31,7 @@ func (lf libraryFetcher) Fetch(ctx context.Context, raw string) (*library.Fetche
 		case errors.As(err, &fe):
 			return nil, errors.New(fe.Reason)
 		case errors.Is(err, extract.ErrUnsupported):
-			return nil, errors.New("not an HTML page or a PDF")
+			return nil, errors.New("not a page or document the library reads (HTML, PDF, Word, PowerPoint, OpenDocument, RTF or Excel .xlsx): " + strings.TrimPrefix(err.Error(), "extract: "))
 		case errors.Is(err, extract.ErrPDF):
 			return nil, errors.New("unreadable PDF: " + innermost(err))
 		case errors.Is(err, ErrBadURL):
@@ -41,8 +41,8 @@ func (lf libraryFetcher) Fetch(ctx context.Context, raw string) (*library.Fetche
 	}
 	out := &library.FetchedPage{URL: final, Title: p.Title, Summary: p.Summary, Text: p.Text,
 		Published: p.Published, ContentType: p.ContentType}
-	if p.ContentType == extract.TypePDF {
-		out.Pages = p.Pages
+	if p.ContentType == extract.TypePDF || p.Slides {
+		out.Pages, out.Slides = p.Pages, p.Slides
 	}
 	return out, nil
 }

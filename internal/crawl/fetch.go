@@ -79,7 +79,9 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (*extract.Page, stri
 		limit = f.opt.MaxHTMLBytes
 	case "application/pdf", "application/x-pdf", "", "application/octet-stream", "binary/octet-stream", "text/plain":
 	default:
-		return nil, final, &FetchError{URL: final, Status: resp.StatusCode, Reason: "not HTML or PDF (" + mt + ")"}
+		if !extract.OfficeMediaType(mt) {
+			return nil, final, &FetchError{URL: final, Status: resp.StatusCode, Reason: "not HTML, PDF or an office document (" + mt + ")"}
+		}
 	}
 	if resp.ContentLength > limit {
 		return nil, final, &FetchError{URL: final, Status: resp.StatusCode,

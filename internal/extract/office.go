@@ -897,3 +897,22 @@ func validUTF8(s string) string {
 	}
 	return strings.ToValidUTF8(s, "\ufffd")
 }
+
+// OfficeMediaType reports whether a declared media type is one of the
+// office formats (or their legacy and spreadsheet relatives) that Office
+// may read, so a fetcher should download the body and let the content
+// decide.
+func OfficeMediaType(mt string) bool {
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch mt {
+	case "application/msword", "application/vnd.ms-word", "application/vnd.ms-powerpoint", "application/mspowerpoint",
+		"application/vnd.ms-excel", "application/rtf", "application/x-rtf", "text/rtf", "text/richtext",
+		"application/zip", "application/x-zip-compressed", "application/vnd.ms-office", "application/x-msword",
+		"application/x-tika-ooxml", "application/x-tika-msoffice", "application/cdfv2":
+		return true
+	}
+	return strings.HasPrefix(mt, "application/vnd.openxmlformats-officedocument.") ||
+		strings.HasPrefix(mt, "application/vnd.oasis.opendocument.") ||
+		strings.HasPrefix(mt, "application/vnd.ms-word.") || strings.HasPrefix(mt, "application/vnd.ms-powerpoint.") ||
+		strings.HasPrefix(mt, "application/vnd.ms-excel.")
+}

@@ -31,9 +31,10 @@ type FetchedPage struct {
 	Title       string
 	Summary     string
 	Text        string
-	Pages       []string // PDF: text per page
+	Pages       []string // PDF: text per page; presentation: per slide
+	Slides      bool     // Pages are slides
 	Published   string   // "YYYY-MM-DD", "YYYY-MM", "YYYY" or ""
-	ContentType string   // "html" or "pdf"
+	ContentType string   // "html", "pdf" or an office type ("docx", "pptx", ...)
 }
 
 // LinkFetcher fetches single URLs for staff (crawl.Fetcher, adapted).
@@ -194,8 +195,8 @@ func (l *Library) draftFromPage(ctx context.Context, p *FetchedPage, r *catalog.
 		if len(r.Body) > catalog.MaxBody {
 			r.Body = clipText(r.Body, catalog.MaxBody-len("…"))
 		}
-		if p.ContentType == "pdf" {
-			r.Pages = p.Pages
+		if p.ContentType == "pdf" || p.Slides {
+			r.Pages, r.Slides = p.Pages, p.Slides
 		}
 	}
 	if strings.TrimSpace(r.Publisher) == "" {
@@ -280,17 +281,17 @@ func (l *Library) SaveLink(ctx context.Context, rd catalog.Reader, token string,
 	}
 	r = clone(r)
 	r.URL = u
-	r.ID, r.Body, r.Pages, r.Status, r.Source = "", "", nil, catalog.StatusActive, SourceCurated
+	r.ID, r.Body, r.Pages, r.Slides, r.Status, r.Source = "", "", nil, false, catalog.StatusActive, SourceCurated
 	if d := l.ext().drafts.get(token); d != nil && d.URL == u {
-		r.Body, r.Pages = d.Body, d.Pages
+		r.Body, r.Pages, r.Slides = d.Body, d.Pages, d.Slides
 	} else if l.ext().fetcher != nil {
 		p, err := l.fetch(ctx, u)
 		if err != nil {
 			return nil, err
 		}
 		r.Body = p.Text
-		if p.ContentType == "pdf" {
-			r.Pages = p.Pages
+		if p.ContentType == "pdf" || p.Slides {
+			r.Pages, r.Slides = p.Pages, p.Slides
 		}
 	}
 	saved, err := l.create(ctx, rd, r)

@@ -55,7 +55,7 @@ func (e Edit) apply(r *catalog.Resource) {
 	set(&r.Email, e.Email)
 	if e.Body != nil && *e.Body != r.Body {
 		r.Body = *e.Body
-		r.Pages = nil // the per-page text no longer matches
+		r.Pages, r.Slides = nil, false // the per-page text no longer matches
 	}
 	if e.Published != nil {
 		r.Published = catalog.Date(strings.TrimSpace(*e.Published))

@@ -136,6 +136,9 @@ type Hit struct {
 	Highlights map[string][]string
 	// Page is the PDF page the body snippet came from (0 when none).
 	Page int
+	// Slide is the presentation slide the body snippet came from (0
+	// when none); Page is then 0.
+	Slide int
 }
 
 // FacetValue is one facet bucket.
@@ -282,14 +285,18 @@ func (l *Library) hit(r *catalog.Resource, rd catalog.Reader, q index.Query, sp 
 		if len(r.Pages) > 0 {
 			if page, s := sp.PageSnippets(r.Body, r.Pages, q, 2, 200); len(s) > 0 {
 				h.Highlights["body"] = s
-				h.Page = page
+				if r.Slides {
+					h.Slide = page
+				} else {
+					h.Page = page
+				}
 			}
 		} else if s := sp.Snippets(index.SpotBody, r.Body, q, 2, 200); len(s) > 0 {
 			h.Highlights["body"] = s
 		}
 	}
 	r.Body = "" // results carry snippets, not whole texts
-	r.Pages = nil
+	r.Pages, r.Slides = nil, false
 	return h
 }
 

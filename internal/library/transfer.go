@@ -42,6 +42,8 @@ type Record struct {
 	// Pages is a PDF's text per page (JSONL only; CSV rows keep the
 	// stored pages while their body is unchanged).
 	Pages []string `json:"pages,omitempty"`
+	// Slides says Pages are a presentation's slides.
+	Slides bool `json:"slides,omitempty"`
 }
 
 // csvColumns is the CSV header, in order.
@@ -57,7 +59,7 @@ func RecordOf(r *catalog.Resource) Record {
 		Summary: r.Summary, Access: string(r.Access), Body: r.Body, Source: r.Source, Status: r.Status,
 		Sport: r.Sport, Phone: r.Phone, Email: r.Email, LastVerified: string(r.LastVerified),
 		LastReviewed: string(r.LastReviewed), MachineThemes: append([]string(nil), r.MachineThemes...),
-		Pages: append([]string(nil), r.Pages...),
+		Pages: append([]string(nil), r.Pages...), Slides: r.Slides,
 	}
 }
 
@@ -69,7 +71,7 @@ func (rec Record) Resource() *catalog.Resource {
 		Region: rec.Region, Summary: rec.Summary, Access: catalog.Access(rec.Access), Body: rec.Body,
 		Source: rec.Source, Status: rec.Status, Sport: rec.Sport, Phone: rec.Phone, Email: rec.Email,
 		LastVerified: catalog.Date(rec.LastVerified), LastReviewed: catalog.Date(rec.LastReviewed),
-		MachineThemes: rec.MachineThemes, Pages: rec.Pages,
+		MachineThemes: rec.MachineThemes, Pages: rec.Pages, Slides: rec.Slides && len(rec.Pages) > 0,
 	}
 }
 
@@ -397,7 +399,7 @@ func (l *Library) keepPages(ctx context.Context, rs []*catalog.Resource) error {
 	}
 	for _, r := range rs {
 		if old := byID[r.ID]; old != nil && len(r.Pages) == 0 && old.Body == r.Body {
-			r.Pages = old.Pages
+			r.Pages, r.Slides = old.Pages, old.Slides
 		}
 	}
 	return nil

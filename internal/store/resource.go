@@ -151,9 +151,25 @@ func (s *Store) LoadTexts(ctx context.Context, rs []*catalog.Resource) error {
 }
 
 func (s *Store) loadPages(ctx context.Context, rs []*catalog.Resource) error {
-	byID, args := keyed(rs, func(r *catalog.Resource) { r.Pages = nil })
+	byID, args := keyed(rs, func(r *catalog.Resource) { r.Pages, r.Slides = nil, false })
 	if len(args) == 0 {
 		return nil
+	}
+	slides, err := s.db.QueryContext(ctx, `SELECT resource_id FROM resource_slides
+		WHERE resource_id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("load slides: %w", err)
+	}
+	for slides.Next() {
+		var id string
+		if err := slides.Scan(&id); err != nil {
+			slides.Close()
+			return fmt.Errorf("load slides: %w", err)
+		}
+		byID[id].Slides = true
+	}
+	if err := errors.Join(slides.Err(), slides.Close()); err != nil {
+		return fmt.Errorf("load slides: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT resource_id, text FROM resource_pages
 		WHERE resource_id IN (`+placeholders(len(args))+`) ORDER BY resource_id, page`, args...)
@@ -289,6 +305,9 @@ func updateResource(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error 
 	if _, err := tx.ExecContext(ctx, `DELETE FROM resource_pages WHERE resource_id = ?`, r.ID); err != nil {
 		return fmt.Errorf("update resource %q pages: %w", r.ID, err)
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM resource_slides WHERE resource_id = ?`, r.ID); err != nil {
+		return fmt.Errorf("update resource %q slides: %w", r.ID, err)
+	}
 	return writeChildren(ctx, tx, r)
 }
 
@@ -309,6 +328,11 @@ func writeChildren(ctx context.Context, tx *sql.Tx, r *catalog.Resource) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO resource_pages (resource_id, page, text) VALUES (?, ?, ?)`,
 			r.ID, i+1, text); err != nil {
 			return fmt.Errorf("write pages of %q: %w", r.ID, err)
+		}
+	}
+	if r.Slides && len(r.Pages) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO resource_slides (resource_id) VALUES (?)`, r.ID); err != nil {
+			return fmt.Errorf("write slides of %q: %w", r.ID, err)
 		}
 	}
 	return nil
