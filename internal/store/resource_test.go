@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"safelib/internal/catalog"
@@ -73,29 +72,6 @@ func TestLoadTexts(t *testing.T) {
 	}
 	if err := s.LoadTexts(ctx, nil); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// Hits are loaded from the covering index, never from rows whose bodies
-// would have to be walked over.
-func TestResourcesWithoutBodyReadNoRows(t *testing.T) {
-	s := openTest(t)
-	rows, err := s.db.QueryContext(context.Background(), `EXPLAIN QUERY PLAN SELECT `+resourceCols+` FROM `+resourcesFrom(false)+` WHERE id IN (?,?)`, "a", "b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX resources_hit") {
-		t.Fatalf("plan %q", plan)
 	}
 }
 
