@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Access says who may read a resource's link, summary and text.
@@ -206,6 +207,10 @@ func (r *Resource) Normalize() {
 	r.Area = strings.TrimSpace(r.Area)
 	r.Region = strings.TrimSpace(r.Region)
 	r.Summary = strings.TrimSpace(r.Summary)
+	r.Body = CutLongWords(r.Body)
+	for i, p := range r.Pages {
+		r.Pages[i] = CutLongWords(p)
+	}
 	if r.Access == "" {
 		r.Access = Public
 	}
@@ -329,4 +334,44 @@ func Slug(title string, d Date) string {
 		s += fmt.Sprintf("-%d", y)
 	}
 	return s
+}
+
+// MaxWord is the longest run of letters and digits kept in a body: no word
+// is longer, and a longer run (an encoded blob, a line of one character
+// repeated) made one 10 MB body take 2.5 GB of heap to index
+// (library.BenchmarkLargeBody).
+const MaxWord = 64
+
+// CutLongWords keeps the first MaxWord letters and digits of each longer
+// run in s and drops the rest of the run, which is not a word anyone
+// searches for. s is returned as is (no copy) when it has no such run.
+func CutLongWords(s string) string {
+	run, cut := 0, false
+	for _, c := range s {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c) {
+			if run++; run > MaxWord {
+				cut = true
+				break
+			}
+		} else {
+			run = 0
+		}
+	}
+	if !cut {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	run = 0
+	for _, c := range s {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c) {
+			if run++; run > MaxWord {
+				continue
+			}
+		} else {
+			run = 0
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
