@@ -48,6 +48,15 @@ var themeSlugs = []string{
 	"youth-justice", "substance-misuse", "allegations", "information-sharing", "workforce",
 }
 
+// benchBroader puts some themes under broader ones, as library indexes
+// them (each document's theme field also holds the broader themes of its
+// themes).
+var benchBroader = map[string]string{
+	"child-sexual-exploitation": "abuse-and-exploitation", "child-criminal-exploitation": "abuse-and-exploitation",
+	"trafficking": "abuse-and-exploitation", "county-lines": "abuse-and-exploitation", "online-safety": "abuse-and-exploitation",
+	"looked-after-children": "children-in-care", "care-leavers": "children-in-care", "fostering": "children-in-care", "adoption": "children-in-care",
+}
+
 var docTypes = []string{
 	"report", "guidance", "policy", "procedure", "toolkit", "briefing", "research", "statistics",
 	"serious case review", "inspection report", "training", "leaflet", "consultation", "strategy",
@@ -154,6 +163,11 @@ func genCorpus(n int, short bool) *benchCorpus {
 		for _, k := range r.Perm(len(themeSlugs))[:nt] {
 			themes = append(themes, themeSlugs[k])
 			labels = append(labels, strings.ReplaceAll(themeSlugs[k], "-", " "))
+		}
+		for _, t := range themes {
+			if b := benchBroader[t]; b != "" && !slices.Contains(themes, b) {
+				themes = append(themes, b)
+			}
 		}
 		year := 2000 + r.Intn(27)
 		published := fmt.Sprintf("%d-%02d-%02d", year, 1+r.Intn(12), 1+r.Intn(28))
@@ -564,6 +578,44 @@ func BenchmarkBrowseAll100kShortBodies(b *testing.B) {
 		b.Skip("set SAFELIB_BENCH_100K=short (builds a 100k-document index with short bodies)")
 	}
 	benchSearchOursWith(b, 100000, true, true)
+}
+
+// BenchmarkSearchNarrowed100k: searches of words at 100,000 documents,
+// as they are ("words") and with a broader theme selected and a five-year
+// date range ("broader+dates", as library sends them). Needs
+// SAFELIB_BENCH_100K=1, or =short for 40-word bodies (the selection and
+// range cost depends on the number of documents, not their text).
+func BenchmarkSearchNarrowed100k(b *testing.B) {
+	v := os.Getenv("SAFELIB_BENCH_100K")
+	if v != "1" && v != "short" {
+		b.Skip("set SAFELIB_BENCH_100K=1 or =short (builds a 100k-document index)")
+	}
+	short := v == "short"
+	ix := oursIndexWith(b, 100000, short)
+	c := genCorpus(100000, short)
+	queries := make([]Query, len(c.queries))
+	for i, s := range c.queries {
+		queries[i] = mustParse(b, s)
+	}
+	ctx := context.Background()
+	for _, mode := range []string{"words", "broader+dates", "broader", "dates", "words-again"} {
+		b.Run("mode="+mode, func(b *testing.B) {
+			runSearches(b, func(i int) (uint64, error) {
+				req := Request{Query: queries[i%len(queries)], Facets: true, Size: 20}
+				if strings.HasPrefix(mode, "broader") {
+					req.Filters = map[string][]string{"theme": {"abuse-and-exploitation"}}
+				}
+				if strings.HasSuffix(mode, "dates") {
+					req.Published = &DateRange{From: "2020-01-01", To: "2024-12-31", Also: []string{"2020-00-00", "2020-01-00"}}
+				}
+				res, err := ix.Search(ctx, req)
+				if err != nil {
+					return 0, err
+				}
+				return res.Total, nil
+			})
+		})
+	}
 }
 
 func need100k(b *testing.B) {

@@ -3,8 +3,10 @@ package index
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -74,7 +76,14 @@ type DateRange struct {
 // MaxDateAlso bounds DateRange.Also.
 const MaxDateAlso = 4
 
+var dayKeyRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
 func (d *DateRange) validate() error {
+	for _, k := range []string{d.From, d.To} {
+		if k != "" && !dayKeyRE.MatchString(k) {
+			return fmt.Errorf("%w: date range end %q is not YYYY-MM-DD", ErrBadQuery, k)
+		}
+	}
 	if d.From != "" && d.To != "" && d.From > d.To {
 		return fmt.Errorf("%w: date range from %q is after to %q", ErrBadQuery, d.From, d.To)
 	}
@@ -84,28 +93,72 @@ func (d *DateRange) validate() error {
 	return nil
 }
 
-// query is the range as a query on the published keyword, or nil.
+// query is the range as a query, or nil. A range of keys is a disjunction
+// of every key in it, so it costs one posting list per distinct date: the
+// whole years inside the range are asked of the year keyword instead (one
+// term a year), and the days of the partial years at its ends of the
+// published keys.
 func (d *DateRange) query() query.Query {
 	if d == nil {
 		return nil
 	}
-	lo := d.From
-	if lo == "" {
-		lo = "0" // every key starts with a digit
-	}
-	yes := true
-	r := query.NewTermRangeInclusiveQuery(lo, d.To, &yes, &yes)
-	r.SetField(fPublished)
-	if len(d.Also) == 0 {
+	keys := func(field, lo, hi string) query.Query {
+		yes := true
+		r := query.NewTermRangeInclusiveQuery(lo, hi, &yes, &yes)
+		r.SetField(field)
 		return r
 	}
-	qs := []query.Query{r}
+	var qs []query.Query
+	fy, ty := d.From, d.To
+	if len(fy) >= 4 {
+		fy = fy[:4]
+	}
+	if len(ty) >= 4 {
+		ty = ty[:4]
+	}
+	partialF := d.From != "" && d.From[4:] != "-01-01"
+	partialT := d.To != "" && d.To[4:] != "-12-31"
+	if fy != "" && fy == ty && (partialF || partialT) {
+		lo := d.From
+		if !partialF {
+			lo = fy + "-00-00" // the year's own key and its months' keys too
+		}
+		qs = append(qs, keys(fPublished, lo, d.To))
+	} else {
+		wlo, whi := "1", "" // whole years, as year keywords ("" is open)
+		switch {
+		case partialF:
+			qs = append(qs, keys(fPublished, d.From, fy+"-12-31"))
+			wlo = nextYear(fy, 1)
+		case d.From != "":
+			wlo = fy
+		}
+		switch {
+		case partialT:
+			qs = append(qs, keys(fPublished, ty+"-00-00", d.To))
+			whi = nextYear(ty, -1)
+		case d.To != "":
+			whi = ty
+		}
+		if whi == "" || wlo <= whi {
+			qs = append(qs, keys(fYear, wlo, whi))
+		}
+	}
 	for _, k := range d.Also {
 		t := query.NewTermQuery(k)
 		t.SetField(fPublished)
 		qs = append(qs, t)
 	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
 	return query.NewDisjunctionQuery(qs)
+}
+
+// nextYear is the four-digit year y+delta.
+func nextYear(y string, delta int) string {
+	n, _ := strconv.Atoi(y)
+	return fmt.Sprintf("%04d", n+delta)
 }
 
 // Result is one page of ids plus totals and facets.

@@ -2,10 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -47,24 +43,8 @@ func (s *Server) apiCreateResource(c *gin.Context) {
 		s.apiError(c, catalog.ErrForbidden)
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
-		writeProblem(c, http.StatusUnsupportedMediaType, "Send the resource as application/json.")
-		return
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxCreateBytes))
-	dec.DisallowUnknownFields()
 	var in apiResourceInput
-	if err := dec.Decode(&in); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", maxCreateBytes))
-			return
-		}
-		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not a resource in JSON: %v", err))
-		return
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body holds more than one JSON value"))
+	if !s.readJSON(c, &in, maxCreateBytes, "resource") {
 		return
 	}
 	if in.Teaser != nil && *in.Teaser {

@@ -73,6 +73,9 @@ func roles(t *testing.T, e *authEnv) []roleCase {
 func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 	e := newAuthEnv(t)
 	addMembersTwin(t, e)
+	// A member's list holding the members-only item, shared by link: each
+	// reader sees what their own access allows.
+	_, sharePath := sharedList(t, e)
 	// Paths that read resources. Each check gets the answer and the role.
 	paths := []struct {
 		name   string
@@ -281,6 +284,8 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				mustNotContain(t, w.Body.String(), s)
 			}
 		}},
+		{name: "shared reading list page", target: sharePath, check: sharedListCheck},
+		{name: "shared reading list CSV", target: sharePath + "/export.csv", check: sharedListCheck},
 		{name: "export", target: "/staff/export?format=jsonl", staffOnly: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			mustContain(t, w.Body.String(), secretWord)
 		}},
@@ -404,4 +409,18 @@ func checkSimilarItems(t *testing.T, rc roleCase, body string) map[string]map[st
 		}
 	}
 	return byID
+}
+
+// sharedListCheck: a shared list shows the members-only item whole to
+// readers with access and as a teaser (title, no summary or link) to others.
+func sharedListCheck(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+	body := w.Body.String()
+	mustContain(t, body, membersTitle)
+	if rc.access {
+		mustContain(t, body, membersSummary)
+		return
+	}
+	for _, s := range []string{membersSummary, membersURL, secretWord} {
+		mustNotContain(t, body, s)
+	}
 }

@@ -255,6 +255,8 @@ var flashes = map[string]string{
 	"token-revoked":    "The token is revoked.",
 	"invited":          "The invitation is queued: it goes out with the next email the library sends.",
 	"alert-created":    "Your alert is saved. Its first email comes when something new matches.",
+	"list-added":       "Added to your reading list.",
+	"list-deleted":     "The list is deleted.",
 }
 
 func (s *Server) setFlash(c *gin.Context, code string) { s.setCookie(c, flashCookie, code, 60) }

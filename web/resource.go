@@ -35,6 +35,9 @@ func (s *Server) resourcePage(c *gin.Context) {
 	d.Short = len(r.Body) <= excerptLen
 	d.Cur = s.curationOf(c, r, v.Teaser)
 	d.Similar = s.similarOf(c, r.ID)
+	if lists := s.listChoices(c); lists != nil {
+		d.Add = &addToList{ResourceID: r.ID, Lists: lists, CSRFToken: d.CSRFToken, Next: c.Request.URL.RequestURI()}
+	}
 	s.render(c, http.StatusOK, "resource", d)
 }
 
@@ -60,6 +63,8 @@ type resourceData struct {
 	Cur resourceCuration
 	// Similar lists items like this one (resource_similar.go).
 	Similar []similarLink
+	// Add is the "Add to list" form, for signed-in readers.
+	Add *addToList
 }
 
 const (

@@ -47,6 +47,7 @@ func (s *Server) routes() {
 	api.POST("/resources", s.apiCreateResource)
 	s.curationAPI(api)
 	s.alertRoutes(api)
+	s.listAPIRoutes(api)
 
 	// Sign-in, sign-out, password reset and change (auth_*.go), and the
 	// people and audit pages (admin_*.go).
@@ -60,6 +61,8 @@ func (s *Server) routes() {
 	s.embedRoutes(e.Group("/embed", embedHeaders()))
 	// The listings API, embed.js, feeds, OpenSearch and the Embed page (embed.go).
 	s.shareRoutes(e, api)
+	// Reading lists (lists.go, api_lists.go).
+	s.listRoutes(e)
 }
 
 // memberRoutes registers pages for signed-in people (the group requires a

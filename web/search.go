@@ -81,8 +81,13 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	if p.PerPage != library.DefaultPerPage {
 		d.PerPage = p.PerPage
 	}
+	lists := s.listChoices(c)
 	for _, h := range res.Hits {
-		d.Hits = append(d.Hits, s.hitView(h, d.Reader))
+		v := s.hitView(h, d.Reader)
+		if lists != nil {
+			v.Add = &addToList{ResourceID: h.Resource.ID, Lists: lists, CSRFToken: d.CSRFToken, Next: c.Request.URL.RequestURI()}
+		}
+		d.Hits = append(d.Hits, v)
 	}
 	d.Facets = s.facetViews(res)
 	d.Chips, d.ClearURL = s.chips(p, sortChoice)

@@ -40,6 +40,25 @@ type hitView struct {
 	Sport        string
 	Phone        string
 	Email        string
+	// Add is the "Add to list" form, for signed-in readers.
+	Add *addToList
+	// InList is set on a reading list's page: the item's note and, for
+	// the owner, its forms.
+	InList *listItemTools
+}
+
+// listItemTools is an item of a reading list as its page shows it.
+type listItemTools struct {
+	ListID, ResourceID, Title, Note, CSRFToken string
+	Owner, First, Last                         bool
+}
+
+// addToList is what the "Add to list" form needs.
+type addToList struct {
+	ResourceID string
+	Lists      []listChoice
+	CSRFToken  string
+	Next       string // where the form returns to
 }
 
 // themeLink is a theme an item is found under; Suggested marks the

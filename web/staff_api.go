@@ -73,10 +73,8 @@ func ifMatch(c *gin.Context) (int64, error) {
 
 // staffAPI checks the caller may curate, answering 401 or 403 otherwise.
 func (s *Server) staffAPI(c *gin.Context) (catalog.Reader, bool) {
-	rd := s.reader(c)
-	if rd.Role == "" {
-		c.Header("WWW-Authenticate", `Bearer realm="safelib"`)
-		s.apiError(c, catalog.ErrUnauthorized)
+	rd, ok := s.apiSignedIn(c, catalog.ErrUnauthorized)
+	if !ok {
 		return rd, false
 	}
 	if !rd.IsStaff() {

@@ -1,0 +1,240 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+)
+
+// apiList is a reading list in API answers (a contract: fields are added,
+// never renamed).
+type apiList struct {
+	ID       string        `json:"id"`
+	Name     string        `json:"name"`
+	Note     string        `json:"note"`
+	Items    []apiListItem `json:"items"`
+	Shared   bool          `json:"shared"`
+	ShareURL string        `json:"share_url,omitempty"`
+	Created  time.Time     `json:"created"`
+	Updated  time.Time     `json:"updated"`
+}
+
+// apiListItem is a resource of a list, in the search hits' shape (a
+// teaser when the reader can't read it), with the owner's note.
+type apiListItem struct {
+	apiHit
+	Note  string    `json:"note"`
+	Added time.Time `json:"added"`
+}
+
+func (s *Server) listJSON(c *gin.Context, v *library.ListView) apiList {
+	out := apiList{ID: v.List.ID, Name: v.List.Name, Note: v.List.Note, Items: []apiListItem{},
+		Shared: v.List.ShareToken != "", Created: v.List.Created, Updated: v.List.Updated}
+	if out.Shared {
+		out.ShareURL = s.shareURL(c, v.List.ShareToken)
+	}
+	for _, e := range v.Entries {
+		out.Items = append(out.Items, apiListItem{apiHit: newAPIHit(e.Resource, e.Teaser), Note: e.Item.Note, Added: e.Item.Added})
+	}
+	return out
+}
+
+// shareURL is the public address of a shared list.
+func (s *Server) shareURL(c *gin.Context, token string) string {
+	return s.baseURL(c) + "/lists/shared/" + token
+}
+
+// apiSignedIn is the signed-in reader, or false after answering 401 with
+// err and a Bearer challenge.
+func (s *Server) apiSignedIn(c *gin.Context, err error) (catalog.Reader, bool) {
+	rd := s.reader(c)
+	if rd.UserID == 0 {
+		c.Header("WWW-Authenticate", `Bearer realm="safelib"`)
+		s.apiError(c, err)
+		return rd, false
+	}
+	return rd, true
+}
+
+// listReader is the signed-in reader, or false after answering 401.
+func (s *Server) listReader(c *gin.Context) (catalog.Reader, bool) {
+	return s.apiSignedIn(c, catalog.Errorf(catalog.Unauthorized, "sign in (or send a member's API token) to keep reading lists"))
+}
+
+// maxListBodyBytes bounds a list request's JSON body.
+const maxListBodyBytes = 16 << 10
+
+// readJSON decodes one JSON object of the body (at most limit bytes) into
+// v, unknown fields being an error; it answers 4xx and returns false when
+// it can't. what names the thing sent, for messages ("resource").
+func (s *Server) readJSON(c *gin.Context, v any, limit int64, what string) bool {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
+		writeProblem(c, http.StatusUnsupportedMediaType, "Send the "+what+" as application/json.")
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", limit))
+			return false
+		}
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not a %s in JSON: %v", what, err))
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body holds more than one JSON value"))
+		return false
+	}
+	return true
+}
+
+// apiLists answers GET /api/v1/lists: the reader's lists.
+func (s *Server) apiLists(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	lists, err := s.lib.Lists(c.Request.Context(), rd)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	out := []apiList{}
+	for _, l := range lists {
+		v, err := s.lib.List(c.Request.Context(), rd, l.ID)
+		if err != nil {
+			s.apiError(c, err)
+			return
+		}
+		out = append(out, s.listJSON(c, v))
+	}
+	s.writeJSON(c, http.StatusOK, gin.H{"lists": out})
+}
+
+// apiCreateList answers POST /api/v1/lists {"name", "note"}: 201 with the list.
+func (s *Server) apiCreateList(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		Name string `json:"name"`
+		Note string `json:"note"`
+	}
+	if !s.readJSON(c, &in, maxListBodyBytes, "list") {
+		return
+	}
+	l, err := s.lib.CreateList(c.Request.Context(), rd, in.Name, in.Note)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/lists/"+l.ID)
+	s.writeJSON(c, http.StatusCreated, s.listJSON(c, &library.ListView{List: l}))
+}
+
+// apiList answers GET /api/v1/lists/{id}.
+func (s *Server) apiList(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	s.answerList(c, rd, nil, http.StatusOK)
+}
+
+// apiPatchList answers PATCH /api/v1/lists/{id} {"name", "note", "shared"}.
+func (s *Server) apiPatchList(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		Name   *string `json:"name"`
+		Note   *string `json:"note"`
+		Shared *bool   `json:"shared"`
+	}
+	if !s.readJSON(c, &in, maxListBodyBytes, "list") {
+		return
+	}
+	_, err := s.lib.UpdateList(c.Request.Context(), rd, c.Param("id"), library.ListEdit{Name: in.Name, Note: in.Note, Shared: in.Shared})
+	s.answerList(c, rd, err, http.StatusOK)
+}
+
+// answerList answers err, or else the list as it now is with status.
+func (s *Server) answerList(c *gin.Context, rd catalog.Reader, err error, status int) {
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	v, err := s.lib.List(c.Request.Context(), rd, c.Param("id"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	s.writeJSON(c, status, s.listJSON(c, v))
+}
+
+// apiDeleteList answers DELETE /api/v1/lists/{id}: 204.
+func (s *Server) apiDeleteList(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	if err := s.lib.DeleteList(c.Request.Context(), rd, c.Param("id")); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// apiAddListItem answers POST /api/v1/lists/{id}/items {"id", "note"}:
+// 201 with the list.
+func (s *Server) apiAddListItem(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		ID   string `json:"id"`
+		Note string `json:"note"`
+	}
+	if !s.readJSON(c, &in, maxListBodyBytes, "list") {
+		return
+	}
+	s.answerList(c, rd, s.lib.AddToList(c.Request.Context(), rd, c.Param("id"), in.ID, in.Note), http.StatusCreated)
+}
+
+// apiRemoveListItem answers DELETE /api/v1/lists/{id}/items/{resource_id}: 204.
+func (s *Server) apiRemoveListItem(c *gin.Context) {
+	rd, ok := s.listReader(c)
+	if !ok {
+		return
+	}
+	if err := s.lib.RemoveFromList(c.Request.Context(), rd, c.Param("id"), c.Param("resource_id")); err != nil {
+		s.apiError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// listAPIRoutes registers the reading-list API.
+func (s *Server) listAPIRoutes(api *gin.RouterGroup) {
+	api.GET("/lists", s.apiLists)
+	api.POST("/lists", s.apiCreateList)
+	api.GET("/lists/:id", s.apiList)
+	api.PATCH("/lists/:id", s.apiPatchList)
+	api.DELETE("/lists/:id", s.apiDeleteList)
+	api.POST("/lists/:id/items", s.apiAddListItem)
+	api.DELETE("/lists/:id/items/:resource_id", s.apiRemoveListItem)
+}
