@@ -413,7 +413,7 @@ func TestAPIThemes(t *testing.T) {
 func TestHealthz(t *testing.T) {
 	e := newTestEnv(t)
 	w := e.get(t, "/healthz")
-	if w.Code != http.StatusOK || strings.TrimSpace(w.Body.String()) != `{"status":"ok"}` {
+	if w.Code != http.StatusOK || strings.TrimSpace(w.Body.String()) != `{"status":"ok","version":""}` {
 		t.Fatalf("healthz %d %s", w.Code, w.Body)
 	}
 	e.st.Close()

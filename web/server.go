@@ -17,6 +17,9 @@ import (
 
 // Options are what New needs.
 type Options struct {
+	// Version is the binary's version, commit and build date, reported
+	// by /healthz.
+	Version string
 	Config  config.Config
 	Library *library.Library
 	Log     *slog.Logger
@@ -47,6 +50,8 @@ type Server struct {
 	metrics *metrics.Metrics
 	// mail is the outbox sender (may be nil).
 	mail *mail.Sender
+	// version is reported by /healthz.
+	version string
 	// proxies notices forwarding headers from untrusted peers and sends
 	// HSTS over https (proxy.go).
 	proxies *proxyGuard
@@ -69,7 +74,7 @@ func New(opt Options) (*Server, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail}
+	s := &Server{version: opt.Version, cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
 	}

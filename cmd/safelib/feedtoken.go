@@ -29,7 +29,7 @@ Embed page.`,
 		Short: "Make a private feed address for an account (revoking its old one); printed on the last line",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+			return a.withAccounts(cmd.Context(), func(h *library.Handle) error {
 				raw, t, err := h.CreateFeedToken(cmd.Context(), catalog.System, args[0])
 				if err != nil {
 					return err
@@ -50,7 +50,7 @@ Embed page.`,
 			if len(args) == 1 {
 				email = args[0]
 			}
-			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+			return a.withAccounts(cmd.Context(), func(h *library.Handle) error {
 				ts, err := h.FeedTokens(cmd.Context(), catalog.System, email)
 				if err != nil {
 					return err
@@ -69,7 +69,7 @@ Embed page.`,
 		Short: "Revoke an account's private feed address; it stops working at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+			return a.withAccounts(cmd.Context(), func(h *library.Handle) error {
 				n, err := h.RevokeFeedTokens(cmd.Context(), catalog.System, args[0])
 				if err != nil {
 					return err

@@ -20,6 +20,7 @@ import (
 	"safelib/internal/library"
 	"safelib/internal/metrics"
 	"safelib/internal/taxonomy"
+	"safelib/internal/version"
 )
 
 // app carries what every subcommand needs.
@@ -55,6 +56,7 @@ Every flag can also be set by an environment variable: SAFELIB_ followed by
 the flag name in capitals with dashes as underscores (--data: SAFELIB_DATA).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version.String(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := bindEnv(cmd); err != nil {
 				return err
@@ -67,6 +69,7 @@ the flag name in capitals with dashes as underscores (--data: SAFELIB_DATA).`,
 			return nil
 		},
 	}
+	root.SetVersionTemplate("safelib {{.Version}}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.cfg.Data, "data", a.cfg.Data, "data directory (database, index)")
 	f.StringVar(&a.cfg.LogLevel, "log-level", a.cfg.LogLevel, "log level: debug, info, warn, error")
@@ -116,6 +119,18 @@ func (a *app) open(ctx context.Context, seed bool) (*library.Handle, error) {
 func (a *app) openWith(ctx context.Context, opts library.OpenOptions) (*library.Handle, error) {
 	opts.Progress = progress("indexing")
 	return library.Open(ctx, a.cfg.Data, taxonomy.Default(), a.log, opts)
+}
+
+// withAccounts opens only the data directory's database (no lock, no
+// index), runs fn and closes it: account, organisation and token commands
+// work while serve runs.
+func (a *app) withAccounts(ctx context.Context, fn func(*library.Handle) error) error {
+	h, err := library.OpenAccounts(ctx, a.cfg.Data, taxonomy.Default(), a.log)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	return fn(h)
 }
 
 // withLibrary opens the data directory (without seeding it), runs fn and

@@ -20,6 +20,7 @@ import (
 	"safelib/internal/auth"
 	"safelib/internal/library"
 	"safelib/internal/metrics"
+	"safelib/internal/version"
 	"safelib/web"
 )
 
@@ -157,7 +158,10 @@ func (a *app) serve(ctx context.Context) error {
 		}
 	}
 	au := auth.New(h.Store(), a.authOptions(sender.Notify))
-	srv, err := web.New(web.Options{Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender})
+	if err := a.firstAdmin(ctx, h.Store(), au); err != nil {
+		return err
+	}
+	srv, err := web.New(web.Options{Version: version.String(), Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender})
 	if err != nil {
 		return err
 	}
@@ -176,7 +180,8 @@ func (a *app) serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	a.log.Info("serving", "addr", "http://"+ln.Addr().String(), "data", a.cfg.Data,
-		"ready_in", time.Since(start).Round(time.Millisecond))
+		"ready_in", time.Since(start).Round(time.Millisecond), "version", version.String())
+	a.dropMigrationBackups(h)
 
 	select {
 	case err := <-errc:

@@ -20,10 +20,11 @@ import (
 
 func init() { subcommands = append(subcommands, userCmd, orgCmd, auditCmd) }
 
-// withAuth opens the data directory and runs fn with an account service
-// over its store. The command line acts as auth.System (an admin).
+// withAuth opens the data directory's database and runs fn with an
+// account service over it. The command line acts as auth.System (an
+// admin). It takes no lock: it works while serve runs.
 func (a *app) withAuth(ctx context.Context, fn func(*auth.Auth) error) error {
-	return a.withLibrary(ctx, func(h *library.Handle) error {
+	return a.withAccounts(ctx, func(h *library.Handle) error {
 		return fn(auth.New(h.Store(), a.authOptions(nil)))
 	})
 }
@@ -35,8 +36,8 @@ func userCmd(a *app) *cobra.Command {
 		Long: `user manages the people who sign in: members (with a membership end date,
 their own or their organisation's), staff (who curate) and admins (who also
 manage people). Use it for the first admin and in scripts; admins can do the
-same on the site's admin pages. The data directory must not be in use by a
-running server.`,
+same on the site's admin pages. It works while serve runs (it touches only
+the database).`,
 	}
 	cmd.AddCommand(userAddCmd(a), userListCmd(a), userSetCmd(a), userResetCmd(a), userLogoutCmd(a))
 	return cmd

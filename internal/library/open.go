@@ -107,6 +107,22 @@ func Open(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Log
 	return h, nil
 }
 
+// OpenAccounts opens only the database of dir, without the lock and
+// without the index, for commands that touch accounts, organisations and
+// tokens while serve runs (SQLite's WAL lets both write; each write is a
+// short transaction, and busy_timeout waits out the other's). The Handle's
+// Library must not be asked to search or write resources: it has no index.
+func OpenAccounts(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Logger) (*Handle, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, "safelib.db"))
+	if err != nil {
+		return nil, err
+	}
+	return &Handle{Library: New(st, nil, tax, log), dir: dir}, nil
+}
+
 // Dir returns the data directory.
 func (h *Handle) Dir() string { return h.dir }
 
@@ -114,8 +130,10 @@ func (h *Handle) Dir() string { return h.dir }
 func (h *Handle) Close() error {
 	var errs []error
 	if h.Library != nil {
-		if err := h.ix.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("close index: %w", err))
+		if h.ix != nil {
+			if err := h.ix.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close index: %w", err))
+			}
 		}
 		if err := h.st.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
@@ -144,7 +162,7 @@ func lockDir(dir string) (*os.File, error) {
 		if _, perr := strconv.Atoi(pid); perr != nil {
 			pid = "unknown"
 		}
-		return nil, fmt.Errorf("%w: %s is in use by PID %s (stop it, or use another --data)", ErrInUse, dir, pid)
+		return nil, fmt.Errorf("%w: %s is in use by PID %s: this command needs the search index, which one process holds at a time (stop that process, or use another --data; user, org, token and feed-token commands work while serve runs)", ErrInUse, dir, pid)
 	}
 	if err := f.Truncate(0); err == nil {
 		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
