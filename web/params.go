@@ -118,18 +118,7 @@ func quoteName(s string) string {
 // links built from it (pagination, chips) are short and canonical. sort is
 // the sort the reader chose ("" for the default).
 func encodeSearch(p library.SearchParams, sort string, page int) string {
-	v := url.Values{}
-	if p.Q != "" {
-		v.Set("q", p.Q)
-	}
-	for _, f := range filterParams {
-		for _, x := range p.Filters[f] {
-			v.Add(f, x)
-		}
-		for _, x := range p.Excludes[f] {
-			v.Add("-"+f, x)
-		}
-	}
+	v := searchValues(p)
 	if p.DateFrom != "" {
 		v.Set("from", string(p.DateFrom))
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand"
 	"strings"
+
+	"safelib/internal/library"
 )
 
 // Vocabulary for a realistic-looking corpus: safeguarding words weighted
@@ -38,21 +40,8 @@ var (
 		"East of England", "London", "South East", "South West"}
 )
 
-type record struct {
-	ID        string   `json:"id"`
-	Title     string   `json:"title"`
-	URL       string   `json:"url"`
-	Publisher string   `json:"publisher"`
-	Type      string   `json:"type"`
-	Themes    []string `json:"themes"`
-	Published string   `json:"published"`
-	Area      string   `json:"area"`
-	Region    string   `json:"region"`
-	Summary   string   `json:"summary"`
-	Access    string   `json:"access"`
-	Body      string   `json:"body"`
-	Source    string   `json:"source"`
-}
+// record is a generated resource in the import's exchange shape.
+type record = library.Record
 
 func words(r *rand.Rand, n int, b *strings.Builder) {
 	for i := 0; i < n; i++ {

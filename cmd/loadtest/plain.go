@@ -13,12 +13,12 @@ import (
 )
 
 // plainFloor measures the floor the load-test issue names: plain Bleve
-// (index.Plain) searching the same generated corpus in process, with the
+// (Plain, plainbleve.go) searching the same generated corpus in process, with the
 // same mix, sequentially and from `clients` goroutines. Its index is built
 // in dir from the corpus (n resources, seed), or reused when dir already
 // holds all of them; built says how long building took (0: reused).
 func plainFloor(dir string, n int, seed int64, mix []query, clients int, d time.Duration) (r floorResult, built time.Duration, err error) {
-	p, err := index.OpenPlain(dir)
+	p, err := OpenPlain(dir)
 	if err != nil {
 		return r, 0, err
 	}
@@ -27,7 +27,7 @@ func plainFloor(dir string, n int, seed int64, mix []query, clients int, d time.
 		if err := os.RemoveAll(dir); err != nil {
 			return r, 0, err
 		}
-		if p, err = index.OpenPlain(dir); err != nil {
+		if p, err = OpenPlain(dir); err != nil {
 			return r, 0, err
 		}
 		t := time.Now()
@@ -58,7 +58,7 @@ func plainFloor(dir string, n int, seed int64, mix []query, clients int, d time.
 }
 
 // loadPlain indexes the generated corpus into p in batches of 500.
-func loadPlain(p *index.Plain, n int, seed int64) error {
+func loadPlain(p *Plain, n int, seed int64) error {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeCorpus(pw, n, seed)) }()
 	defer pr.Close()

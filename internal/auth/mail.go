@@ -115,7 +115,7 @@ func (a *Auth) mailLink(ctx context.Context, kind string, u *catalog.User, life 
 	if err != nil {
 		return err
 	}
-	if err := a.st.CreateResetToken(ctx, digest(raw), u.ID, now, expires, m); err != nil {
+	if err := a.st.CreateResetToken(ctx, catalog.SecretDigest(raw), u.ID, now, expires, m); err != nil {
 		return err
 	}
 	a.queued()

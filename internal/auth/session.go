@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -28,13 +27,6 @@ func newSecret() string {
 	b := make([]byte, 32)
 	rand.Read(b) // never fails (crypto/rand panics rather than return weak bytes)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// digest is how secrets are stored: hex SHA-256. The secrets are 256-bit
-// random, so a fast hash is enough; no salt or stretching is needed.
-func digest(secret string) string {
-	h := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(h[:])
 }
 
 // maxSecretLen bounds what is looked up, so junk never reaches the store.
@@ -134,7 +126,7 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 		a.log.Warn("purge expired sessions", "err", err)
 	}
 	token := newSecret()
-	se := &catalog.Session{TokenHash: digest(token), UserID: u.ID, Created: now, Expires: now.Add(a.life),
+	se := &catalog.Session{TokenHash: catalog.SecretDigest(token), UserID: u.ID, Created: now, Expires: now.Add(a.life),
 		LastSeen: now, IP: c.IP, UserAgent: truncate(c.UserAgent, 300)}
 	if err := a.st.CreateSession(ctx, se); err != nil {
 		return nil, fmt.Errorf("sign in: %w", err)
@@ -164,7 +156,7 @@ func (a *Auth) Session(ctx context.Context, token string) (*Identity, error) {
 	if token == "" || len(token) > maxSecretLen {
 		return nil, ErrUnauthenticated
 	}
-	h := digest(token)
+	h := catalog.SecretDigest(token)
 	se, err := a.st.SessionByHash(ctx, h)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
@@ -203,7 +195,7 @@ func (a *Auth) Logout(ctx context.Context, token string, c Client) error {
 	if token == "" || len(token) > maxSecretLen {
 		return nil
 	}
-	h := digest(token)
+	h := catalog.SecretDigest(token)
 	se, err := a.st.SessionByHash(ctx, h)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return nil

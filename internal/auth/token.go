@@ -30,7 +30,7 @@ func (a *Auth) CreateToken(ctx context.Context, actor Actor, email, name string)
 		return "", nil, catalog.Errorf(catalog.Invalid, "token name longer than 100 bytes")
 	}
 	raw := TokenPrefix + newSecret()
-	t := &catalog.APIToken{UserID: u.ID, UserEmail: u.Email, Hash: digest(raw), Name: name, Created: a.now()}
+	t := &catalog.APIToken{UserID: u.ID, UserEmail: u.Email, Hash: catalog.SecretDigest(raw), Name: name, Created: a.now()}
 	if err := a.st.CreateAPIToken(ctx, t); err != nil {
 		return "", nil, err
 	}
@@ -44,7 +44,7 @@ func (a *Auth) TokenIdentity(ctx context.Context, raw string) (*Identity, error)
 	if !strings.HasPrefix(raw, TokenPrefix) || len(raw) > maxSecretLen {
 		return nil, ErrUnauthenticated
 	}
-	t, err := a.st.APITokenByHash(ctx, digest(raw))
+	t, err := a.st.APITokenByHash(ctx, catalog.SecretDigest(raw))
 	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
@@ -126,7 +126,7 @@ func (a *Auth) IssueReset(ctx context.Context, actor Actor, email string) (strin
 	raw := newSecret()
 	now := a.now()
 	expires := now.Add(a.resetIn)
-	if err := a.st.CreateResetToken(ctx, digest(raw), u.ID, now, expires); err != nil {
+	if err := a.st.CreateResetToken(ctx, catalog.SecretDigest(raw), u.ID, now, expires); err != nil {
 		return "", time.Time{}, err
 	}
 	a.Audit(ctx, actor, "user.reset_link", u.Email, map[string]string{"expires": stamp(expires)})
@@ -139,7 +139,7 @@ func (a *Auth) ResetUser(ctx context.Context, raw string) (*catalog.User, error)
 	if raw == "" || len(raw) > maxSecretLen {
 		return nil, ErrUnauthenticated
 	}
-	id, err := a.st.ResetTokenUser(ctx, digest(raw), a.now())
+	id, err := a.st.ResetTokenUser(ctx, catalog.SecretDigest(raw), a.now())
 	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}
@@ -170,7 +170,7 @@ func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*cata
 	if err != nil {
 		return nil, err
 	}
-	id, err := a.st.ResetPassword(ctx, digest(raw), h, a.now(), mails...)
+	id, err := a.st.ResetPassword(ctx, catalog.SecretDigest(raw), h, a.now(), mails...)
 	if errors.Is(err, catalog.ErrNotFound) {
 		return nil, ErrUnauthenticated
 	}

@@ -266,7 +266,7 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 	}
 	keepHash := ""
 	if keep != "" {
-		keepHash = digest(keep)
+		keepHash = catalog.SecretDigest(keep)
 	}
 	mails, err := a.passwordNotice(u)
 	if err != nil {

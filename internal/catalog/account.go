@@ -1,6 +1,10 @@
 package catalog
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // User is an account. Membership dates are civil dates, "YYYY-MM-DD",
 // inclusive; "" means none.
@@ -72,8 +76,10 @@ type Session struct {
 	UserAgent string
 }
 
-// APIToken is a script's credential. Only the SHA-256 of the token is kept.
-type APIToken struct {
+// Token is a credential whose secret only its owner holds: only the
+// SHA-256 of the secret is kept. API tokens are a script's credential (with
+// a Name); feed tokens are a private feed address's secret (no Name).
+type Token struct {
 	ID        int64
 	UserID    int64
 	UserEmail string // filled on reads
@@ -84,16 +90,11 @@ type APIToken struct {
 	Revoked   time.Time // zero while valid
 }
 
-// FeedToken is a private feed address's secret. Only its SHA-256 is kept.
-type FeedToken struct {
-	ID        int64
-	UserID    int64
-	UserEmail string // filled on reads
-	Hash      string
-	Created   time.Time
-	LastUsed  time.Time // zero when never
-	Revoked   time.Time // zero while valid
-}
+// APIToken is a script's credential.
+type APIToken = Token
+
+// FeedToken is a private feed address's secret.
+type FeedToken = Token
 
 // AuditEntry is one line of the audit log.
 type AuditEntry struct {
@@ -126,4 +127,12 @@ type Reminder struct {
 	Expires string
 	Stage   string
 	Sent    time.Time
+}
+
+// SecretDigest is how token secrets are stored: hex SHA-256. The secrets
+// are 256-bit random, so a fast hash is enough; no salt or stretching is
+// needed.
+func SecretDigest(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
 }

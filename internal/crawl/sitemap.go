@@ -95,3 +95,70 @@ func getSmall(ctx context.Context, client *http.Client, ua, u string, limit int6
 	}
 	return resp.StatusCode, body, nil
 }
+
+// readSitemaps queues the pages listed in the sitemaps robots.txt names
+// and in /sitemap.xml of each start host, following sitemap indexes,
+// within the bounds on files and pages.
+func (r *run) readSitemaps() {
+	var queue []string
+	seen := map[string]bool{}
+	push := func(u string) {
+		if c, err := Canonicalize(u); err == nil && !seen[c] {
+			if p, err := parseURL(c); err == nil && r.src.Allowed(p.Hostname()) {
+				seen[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	for _, start := range r.src.StartURLs {
+		if err := r.prepareHost(start); err != nil {
+			continue // the start URL will fail with the reason
+		}
+		p, _ := parseURL(start)
+		r.mu.Lock()
+		h := r.hosts[p.Host]
+		r.mu.Unlock()
+		for _, s := range h.sitemaps {
+			push(s)
+		}
+		push(p.Scheme + "://" + p.Host + "/sitemap.xml")
+	}
+	for i := 0; i < len(queue) && i < maxSitemapFiles; i++ {
+		if r.ctx.Err() != nil {
+			return
+		}
+		if i > 0 && !r.sleep(r.src.Delay) {
+			return
+		}
+		u := queue[i]
+		status, body, err := getSmall(r.ctx, r.plain, r.c.opt.UserAgent, u, maxSitemapBytes)
+		if err != nil || status != http.StatusOK {
+			if err == nil && status == http.StatusNotFound && strings.HasSuffix(u, "/sitemap.xml") {
+				continue // the guessed location need not exist
+			}
+			reason := fmt.Sprintf("sitemap: HTTP %d", status)
+			if err != nil {
+				reason = "sitemap: " + describe(err)
+			}
+			r.failReason(u, reason)
+			continue
+		}
+		pages, more, err := parseSitemap(body)
+		if err != nil {
+			r.failReason(u, err.Error())
+			continue
+		}
+		for _, s := range more {
+			push(s)
+		}
+		for _, pg := range pages {
+			c, err := Canonicalize(pg)
+			if err != nil {
+				continue
+			}
+			if p, err := parseURL(c); err == nil && r.src.Allowed(p.Hostname()) {
+				r.frontier.add(item{url: c, depth: min(1, r.src.MaxDepth)})
+			}
+		}
+	}
+}

@@ -360,13 +360,9 @@ func itemLine(m *yaml.Node, key string, i int) int {
 }
 
 func checkSource(y *sourceYAML, n *yaml.Node, validTheme func(string) bool) (*Source, []*lineError) {
-	var errs []*lineError
-	bad := func(line int, format string, args ...any) {
-		errs = append(errs, &lineError{line, fmt.Sprintf(format, args...)})
-	}
-	line := 1
+	c := &sourceCheck{n: n, line: 1}
 	if n != nil {
-		line = n.Line
+		c.line = n.Line
 	}
 	s := &Source{
 		Name:        strings.TrimSpace(y.Name),
@@ -379,23 +375,50 @@ func checkSource(y *sourceYAML, n *yaml.Node, validTheme func(string) bool) (*So
 		Type:        strings.TrimSpace(y.Type),
 		Access:      catalog.Access(strings.TrimSpace(y.Access)),
 		Schedule:    DefaultSchedule,
-		Line:        line,
+		Line:        c.line,
 	}
+	c.names(s)
+	c.urls(s, y)
+	c.limits(s, y)
+	c.labels(s, y, validTheme)
+	return s, c.errs
+}
+
+// sourceCheck collects the errors of one source, each at its line.
+type sourceCheck struct {
+	n     *yaml.Node
+	line  int
+	label string // the source's name, for messages about missing keys
+	errs  []*lineError
+}
+
+func (c *sourceCheck) bad(line int, format string, args ...any) {
+	c.errs = append(c.errs, &lineError{line, fmt.Sprintf(format, args...)})
+}
+
+// names checks the name and the publisher.
+func (c *sourceCheck) names(s *Source) {
+	n, line, bad := c.n, c.line, c.bad
 	switch {
 	case s.Name == "":
 		bad(line, "missing name")
 	case !nameRE.MatchString(s.Name):
 		bad(keyLine(n, "name"), "name %q: use lower-case letters, digits, dots, dashes and underscores (at most 64)", s.Name)
 	}
-	label := s.Name
-	if label == "" {
-		label = "this source"
+	c.label = s.Name
+	if c.label == "" {
+		c.label = "this source"
 	}
 	if s.Publisher == "" {
-		bad(line, "%s: missing publisher", label)
+		bad(line, "%s: missing publisher", c.label)
 	} else if len(s.Publisher) > 300 {
 		bad(keyLine(n, "publisher"), "publisher is longer than 300 characters")
 	}
+}
+
+// urls checks the allowed domains, start URLs and document patterns.
+func (c *sourceCheck) urls(s *Source, y *sourceYAML) {
+	n, line, label, bad := c.n, c.line, c.label, c.bad
 	for i, d := range y.AllowedDomains {
 		d = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(d), "."))
 		if d == "" || strings.ContainsAny(d, "/:@ *?") {
@@ -434,36 +457,42 @@ func checkSource(y *sourceYAML, n *yaml.Node, validTheme func(string) bool) (*So
 		}
 		s.Documents = append(s.Documents, re)
 	}
-	if y.MaxDepth != nil {
-		s.MaxDepth = *y.MaxDepth
-		if s.MaxDepth < 0 || s.MaxDepth > MaxMaxDepth {
-			bad(keyLine(n, "max_depth"), "max_depth %d: want 0 to %d", s.MaxDepth, MaxMaxDepth)
-		}
-	}
+}
+
+// limits checks the bounded numbers and durations.
+func (c *sourceCheck) limits(s *Source, y *sourceYAML) {
+	c.intIn(y.MaxDepth, &s.MaxDepth, "max_depth", 0, MaxMaxDepth)
+	c.intIn(y.Concurrency, &s.Concurrency, "concurrency", 1, MaxConcurrency)
+	c.intIn(y.MaxPages, &s.MaxPages, "max_pages", 1, MaxMaxPages)
 	if y.Delay != nil {
 		s.Delay = y.Delay.d
 		if s.Delay > MaxDelay {
-			bad(y.Delay.line, "delay %s: at most %s", s.Delay, MaxDelay)
-		}
-	}
-	if y.Concurrency != nil {
-		s.Concurrency = *y.Concurrency
-		if s.Concurrency < 1 || s.Concurrency > MaxConcurrency {
-			bad(keyLine(n, "concurrency"), "concurrency %d: want 1 to %d", s.Concurrency, MaxConcurrency)
-		}
-	}
-	if y.MaxPages != nil {
-		s.MaxPages = *y.MaxPages
-		if s.MaxPages < 1 || s.MaxPages > MaxMaxPages {
-			bad(keyLine(n, "max_pages"), "max_pages %d: want 1 to %d", s.MaxPages, MaxMaxPages)
+			c.bad(y.Delay.line, "delay %s: at most %s", s.Delay, MaxDelay)
 		}
 	}
 	if y.Schedule != nil {
 		s.Schedule = y.Schedule.d
 		if s.Schedule < MinSchedule {
-			bad(y.Schedule.line, "schedule %s: at least %s", s.Schedule, MinSchedule)
+			c.bad(y.Schedule.line, "schedule %s: at least %s", s.Schedule, MinSchedule)
 		}
 	}
+}
+
+// intIn sets *dst to *v when the key is given, refusing values outside
+// [lo, hi].
+func (c *sourceCheck) intIn(v *int, dst *int, key string, lo, hi int) {
+	if v == nil {
+		return
+	}
+	*dst = *v
+	if *v < lo || *v > hi {
+		c.bad(keyLine(c.n, key), "%s %d: want %d to %d", key, *v, lo, hi)
+	}
+}
+
+// labels checks the type, access and themes given to every resource.
+func (c *sourceCheck) labels(s *Source, y *sourceYAML, validTheme func(string) bool) {
+	n, bad := c.n, c.bad
 	if s.Type == "" {
 		s.Type = DefaultType
 	} else if !catalog.ValidType(s.Type) {
@@ -482,7 +511,6 @@ func checkSource(y *sourceYAML, n *yaml.Node, validTheme func(string) bool) (*So
 		}
 		s.Themes = append(s.Themes, t)
 	}
-	return s, errs
 }
 
 // hostOf returns the host name (no port) of an absolute URL.

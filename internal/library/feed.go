@@ -3,9 +3,7 @@ package library
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -91,7 +89,7 @@ func (l *Library) CreateFeedToken(ctx context.Context, rd catalog.Reader, email 
 	b := make([]byte, 32)
 	rand.Read(b) // crypto/rand never fails; it panics rather than return weak bytes
 	raw := FeedTokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t, err := l.st.ReplaceFeedToken(ctx, u.ID, feedDigest(raw), l.now())
+	t, err := l.st.ReplaceFeedToken(ctx, u.ID, catalog.SecretDigest(raw), l.now())
 	if err != nil {
 		return "", nil, err
 	}
@@ -141,7 +139,7 @@ func (l *Library) FeedTokenUser(ctx context.Context, raw string) (*catalog.User,
 	if !strings.HasPrefix(raw, FeedTokenPrefix) || len(raw) > maxFeedTokenLen {
 		return nil, catalog.Errorf(catalog.NotFound, "feed token")
 	}
-	t, err := l.st.FeedTokenByHash(ctx, feedDigest(raw))
+	t, err := l.st.FeedTokenByHash(ctx, catalog.SecretDigest(raw))
 	if err != nil {
 		return nil, err
 	}
@@ -162,13 +160,6 @@ func (l *Library) FeedTokenUser(ctx context.Context, raw string) (*catalog.User,
 		}
 	}
 	return u, nil
-}
-
-// feedDigest is how feed tokens are stored: hex SHA-256. They are 256-bit
-// random, so a fast hash is enough.
-func feedDigest(raw string) string {
-	h := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(h[:])
 }
 
 func (l *Library) auditFeed(ctx context.Context, rd catalog.Reader, action, target string) {

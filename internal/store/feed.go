@@ -3,28 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"safelib/internal/catalog"
 )
-
-const feedTokenCols = `t.id, t.user_id, u.email, t.token_hash, t.created, t.last_used, t.revoked`
-
-func scanFeedToken(row interface{ Scan(...any) error }) (*catalog.FeedToken, error) {
-	var t catalog.FeedToken
-	var created, lastUsed, revoked string
-	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Hash, &created, &lastUsed, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	t.Created, t.LastUsed, t.Revoked = unstamp(created), unstamp(lastUsed), unstamp(revoked)
-	return &t, nil
-}
 
 // ReplaceFeedToken revokes the user's live feed tokens and adds a new one
 // with hash, in one transaction, so a person has at most one live token.
@@ -44,8 +27,7 @@ func (s *Store) ReplaceFeedToken(ctx context.Context, userID int64, hash string,
 		if err != nil {
 			return fmt.Errorf("create feed token: %w", err)
 		}
-		t, err = scanFeedToken(tx.QueryRowContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t
-			JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id))
+		t, err = scanToken(tx.QueryRowContext(ctx, tokenSelect("feed_tokens")+` WHERE t.id = ?`, id))
 		if err != nil {
 			return fmt.Errorf("read new feed token: %w", err)
 		}
@@ -56,8 +38,7 @@ func (s *Store) ReplaceFeedToken(ctx context.Context, userID int64, hash string,
 
 // FeedTokenByHash finds a feed token (revoked or not) by its hash.
 func (s *Store) FeedTokenByHash(ctx context.Context, hash string) (*catalog.FeedToken, error) {
-	t, err := scanFeedToken(s.db.QueryRowContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t
-		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash))
+	t, err := s.tokenByHash(ctx, "feed_tokens", hash)
 	if err != nil {
 		return nil, fmt.Errorf("feed token: %w", err)
 	}
@@ -66,21 +47,11 @@ func (s *Store) FeedTokenByHash(ctx context.Context, hash string) (*catalog.Feed
 
 // FeedTokens lists one user's feed tokens (userID 0: everyone's), newest first.
 func (s *Store) FeedTokens(ctx context.Context, userID int64) ([]*catalog.FeedToken, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+feedTokenCols+` FROM feed_tokens t JOIN users u ON u.id = t.user_id
-		WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC`, userID, userID)
+	ts, err := s.listTokens(ctx, "feed_tokens", userID)
 	if err != nil {
 		return nil, fmt.Errorf("list feed tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.FeedToken
-	for rows.Next() {
-		t, err := scanFeedToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list feed tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return ts, nil
 }
 
 // RevokeFeedTokens revokes the user's live feed tokens and returns how many

@@ -23,10 +23,19 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *catalog.APIToken) error {
 	return nil
 }
 
-const tokenCols = `t.id, t.user_id, u.email, t.token_hash, t.name, t.created, t.last_used, t.revoked`
+// tokenSelect selects the tokens of table (api_tokens or feed_tokens)
+// with their owner's email, in the order scanToken reads them.
+func tokenSelect(table string) string {
+	name := "t.name"
+	if table == "feed_tokens" {
+		name = "''"
+	}
+	return `SELECT t.id, t.user_id, u.email, t.token_hash, ` + name + `, t.created, t.last_used, t.revoked
+		FROM ` + table + ` t JOIN users u ON u.id = t.user_id`
+}
 
-func scanToken(row interface{ Scan(...any) error }) (*catalog.APIToken, error) {
-	var t catalog.APIToken
+func scanToken(row interface{ Scan(...any) error }) (*catalog.Token, error) {
+	var t catalog.Token
 	var created, lastUsed, revoked string
 	err := row.Scan(&t.ID, &t.UserID, &t.UserEmail, &t.Hash, &t.Name, &created, &lastUsed, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -39,10 +48,33 @@ func scanToken(row interface{ Scan(...any) error }) (*catalog.APIToken, error) {
 	return &t, nil
 }
 
+// tokenByHash finds a token of table (revoked or not) by its hash.
+func (s *Store) tokenByHash(ctx context.Context, table, hash string) (*catalog.Token, error) {
+	return scanToken(s.db.QueryRowContext(ctx, tokenSelect(table)+` WHERE t.token_hash = ?`, hash))
+}
+
+// listTokens lists the tokens of table of one user (userID 0: everyone's),
+// newest first.
+func (s *Store) listTokens(ctx context.Context, table string, userID int64) ([]*catalog.Token, error) {
+	rows, err := s.db.QueryContext(ctx, tokenSelect(table)+` WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC`, userID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*catalog.Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // APITokenByHash finds a token (revoked or not) by its hash.
 func (s *Store) APITokenByHash(ctx context.Context, hash string) (*catalog.APIToken, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t
-		JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hash))
+	t, err := s.tokenByHash(ctx, "api_tokens", hash)
 	if err != nil {
 		return nil, fmt.Errorf("api token: %w", err)
 	}
@@ -51,21 +83,11 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string) (*catalog.APITo
 
 // ListAPITokens lists the tokens of one user (userID 0: everyone's), newest first.
 func (s *Store) ListAPITokens(ctx context.Context, userID int64) ([]*catalog.APIToken, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC`, userID, userID)
+	ts, err := s.listTokens(ctx, "api_tokens", userID)
 	if err != nil {
 		return nil, fmt.Errorf("list api tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []*catalog.APIToken
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list api tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return ts, nil
 }
 
 // TouchAPIToken records a use of a token.

@@ -1,4 +1,4 @@
-package index
+package main
 
 import (
 	"context"
@@ -13,10 +13,13 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/query"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"safelib/index"
 )
 
-// Plain is Bleve used as its documentation shows, for comparison only:
+// Plain is Bleve used as its documentation shows, for comparison only
+// (it lives beside the load test, not in index/, so nothing else can use it):
 // the load test's floor, "plain Bleve searching the same corpus in
 // process". Documents are indexed by reflection with an explicit mapping
 // (English text, keyword facets with docvalues, everything also in the
@@ -40,7 +43,7 @@ type plainRecord struct {
 	Area, Region         string
 }
 
-// plainFacets are Plain's facet fields by FacetFields name.
+// plainFacets are Plain's facet fields by index.FacetFields name.
 var plainFacets = map[string]string{
 	"theme": "Themes", "publisher": "Publisher", "type": "Type",
 	"year": "Year", "region": "Region", "area": "Area",
@@ -71,18 +74,18 @@ func OpenPlain(dir string) (*Plain, error) {
 	bi, err := bleve.Open(dir)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
-			return nil, fmt.Errorf("index: plain: %w", err)
+			return nil, fmt.Errorf("plain: %w", err)
 		}
 		bi, err = bleve.New(dir, plainMapping())
 	}
 	if err != nil {
-		return nil, fmt.Errorf("index: plain %s: %w", dir, err)
+		return nil, fmt.Errorf("plain %s: %w", dir, err)
 	}
 	return &Plain{bi: bi}, nil
 }
 
 // Batch indexes docs.
-func (p *Plain) Batch(docs []Document) error {
+func (p *Plain) Batch(docs []index.Document) error {
 	b := p.bi.NewBatch()
 	for i := range docs {
 		d := &docs[i]
@@ -96,11 +99,11 @@ func (p *Plain) Batch(docs []Document) error {
 			pd.Year = strconv.Itoa(d.Year)
 		}
 		if err := b.Index(d.ID, pd); err != nil {
-			return fmt.Errorf("index: plain: %w", err)
+			return fmt.Errorf("plain: %w", err)
 		}
 	}
 	if err := p.bi.Batch(b); err != nil {
-		return fmt.Errorf("index: plain: %w", err)
+		return fmt.Errorf("plain: %w", err)
 	}
 	return nil
 }
@@ -112,11 +115,11 @@ func (p *Plain) Count() (uint64, error) { return p.bi.DocCount() }
 func (p *Plain) Close() error { return p.bi.Close() }
 
 // Search runs words (all required, analysed as English), narrowed to the
-// filters (FacetFields names, OR within a field), sorted by one of the
+// filters (index.FacetFields names, OR within a field), sorted by one of the
 // Sort names, and counts the first facetSize values of every facet over
 // the matches. It returns the total.
 func (p *Plain) Search(ctx context.Context, words string, filters map[string][]string, sort string, from, size, facetSize int) (uint64, error) {
-	var must []query.Query
+	var must []bq.Query
 	for _, w := range strings.Fields(words) {
 		m := bleve.NewMatchQuery(w)
 		m.SetField("_all")
@@ -125,9 +128,9 @@ func (p *Plain) Search(ctx context.Context, words string, filters map[string][]s
 	for f, vals := range filters {
 		field, ok := plainFacets[f]
 		if !ok {
-			return 0, fmt.Errorf("index: plain: unknown facet %q", f)
+			return 0, fmt.Errorf("plain: unknown facet %q", f)
 		}
-		var any []query.Query
+		var any []bq.Query
 		for _, v := range vals {
 			t := bleve.NewTermQuery(v)
 			t.SetField(field)
@@ -135,27 +138,27 @@ func (p *Plain) Search(ctx context.Context, words string, filters map[string][]s
 		}
 		must = append(must, bleve.NewDisjunctionQuery(any...))
 	}
-	var q query.Query = bleve.NewMatchAllQuery()
+	var q bq.Query = bleve.NewMatchAllQuery()
 	if len(must) > 0 {
 		q = bleve.NewConjunctionQuery(must...)
 	}
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
 	switch sort {
-	case SortNewest:
+	case index.SortNewest:
 		sr.SortBy([]string{"-Published", "_id"})
-	case SortOldest:
+	case index.SortOldest:
 		sr.SortBy([]string{"Published", "_id"})
-	case SortTitle:
+	case index.SortTitle:
 		sr.SortBy([]string{"TitleSort", "_id"})
 	default:
 		sr.SortBy([]string{"-_score", "_id"})
 	}
-	for _, f := range FacetFields {
+	for _, f := range index.FacetFields {
 		sr.AddFacet(f, bleve.NewFacetRequest(plainFacets[f], facetSize))
 	}
 	res, err := p.bi.SearchInContext(ctx, sr)
 	if err != nil {
-		return 0, fmt.Errorf("index: plain: %w", err)
+		return 0, fmt.Errorf("plain: %w", err)
 	}
 	return res.Total, nil
 }
