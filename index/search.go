@@ -46,6 +46,9 @@ const (
 	SortTitle     = "title"
 )
 
+// Sorts lists the sort orders, the one list every layer checks against.
+var Sorts = []string{SortRelevance, SortNewest, SortOldest, SortTitle}
+
 // Request is one search.
 type Request struct {
 	Query    Query
@@ -204,9 +207,7 @@ func (r *Request) validate() error {
 			return err
 		}
 	}
-	switch r.Sort {
-	case "", SortRelevance, SortNewest, SortOldest, SortTitle:
-	default:
+	if r.Sort != "" && !slices.Contains(Sorts, r.Sort) {
 		return fmt.Errorf("%w: unknown sort %q", ErrBadQuery, r.Sort)
 	}
 	for what, m := range map[string]map[string][]string{"filter": r.Filters, "exclude": r.Excludes} {

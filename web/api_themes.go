@@ -38,7 +38,7 @@ func (s *Server) apiThemes(c *gin.Context) {
 // themes lists the vocabulary with counts from one search's theme facet,
 // run as rd so the counts match what rd would find.
 func (s *Server) themes(ctx context.Context, rd catalog.Reader) ([]apiTheme, error) {
-	res, err := s.lib.Search(ctx, rd, library.SearchParams{Sort: "newest", PerPage: 1})
+	res, err := s.lib.Search(ctx, rd, library.SearchParams{Sort: library.SortNewest, PerPage: 1})
 	if err != nil {
 		return nil, err
 	}

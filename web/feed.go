@@ -143,7 +143,7 @@ func (s *Server) atom(c *gin.Context, p library.SearchParams, token string, item
 		Title: atomText{Type: "text", Text: siteName + ": " + s.describeSearch(p)},
 		Links: []atomLink{
 			{Rel: "self", Type: "application/atom+xml", Href: self},
-			{Rel: "alternate", Type: "text/html", Href: base + encodeSearch(p, "newest", 1)},
+			{Rel: "alternate", Type: "text/html", Href: base + encodeSearch(p, library.SortNewest, 1)},
 		},
 		Author:    atomPerson{Name: siteName, URI: base + "/"},
 		Generator: "safelib",

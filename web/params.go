@@ -93,7 +93,7 @@ func parseSearch(v url.Values) (library.SearchParams, error) {
 		}
 	}
 	if p.Sort == "" && p.Q == "" {
-		p.Sort = "newest" // browsing everything: newest first
+		p.Sort = library.SortNewest // browsing everything: newest first
 	}
 	if err := p.Validate(); err != nil {
 		return p, err

@@ -59,7 +59,7 @@ func (s *Server) badSearch(c *gin.Context, err error) {
 func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchData {
 	p := res.Params
 	sortChoice := c.Query("sort")
-	if sortChoice == "relevance" {
+	if sortChoice == library.SortRelevance {
 		sortChoice = "" // the default option says the same
 	}
 	title := "Search the library"
@@ -151,9 +151,9 @@ type option struct{ Value, Label string }
 // best match for a query and newest first when browsing.
 var sortOptions = []option{
 	{"", "Best match"},
-	{"newest", "Newest first"},
-	{"oldest", "Oldest first"},
-	{"title", "Title (A to Z)"},
+	{library.SortNewest, "Newest first"},
+	{library.SortOldest, "Oldest first"},
+	{library.SortTitle, "Title (A to Z)"},
 }
 
 // dateChoice is a quick date range: a link to the same search with it.

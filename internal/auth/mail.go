@@ -68,20 +68,26 @@ func (a *Auth) RequestReset(ctx context.Context, email string, c Client) error {
 	}
 	u, err := a.st.UserByEmail(ctx, email)
 	if errors.Is(err, catalog.ErrNotFound) {
-		a.Audit(ctx, Actor{Email: "anonymous", IP: c.IP}, "user.reset_request_unknown", email, nil)
+		if err := a.Audit(ctx, Actor{Email: "anonymous", IP: c.IP}, "user.reset_request_unknown", email, nil); err != nil {
+			return err
+		}
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("forgot password: %w", err)
 	}
 	if u.Disabled {
-		a.Audit(ctx, Actor{Email: "anonymous", IP: c.IP}, "user.reset_request_disabled", u.Email, nil)
+		if err := a.Audit(ctx, Actor{Email: "anonymous", IP: c.IP}, "user.reset_request_disabled", u.Email, nil); err != nil {
+			return err
+		}
 		return nil
 	}
 	if err := a.mailLink(ctx, "reset", u, ForgotLifetime); err != nil {
 		return err
 	}
-	a.Audit(ctx, Actor{Email: "anonymous", IP: c.IP}, "user.reset_request", u.Email, nil)
+	if err := a.Audit(ctx, Actor{Email: "anonymous", IP: c.IP}, "user.reset_request", u.Email, nil); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -101,7 +107,9 @@ func (a *Auth) Invite(ctx context.Context, actor Actor, email string) error {
 	if err := a.mailLink(ctx, "invite", u, a.resetIn); err != nil {
 		return err
 	}
-	a.Audit(ctx, actor, "user.invite", u.Email, nil)
+	if err := a.Audit(ctx, actor, "user.invite", u.Email, nil); err != nil {
+		return err
+	}
 	return nil
 }
 

@@ -104,7 +104,9 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 	if reason != "" {
 		lockedAcct := a.accounts.Fail(acctKey)
 		lockedIP := a.addrs.Fail(ipKey)
-		a.Audit(ctx, actor, "login.failed", email, map[string]string{"reason": reason})
+		if err := a.Audit(ctx, actor, "login.failed", email, map[string]string{"reason": reason}); err != nil {
+			return nil, err
+		}
 		if lockedAcct || lockedIP {
 			what := "account"
 			if lockedIP {
@@ -113,7 +115,9 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 					what = "address (shared by an untrusted proxy: slowed, not locked)"
 				}
 			}
-			a.Audit(ctx, actor, "login.locked", email, map[string]string{"locked": what})
+			if err := a.Audit(ctx, actor, "login.locked", email, map[string]string{"locked": what}); err != nil {
+				return nil, err
+			}
 			a.log.Warn("sign-in locked after repeated failures", "email", email, "ip", c.IP, "locked", what)
 		}
 		return nil, ErrBadCredentials
@@ -135,7 +139,9 @@ func (a *Auth) Login(ctx context.Context, email, password string, c Client) (*Lo
 		return nil, fmt.Errorf("sign in: %w", err)
 	}
 	u.LastLogin = now
-	a.Audit(ctx, actor, "login", email, nil)
+	if err := a.Audit(ctx, actor, "login", email, nil); err != nil {
+		return &LoginResult{Token: token, Identity: &Identity{User: u, Session: se, Reader: a.ReaderFor(u)}}, err
+	}
 	return &LoginResult{Token: token, Identity: &Identity{User: u, Session: se, Reader: a.ReaderFor(u)}}, nil
 }
 
@@ -207,7 +213,7 @@ func (a *Auth) Logout(ctx context.Context, token string, c Client) error {
 		return err
 	}
 	if u, err := a.st.UserByID(ctx, se.UserID); err == nil {
-		a.Audit(ctx, ActorFor(u, c.IP), "logout", u.Email, nil)
+		return a.Audit(ctx, ActorFor(u, c.IP), "logout", u.Email, nil)
 	}
 	return nil
 }

@@ -34,7 +34,9 @@ func (a *Auth) CreateToken(ctx context.Context, actor Actor, email, name string)
 	if err := a.st.CreateAPIToken(ctx, t); err != nil {
 		return "", nil, err
 	}
-	a.Audit(ctx, actor, "token.create", u.Email, map[string]string{"id": fmt.Sprint(t.ID), "name": name})
+	if err := a.Audit(ctx, actor, "token.create", u.Email, map[string]string{"id": fmt.Sprint(t.ID), "name": name}); err != nil {
+		return raw, t, err
+	}
 	return raw, t, nil
 }
 
@@ -109,7 +111,9 @@ func (a *Auth) RevokeToken(ctx context.Context, actor Actor, id int64) error {
 	if err := a.st.RevokeAPIToken(ctx, id, a.now()); err != nil {
 		return err
 	}
-	a.Audit(ctx, actor, "token.revoke", fmt.Sprint(id), nil)
+	if err := a.Audit(ctx, actor, "token.revoke", fmt.Sprint(id), nil); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -129,7 +133,9 @@ func (a *Auth) IssueReset(ctx context.Context, actor Actor, email string) (strin
 	if err := a.st.CreateResetToken(ctx, catalog.SecretDigest(raw), u.ID, now, expires); err != nil {
 		return "", time.Time{}, err
 	}
-	a.Audit(ctx, actor, "user.reset_link", u.Email, map[string]string{"expires": stamp(expires)})
+	if err := a.Audit(ctx, actor, "user.reset_link", u.Email, map[string]string{"expires": stamp(expires)}); err != nil {
+		return raw, expires, err
+	}
 	return raw, expires, nil
 }
 
@@ -182,9 +188,11 @@ func (a *Auth) Reset(ctx context.Context, raw, password string, c Client) (*cata
 		return nil, err
 	}
 	a.accounts.Reset("acct:" + normEmail(u.Email))
-	a.Audit(ctx, ActorFor(u, c.IP), "user.password_reset", u.Email, nil)
 	if len(mails) > 0 {
 		a.queued()
+	}
+	if err := a.Audit(ctx, ActorFor(u, c.IP), "user.password_reset", u.Email, nil); err != nil {
+		return u, err
 	}
 	return u, nil
 }

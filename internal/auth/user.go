@@ -105,7 +105,9 @@ func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*catalog.U
 	if err := a.st.CreateUser(ctx, u, a.now()); err != nil {
 		return nil, err
 	}
-	a.Audit(ctx, actor, "user.add", u.Email, map[string]string{"role": string(u.Role), "expires": u.Expires, "organisation": u.OrgName})
+	if err := a.Audit(ctx, actor, "user.add", u.Email, map[string]string{"role": string(u.Role), "expires": u.Expires, "organisation": u.OrgName}); err != nil {
+		return u, err
+	}
 	return u, nil
 }
 
@@ -198,7 +200,9 @@ func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch Use
 		changes = append(changes, change{"user.name", map[string]string{"from": before.Name, "to": u.Name}})
 	}
 	for _, c := range changes {
-		a.Audit(ctx, actor, c.action, u.Email, c.details)
+		if err := a.Audit(ctx, actor, c.action, u.Email, c.details); err != nil {
+			return u, err
+		}
 	}
 	return u, nil
 }
@@ -231,7 +235,9 @@ func (a *Auth) SetPassword(ctx context.Context, actor Actor, email, password str
 		a.queued()
 	}
 	a.accounts.Reset("acct:" + u.Email)
-	a.Audit(ctx, actor, "user.password_set", u.Email, nil)
+	if err := a.Audit(ctx, actor, "user.password_set", u.Email, nil); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -254,7 +260,9 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 	}
 	if !ok {
 		a.accounts.Fail(acctKey)
-		a.Audit(ctx, ActorFor(u, c.IP), "password.change_failed", u.Email, nil)
+		if err := a.Audit(ctx, ActorFor(u, c.IP), "password.change_failed", u.Email, nil); err != nil {
+			return err
+		}
 		return catalog.Errorf(catalog.Invalid, "the current password is wrong")
 	}
 	if err := CheckPassword(next); err != nil {
@@ -278,7 +286,9 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 	if len(mails) > 0 {
 		a.queued()
 	}
-	a.Audit(ctx, ActorFor(u, c.IP), "password.change", u.Email, nil)
+	if err := a.Audit(ctx, ActorFor(u, c.IP), "password.change", u.Email, nil); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -354,7 +364,9 @@ func (a *Auth) EndSessions(ctx context.Context, actor Actor, email string) (int,
 	if err != nil {
 		return 0, err
 	}
-	a.Audit(ctx, actor, "user.sessions_ended", u.Email, map[string]string{"sessions": fmt.Sprint(n)})
+	if err := a.Audit(ctx, actor, "user.sessions_ended", u.Email, map[string]string{"sessions": fmt.Sprint(n)}); err != nil {
+		return n, err
+	}
 	return n, nil
 }
 
@@ -387,7 +399,9 @@ func (a *Auth) AddOrganisation(ctx context.Context, actor Actor, name, expires s
 	if err := a.st.CreateOrganisation(ctx, o, a.now()); err != nil {
 		return nil, err
 	}
-	a.Audit(ctx, actor, "organisation.add", o.Name, map[string]string{"expires": d})
+	if err := a.Audit(ctx, actor, "organisation.add", o.Name, map[string]string{"expires": d}); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -409,7 +423,9 @@ func (a *Auth) SetOrganisationExpires(ctx context.Context, actor Actor, name, ex
 	if err := a.st.UpdateOrganisation(ctx, o, a.now()); err != nil {
 		return nil, err
 	}
-	a.Audit(ctx, actor, "organisation.expires", o.Name, map[string]string{"expires_from": from, "expires_to": d})
+	if err := a.Audit(ctx, actor, "organisation.expires", o.Name, map[string]string{"expires_from": from, "expires_to": d}); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 

@@ -27,7 +27,7 @@ func (l *Library) FeedItems(ctx context.Context, rd catalog.Reader, p SearchPara
 	if limit < 1 || limit > MaxFeedItems {
 		return nil, catalog.Errorf(catalog.Invalid, "a feed has 1 to %d items", MaxFeedItems)
 	}
-	p.Sort, p.PerPage, p.NoFacets = "newest", MaxPerPage, true
+	p.Sort, p.PerPage, p.NoFacets = SortNewest, MaxPerPage, true
 	var out []*catalog.Resource
 	// Teasers take places on a page; a few pages are enough to fill a
 	// feed, and bound the work when most matches are members-only.

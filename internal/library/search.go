@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -19,12 +20,21 @@ const (
 	MaxQueryLen    = 1000
 )
 
-// Sorts are the accepted sort orders.
-var Sorts = []string{"relevance", "newest", "oldest", "title"}
+// Sorts are the accepted sort orders and FacetFields the fields a search
+// can filter and count by, in display order: the index's lists, not
+// copies of them.
+var (
+	Sorts       = index.Sorts
+	FacetFields = index.FacetFields
+)
 
-// FacetFields are the fields a search can filter and count by, in display
-// order.
-var FacetFields = []string{"theme", "publisher", "type", "year", "region", "area"}
+// The sort orders, by name.
+const (
+	SortRelevance = index.SortRelevance
+	SortNewest    = index.SortNewest
+	SortOldest    = index.SortOldest
+	SortTitle     = index.SortTitle
+)
 
 // SearchParams is a validated search request.
 type SearchParams struct {
@@ -82,7 +92,7 @@ func (p *SearchParams) Validate() error {
 		return catalog.Errorf(catalog.Invalid, "per_page must be between 1 and %d", MaxPerPage)
 	}
 	if p.Sort == "" {
-		p.Sort = "relevance"
+		p.Sort = SortRelevance
 	}
 	for name, d := range map[string]catalog.Date{"from": p.DateFrom, "to": p.DateTo} {
 		if _, err := catalog.ParseDate(string(d)); err != nil {
@@ -92,16 +102,16 @@ func (p *SearchParams) Validate() error {
 	if p.DateFrom != "" && p.DateTo != "" && p.DateFrom.First() > p.DateTo.Last() {
 		return catalog.Errorf(catalog.Invalid, "from (%s) is after to (%s)", p.DateFrom, p.DateTo)
 	}
-	if !contains(Sorts, p.Sort) {
+	if !slices.Contains(Sorts, p.Sort) {
 		return catalog.Errorf(catalog.Invalid, "unknown sort %q (want relevance, newest, oldest or title)", p.Sort)
 	}
 	for _, m := range []map[string][]string{p.Filters, p.Excludes} {
 		for f, vs := range m {
-			if !contains(FacetFields, f) {
+			if !slices.Contains(FacetFields, f) {
 				return catalog.Errorf(catalog.Invalid, "unknown facet %q", f)
 			}
-			if len(vs) > 50 {
-				return catalog.Errorf(catalog.Invalid, "at most 50 values for facet %q", f)
+			if len(vs) > index.MaxFilterValues {
+				return catalog.Errorf(catalog.Invalid, "at most %d values for facet %q", index.MaxFilterValues, f)
 			}
 			for _, v := range vs {
 				if len(v) > 200 {
@@ -116,15 +126,6 @@ func (p *SearchParams) Validate() error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Hit is one search result as the reader may see it.
