@@ -67,7 +67,9 @@ func (s *Server) renderEdit(c *gin.Context, status int, r *catalog.Resource, f r
 	}
 	d.History = historyRows(hist)
 	if r.Status == catalog.StatusActive {
-		if d.Health, err = s.lib.LinkHealthOf(ctx, rd, r.ID); err != nil {
+		if d.Health, err = s.lib.LinkHealthOf(ctx, rd, r.ID); errors.Is(err, catalog.ErrNotFound) {
+			d.Health = nil // never checked
+		} else if err != nil {
 			s.pageError(c, err)
 			return
 		}

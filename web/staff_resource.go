@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -41,9 +42,9 @@ func (s *Server) curationOf(c *gin.Context, r *catalog.Resource, teaser bool) re
 	}
 	if !teaser {
 		h, err := s.lib.LinkHealthOf(ctx, rd, r.ID)
-		if err != nil {
+		if err != nil && !errors.Is(err, catalog.ErrNotFound) {
 			s.log.Warn("link health", "id", r.ID, "err", err)
-		} else if h != nil && h.Broken {
+		} else if err == nil && h.Broken {
 			out.Broken, out.Reason, out.LastGood = true, h.Reason, clock(h.LastGood, "")
 		}
 	}

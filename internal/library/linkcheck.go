@@ -317,20 +317,18 @@ type LinkHealth struct {
 	LastGood time.Time
 }
 
-// LinkHealthOf returns the health of a resource's link as rd may see it:
-// nil when the link was never checked or rd can't read the resource.
+// LinkHealthOf returns the health of a resource's link as rd may see it,
+// or catalog.ErrNotFound when the link was never checked or rd can't read
+// the resource.
 func (l *Library) LinkHealthOf(ctx context.Context, rd catalog.Reader, id string) (*LinkHealth, error) {
 	v, err := l.Resource(ctx, rd, id)
 	if err != nil {
 		return nil, err
 	}
 	if v.Teaser || v.Resource.URL == "" {
-		return nil, nil
+		return nil, catalog.Errorf(catalog.NotFound, "no link health of %q", id)
 	}
 	c, err := l.st.LinkCheckOf(ctx, v.Resource.URL)
-	if errors.Is(err, catalog.ErrNotFound) {
-		return nil, nil
-	}
 	if err != nil {
 		return nil, err
 	}
