@@ -146,6 +146,34 @@ func visibleDate(text string) (string, int) {
 	return best, bestAt
 }
 
+// rxURLDate finds a date in a URL path: /2016/10/12/, /2016-10-12-title,
+// /2016/10/ (a year alone is too often something else).
+var rxURLDate = regexp.MustCompile(`/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?(?:[/_.-]|$)`)
+
+// urlDate is the date in a page's URL path, or "": the last resort, after
+// metadata and visible text.
+func urlDate(pageURL string) string {
+	path := pageURL
+	if i := strings.Index(path, "://"); i >= 0 {
+		path = path[i+3:]
+		if j := strings.IndexByte(path, '/'); j >= 0 {
+			path = path[j:]
+		} else {
+			return ""
+		}
+	}
+	path, _, _ = strings.Cut(path, "?")
+	m := rxURLDate.FindStringSubmatch(path)
+	if m == nil {
+		return ""
+	}
+	d := 0
+	if m[3] != "" {
+		d = atoi(m[3])
+	}
+	return formatDate(atoi(m[1]), atoi(m[2]), d)
+}
+
 // textDate looks for a publication date in visible text: first a date right
 // after a cue such as "Published", then the first date near the start.
 func textDate(texts ...string) string {

@@ -1,6 +1,9 @@
 package extract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMachineDate(t *testing.T) {
 	cases := map[string]string{
@@ -142,5 +145,26 @@ func TestTextHelpers(t *testing.T) {
 		if got := trimSiteName(title, "Example Trust", "wikipedia", "gov.uk", "uk"); got != want {
 			t.Errorf("trimSiteName(%q) = %q, want %q", title, got, want)
 		}
+	}
+}
+
+func TestURLDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.org/news/2016/10/12/new-guidance":     "2016-10-12",
+		"https://example.org/blog/2019-03-04-working-together": "2019-03-04",
+		"https://example.org/2021/06/":                         "2021-06",
+		"https://example.org/reports/2016/annual":              "",
+		"https://example.org/item?id=2016/10/12":               "",
+		"https://2016.example.org/10/12/x":                     "",
+		"https://example.org/1999/13/40/x":                     "",
+		"/2018/02/page":                                        "2018-02",
+	} {
+		if got := urlDate(in); got != want {
+			t.Errorf("urlDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+	p, err := HTML([]byte(`<html><head><title>News</title></head><body><article><p>`+strings.Repeat("Guidance for partnerships on neglect. ", 20)+`</p></article></body></html>`), "text/html", "https://example.org/news/2016/10/12/new-guidance")
+	if err != nil || p.Published != "2016-10-12" {
+		t.Fatalf("published %q, %v", p.Published, err)
 	}
 }

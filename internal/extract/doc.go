@@ -14,7 +14,7 @@
 // display belongs to whoever renders (Page fields are plain text).
 //
 // Every input is bounded: MaxInput bytes in, MaxText bytes of text out, the
-// first 8 MiB of an HTML document parsed, MaxPDFPages pages and PDFTimeout
+// first 8 MiB of an HTML document parsed, MaxPDFPages (20,000) pages, MaxText and PDFTimeout
 // per PDF, at most two PDFs at once; office archives are capped while
 // inflating (per member, in total and by compression ratio), by member
 // count, XML depth, shared strings and slides. Malformed input yields an

@@ -105,6 +105,9 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 	if page.Published == "" {
 		page.Published = textDate(page.Text, simple)
 	}
+	if page.Published == "" {
+		page.Published = urlDate(pageURL)
+	}
 	if description != "" {
 		page.Summary = truncate(description, maxSummary)
 	} else {
@@ -529,6 +532,9 @@ func tokenPage(decoded []byte, pageURL string, base *url.URL) *Page {
 		page.Summary = summaryFromText(page.Text)
 	}
 	page.Published = textDate(page.Text)
+	if page.Published == "" {
+		page.Published = urlDate(pageURL)
+	}
 	return page
 }
 

@@ -253,3 +253,13 @@ func TestMakePDFXref(t *testing.T) {
 		}
 	}
 }
+
+// An epoch CreationDate (an unset clock) is no date.
+func TestPDFEpochDate(t *testing.T) {
+	for date, want := range map[string]string{"D:19700101000000Z": "", "D:19800101": "", "D:20161012093000+01'00'": "2016-10-12", "D:2017": "2017"} {
+		p, err := PDF(context.Background(), makePDF(testPDF{Title: "Dated", CreationDate: date, Pages: [][]string{{"Text"}}}), "x.pdf")
+		if err != nil || p.Published != want {
+			t.Errorf("%s: published %q, want %q (%v)", date, p.Published, want, err)
+		}
+	}
+}
