@@ -582,7 +582,8 @@ func BenchmarkBrowseAll100kShortBodies(b *testing.B) {
 
 // BenchmarkSearchNarrowed100k: searches of words at 100,000 documents,
 // as they are ("words") and with a broader theme selected and a five-year
-// date range ("broader+dates", as library sends them). Needs
+// date range ("broader+dates", as library sends them), or the last 12
+// months ("broader+12months": the days of two partial years). Needs
 // SAFELIB_BENCH_100K=1, or =short for 40-word bodies (the selection and
 // range cost depends on the number of documents, not their text).
 func BenchmarkSearchNarrowed100k(b *testing.B) {
@@ -598,15 +599,18 @@ func BenchmarkSearchNarrowed100k(b *testing.B) {
 		queries[i] = mustParse(b, s)
 	}
 	ctx := context.Background()
-	for _, mode := range []string{"words", "broader+dates", "broader", "dates", "words-again"} {
+	for _, mode := range []string{"words", "broader+dates", "broader+12months", "broader", "dates", "words-again"} {
 		b.Run("mode="+mode, func(b *testing.B) {
 			runSearches(b, func(i int) (uint64, error) {
 				req := Request{Query: queries[i%len(queries)], Facets: true, Size: 20}
 				if strings.HasPrefix(mode, "broader") {
 					req.Filters = map[string][]string{"theme": {"abuse-and-exploitation"}}
 				}
-				if strings.HasSuffix(mode, "dates") {
+				switch {
+				case strings.HasSuffix(mode, "dates"): // whole years: year keywords
 					req.Published = &DateRange{From: "2020-01-01", To: "2024-12-31", Also: []string{"2020-00-00", "2020-01-00"}}
+				case strings.HasSuffix(mode, "12months"): // the quick choice: days of two partial years
+					req.Published = &DateRange{From: "2025-06-15", To: "2026-06-14", Also: []string{"2025-00-00", "2025-06-00"}}
 				}
 				res, err := ix.Search(ctx, req)
 				if err != nil {

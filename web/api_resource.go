@@ -8,12 +8,21 @@ import (
 
 // apiResource answers GET /api/v1/resources/:id.
 func (s *Server) apiResource(c *gin.Context) {
+	format, err := citeFormat(c.Query("format"))
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
 	v, err := s.lib.Resource(c.Request.Context(), s.reader(c), c.Param("id"))
 	if err != nil {
 		s.apiError(c, err)
 		return
 	}
 	r := v.Resource
+	if format != "" {
+		s.writeCitations(c, format, r.ID, []citeItem{s.citeItem(c, r, v.Teaser)})
+		return
+	}
 	if s.reader(c).IsStaff() {
 		// Staff get what editing needs: version (for PATCH), status,
 		// source and suggested themes (staff_api.go).

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/library"
@@ -22,9 +24,28 @@ type apiSearchResult struct {
 
 // apiSearch answers GET /api/v1/search.
 func (s *Server) apiSearch(c *gin.Context) {
-	p, err := parseQuery(c)
+	v, err := url.ParseQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		s.apiError(c, invalid("the query string is malformed"))
+		return
+	}
+	if len(v["format"]) > 1 {
+		s.apiError(c, invalid("format is given %d times; give it once", len(v["format"])))
+		return
+	}
+	format, err := citeFormat(v.Get("format"))
 	if err != nil {
 		s.apiError(c, err)
+		return
+	}
+	v.Del("format")
+	p, err := parseSearch(v)
+	if err != nil {
+		s.apiError(c, err)
+		return
+	}
+	if format != "" {
+		s.citeSearch(c, format, p)
 		return
 	}
 	res, err := s.lib.Search(c.Request.Context(), s.reader(c), p)
@@ -48,6 +69,29 @@ func (s *Server) apiSearch(c *gin.Context) {
 		out.Hits = append(out.Hits, searchHit(h))
 	}
 	s.writeJSON(c, 200, out)
+}
+
+// citeSearch exports every item of a search (up to MaxCiteItems, in the
+// search's order), whatever page and per_page say.
+func (s *Server) citeSearch(c *gin.Context, format string, p library.SearchParams) {
+	p.NoFacets, p.PerPage = true, library.MaxPerPage
+	var items []citeItem
+	for p.Page = 1; len(items) < MaxCiteItems; p.Page++ {
+		res, err := s.lib.Search(c.Request.Context(), s.reader(c), p)
+		if err != nil {
+			s.apiError(c, err)
+			return
+		}
+		for _, h := range res.Hits {
+			if len(items) < MaxCiteItems {
+				items = append(items, s.citeItem(c, h.Resource, h.Teaser))
+			}
+		}
+		if p.Page >= res.Pages() {
+			break
+		}
+	}
+	s.writeCitations(c, format, "search", items)
 }
 
 // facetsOf returns every facet key, with empty lists rather than null.

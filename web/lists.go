@@ -84,7 +84,7 @@ func (s *Server) listShow(c *gin.Context) {
 	if v.List.ShareToken != "" {
 		d.ShareURL = s.shareURL(c, v.List.ShareToken)
 	}
-	d.ExportURL = "/lists/" + v.List.ID + "/export.csv"
+	d.ExportURL = "/lists/" + v.List.ID + "/export"
 	s.render(c, http.StatusOK, "list", d)
 }
 
@@ -98,7 +98,7 @@ func (s *Server) listShared(c *gin.Context) {
 		return
 	}
 	d := s.listView(c, v, rd, false)
-	d.ExportURL = "/lists/shared/" + c.Param("token") + "/export.csv"
+	d.ExportURL = "/lists/shared/" + c.Param("token") + "/export"
 	s.render(c, http.StatusOK, "list", d)
 }
 
@@ -201,6 +201,19 @@ func (s *Server) listCSV(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	if f := c.Param("format"); f != "" && f != "csv" {
+		format, err := citeFormat(f)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		items := make([]citeItem, 0, len(v.Entries))
+		for _, e := range v.Entries {
+			items = append(items, s.citeItem(c, e.Resource, e.Teaser))
+		}
+		s.writeCitations(c, format, "reading-list", items)
+		return
+	}
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="reading-list.csv"`)
 	w := csv.NewWriter(c.Writer)
@@ -236,7 +249,9 @@ func (s *Server) listRoutes(e *gin.Engine) {
 	own.GET("/:id", s.listShow)
 	own.POST("/:id", s.listChange)
 	own.GET("/:id/export.csv", s.listCSV)
+	own.GET("/:id/export/:format", s.listCSV)
 	shared := e.Group("/lists/shared", pageHeaders(), noStore())
 	shared.GET("/:token", s.listShared)
 	shared.GET("/:token/export.csv", s.listCSV)
+	shared.GET("/:token/export/:format", s.listCSV)
 }

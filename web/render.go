@@ -38,6 +38,8 @@ type Page struct {
 	Path string
 	// SetupWarnings are deployment problems shown to staff (proxy.go).
 	SetupWarnings []string
+	// Meta are extra <meta> tags of the head (a resource's citation tags).
+	Meta []metaTag
 }
 
 // basePage fills the common fields for the request.

@@ -35,6 +35,8 @@ func (s *Server) resourcePage(c *gin.Context) {
 	d.Short = len(r.Body) <= excerptLen
 	d.Cur = s.curationOf(c, r, v.Teaser)
 	d.Similar = s.similarOf(c, r.ID)
+	d.Meta = s.citationMeta(c, r, v.Teaser)
+	d.CiteURL = "/api/v1/resources/" + url.PathEscape(r.ID) + "?format="
 	if lists := s.listChoices(c); lists != nil {
 		d.Add = &addToList{ResourceID: r.ID, Lists: lists, CSRFToken: d.CSRFToken, Next: c.Request.URL.RequestURI()}
 	}
@@ -65,6 +67,8 @@ type resourceData struct {
 	Similar []similarLink
 	// Add is the "Add to list" form, for signed-in readers.
 	Add *addToList
+	// CiteURL is the citation export's address, less the format's name.
+	CiteURL string
 }
 
 const (

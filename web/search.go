@@ -94,6 +94,12 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	d.Pager = newPager(res, sortChoice)
 	d.AlertSearch = alertQuery(p, sortChoice)
 	d.AlertLogin = url.QueryEscape("/search?" + d.AlertSearch)
+	d.CiteURL = "/api/v1" + encodeSearch(p, sortChoice, 1)
+	if strings.Contains(d.CiteURL, "?") {
+		d.CiteURL += "&format="
+	} else {
+		d.CiteURL += "?format="
+	}
 	d.Chart = newYearChart(res.Facets["year"])
 	if d.Chart != nil {
 		for i := range d.Chart.Bars {
@@ -130,6 +136,8 @@ type searchData struct {
 	ClearURL string
 	Pager    pager
 	Chart    *yearChart
+	// CiteURL exports the results (up to 1,000), less the format's name.
+	CiteURL string
 	// DateFrom and DateTo fill the date fields; DateChoices are the quick
 	// ranges. YearFacet says the date fields go beside the year facet.
 	DateFrom, DateTo string
