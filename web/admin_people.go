@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -93,6 +95,8 @@ var london = func() *time.Location {
 // peopleData is the data of admin_people.html.
 type peopleData struct {
 	Page
+	// Backup is the latest scheduled backup's result (admins only).
+	Backup  string
 	People  []personRow
 	Filters []filterLink
 	Show    string
@@ -143,7 +147,7 @@ func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.N
 		s.pageError(c, err)
 		return
 	}
-	d := peopleData{Page: s.basePage(c, "People"), Show: show, Q: q, IsAdmin: hasRole(identity(c), catalog.RoleAdmin), MailNotice: s.mailNotice(c),
+	d := peopleData{Page: s.basePage(c, "People"), Backup: s.backupNotice(c), Show: show, Q: q, IsAdmin: hasRole(identity(c), catalog.RoleAdmin), MailNotice: s.mailNotice(c),
 		Orgs: orgs, Roles: catalog.Roles, Days: auth.LapsingDays, Error: msg, Add: add}
 	for _, f := range []struct{ value, label string }{
 		{"", "Everyone"}, {"lapsing", "Lapsing within 30 days"}, {"lapsed", "Lapsed"},
@@ -258,3 +262,23 @@ func parseID(s string) (int64, error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// backupNotice says how the latest scheduled backup went, for admins.
+func (s *Server) backupNotice(c *gin.Context) string {
+	if !hasRole(identity(c), catalog.RoleAdmin) {
+		return ""
+	}
+	if s.cfg.BackupEvery <= 0 {
+		return "Scheduled backups are off (set --backup-every, e.g. 24h)."
+	}
+	r := s.lib.LastBackup()
+	if r == nil {
+		return fmt.Sprintf("Scheduled backups every %v; none has run yet.", s.cfg.BackupEvery)
+	}
+	at := r.At.UTC().Format("2006-01-02 15:04:05 UTC")
+	if r.Err != nil {
+		return fmt.Sprintf("The latest scheduled backup failed at %s: %v", at, r.Err)
+	}
+	return fmt.Sprintf("Latest backup: %s, %s (%d resources, %.1f MB). Backups run every %v; the newest %d are kept.",
+		at, filepath.Base(r.File), r.Resources, float64(r.Bytes)/(1<<20), s.cfg.BackupEvery, s.cfg.BackupKeep)
+}

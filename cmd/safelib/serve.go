@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -48,6 +49,9 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.StringSliceVar(&a.cfg.TrustedProxies, "trusted-proxies", nil, "proxies whose X-Forwarded-For is trusted (comma-separated)")
 	f.DurationVar(&a.cfg.SessionLifetime, "session-lifetime", a.cfg.SessionLifetime, "how long a sign-in lasts")
 	f.StringVar(&a.cfg.Sources, "sources", "", "crawler sources file; when set, sources are recrawled on their schedules")
+	f.DurationVar(&a.cfg.BackupEvery, "backup-every", 0, "take a consistent backup of the database this often while serving, e.g. 24h (0: never)")
+	f.StringVar(&a.cfg.BackupDir, "backup-dir", "", "directory of scheduled backups (default DATA/backups)")
+	f.IntVar(&a.cfg.BackupKeep, "backup-keep", a.cfg.BackupKeep, "how many scheduled backups to keep (older ones are removed)")
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
 	f.IntVar(&indexWorkers, "index-workers", max(1, runtime.GOMAXPROCS(0)/2),
 		"goroutines analysing documents for the index while serving (the rest of the cores answer searches)")
@@ -145,6 +149,14 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer stopCrawls() // before the library closes
+
+	backupDir := a.cfg.BackupDir
+	if backupDir == "" {
+		backupDir = filepath.Join(a.cfg.Data, "backups")
+	}
+	stopBackups := h.StartBackups(ctx, library.BackupOptions{Every: a.cfg.BackupEvery, Dir: backupDir, Keep: a.cfg.BackupKeep,
+		Done: func(r library.BackupResult) { a.metrics.BackupDone(r.Err == nil, r.At, r.Bytes) }})
+	defer stopBackups() // before the library closes
 
 	sender, stopMail, err := a.startMail(ctx, h)
 	if err != nil {

@@ -36,6 +36,12 @@ type Config struct {
 	Sources string
 	// NoSeed skips loading the embedded default library into an empty store.
 	NoSeed bool
+	// BackupEvery is the period of serve's scheduled backups (0: none),
+	// BackupDir where they go (default DATA/backups), BackupKeep how many
+	// are kept.
+	BackupEvery time.Duration
+	BackupDir   string
+	BackupKeep  int
 	// SMTPURL is where mail goes (smtp://[user:pass@]host:port[?tls=off]
 	// or smtps://...); empty: nothing is sent, messages wait in the outbox.
 	SMTPURL string
@@ -55,6 +61,7 @@ func Default() Config {
 		SessionLifetime: 14 * 24 * time.Hour,
 		MailFrom:        "safelib <safelib@localhost>",
 		MailRate:        300,
+		BackupKeep:      14,
 	}
 }
 
@@ -93,6 +100,12 @@ func (c *Config) Validate() error {
 	}
 	if c.MailRate < 0 {
 		errs = append(errs, errors.New("--mail-rate: 0 (no limit) or more messages per minute"))
+	}
+	if c.BackupEvery < 0 || (c.BackupEvery > 0 && c.BackupEvery < time.Second) {
+		errs = append(errs, errors.New("--backup-every: 0 (off) or at least 1s"))
+	}
+	if c.BackupKeep < 1 {
+		errs = append(errs, errors.New("--backup-keep: at least 1"))
 	}
 	return errors.Join(errs...)
 }

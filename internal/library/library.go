@@ -29,6 +29,8 @@ type Library struct {
 	now func() time.Time
 	// cur is the staff curation state (fetcher, drafts): addlink.go.
 	cur curation
+	// backups is the latest scheduled backup's result: backups.go.
+	backups lastBackup
 	// searchObs receives search timings (metrics): observe.go.
 	searchObs atomic.Pointer[SearchObserver]
 }

@@ -25,6 +25,8 @@ type Metrics struct {
 	search        prometheus.Histogram
 	loginFailures *prometheus.CounterVec
 	crawlURLs     *prometheus.CounterVec
+	backups       *prometheus.CounterVec
+	backupLast    *prometheus.GaugeVec
 
 	indexOnce sync.Once
 
@@ -71,10 +73,18 @@ func New() *Metrics {
 			Name: "safelib_crawl_urls_total",
 			Help: "URLs handled by the crawler, by source and outcome (done: handled at all; fetched: got an HTTP answer; failed).",
 		}, []string{"source", "outcome"}),
+		backups: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "safelib_backups_total",
+			Help: "Scheduled backups, by result (ok or failed).",
+		}, []string{"result"}),
+		backupLast: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "safelib_backup_last",
+			Help: "The latest scheduled backup: ok (1 or 0), timestamp_seconds (when it ran), success_timestamp_seconds (the latest that worked), bytes (its size).",
+		}, []string{"field"}),
 		crawlSeen: map[string]crawlSeen{},
 		now:       time.Now,
 	}
-	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.search, m.loginFailures, m.crawlURLs,
+	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.search, m.loginFailures, m.crawlURLs, m.backups, m.backupLast,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Known label values start at zero, so a rate is defined before the
@@ -82,6 +92,8 @@ func New() *Metrics {
 	for _, r := range []string{LoginBadCredentials, LoginThrottled} {
 		m.loginFailures.WithLabelValues(r)
 	}
+	m.backups.WithLabelValues("ok")
+	m.backups.WithLabelValues("failed")
 	return m
 }
 
@@ -191,3 +203,21 @@ const (
 	maxReorder  = 16
 	newRunAfter = 2 * time.Minute
 )
+
+// BackupDone records a scheduled backup's result.
+func (m *Metrics) BackupDone(ok bool, at time.Time, bytes int64) {
+	if m == nil {
+		return
+	}
+	secs := float64(at.UnixNano()) / 1e9
+	m.backupLast.WithLabelValues("timestamp_seconds").Set(secs)
+	if ok {
+		m.backups.WithLabelValues("ok").Inc()
+		m.backupLast.WithLabelValues("ok").Set(1)
+		m.backupLast.WithLabelValues("success_timestamp_seconds").Set(secs)
+		m.backupLast.WithLabelValues("bytes").Set(float64(bytes))
+		return
+	}
+	m.backups.WithLabelValues("failed").Inc()
+	m.backupLast.WithLabelValues("ok").Set(0)
+}
