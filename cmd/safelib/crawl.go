@@ -197,10 +197,12 @@ func printCrawlSummary(ctx context.Context, out io.Writer, st *store.Store, runs
 		if err != nil || len(fs) == 0 {
 			continue
 		}
-		fmt.Fprintf(out, "\n%s (run %d): %d failed\n", r.Source, r.ID, r.Failed)
+		// The history lists failures and, marked "skipped: ", the URLs
+		// skipped for a reason.
+		fmt.Fprintf(out, "\n%s (run %d): %d failed, %d skipped\n", r.Source, r.ID, r.Failed, r.Skipped)
 		for i, f := range fs {
 			if i == maxFailuresShown {
-				fmt.Fprintf(out, "  ... and %d more in the crawl history\n", r.Failed-maxFailuresShown)
+				fmt.Fprintf(out, "  ... and more in the crawl history\n")
 				break
 			}
 			fmt.Fprintf(out, "  %s\n      %s\n", f.URL, f.Reason)
