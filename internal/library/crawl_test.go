@@ -154,3 +154,43 @@ func TestRecrawlKeepsStaffCorrections(t *testing.T) {
 			got.Title, got.Body, got.Area, got.Themes, got.MachineThemes)
 	}
 }
+
+// TestRecrawlKeepsRejectedThemes: a theme staff rejected is not suggested
+// again when the page changes and the tagger suggests it once more (settling
+// the suggestions makes the item curated: its suggestions are no longer
+// refreshed by crawls), and the item is not found under it.
+func TestRecrawlKeepsRejectedThemes(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLibrary(t)
+	outs, err := l.SaveCrawled(ctx, []*catalog.Resource{crawled("https://example.org/rej", "Grooming and neglect")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := outs[0].ID
+	cur, _ := l.st.GetResource(ctx, id)
+	if !slices.Contains(cur.MachineThemes, "grooming") {
+		t.Fatalf("fixture: machine themes %v", cur.MachineThemes)
+	}
+	if _, err := l.ConfirmThemes(ctx, staff, id, cur.Version, nil, []string{"grooming"}); err != nil {
+		t.Fatal(err)
+	}
+	changed := crawled("https://example.org/rej", "Grooming and neglect")
+	changed.Body = "The page changed, still about grooming"
+	changed.MachineThemes = []string{"grooming", "online-abuse"}
+	if _, err := l.SaveCrawled(ctx, []*catalog.Resource{changed}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := l.st.GetResource(ctx, id)
+	if slices.Contains(got.MachineThemes, "grooming") || got.Body != changed.Body {
+		t.Fatalf("after the recrawl: machine themes %v, body %q", got.MachineThemes, got.Body)
+	}
+	res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Filters: map[string][]string{"theme": {"grooming"}}, PerPage: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.Resource.ID == id {
+			t.Error("still found under the rejected theme")
+		}
+	}
+}
