@@ -48,6 +48,7 @@ func (s *Server) routes() {
 	s.curationAPI(api)
 	s.alertRoutes(api)
 	s.listAPIRoutes(api)
+	s.jobRoutes(api)
 
 	// Sign-in, sign-out, password reset and change (auth_*.go), and the
 	// people and audit pages (admin_*.go).

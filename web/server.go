@@ -10,6 +10,7 @@ import (
 
 	"safelib/internal/auth"
 	"safelib/internal/config"
+	"safelib/internal/jobs"
 	"safelib/internal/library"
 	"safelib/internal/mail"
 	"safelib/internal/metrics"
@@ -32,6 +33,8 @@ type Options struct {
 	// Mail is serve's outbox sender, for the admin page's status (nil:
 	// no sender, as in most tests).
 	Mail *mail.Sender
+	// Jobs are serve's scheduled jobs, for /api/v1/jobs (nil: none).
+	Jobs *jobs.Runner
 }
 
 // Server is the HTTP front of the library.
@@ -55,6 +58,8 @@ type Server struct {
 	// proxies notices forwarding headers from untrusted peers and sends
 	// HSTS over https (proxy.go).
 	proxies *proxyGuard
+	// jobs are the scheduled jobs (may be nil).
+	jobs *jobs.Runner
 }
 
 // New builds the server: it parses the embedded templates and indexes the
@@ -74,7 +79,7 @@ func New(opt Options) (*Server, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{version: opt.Version, cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail}
+	s := &Server{version: opt.Version, cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail, jobs: opt.Jobs}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
 	}

@@ -173,7 +173,9 @@ func (a *app) serve(ctx context.Context) error {
 	if err := a.firstAdmin(ctx, h.Store(), au); err != nil {
 		return err
 	}
-	srv, err := web.New(web.Options{Version: version.String(), Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender})
+	runner, stopJobs := a.startJobs(ctx, au, sender)
+	defer stopJobs() // before the library closes
+	srv, err := web.New(web.Options{Version: version.String(), Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender, Jobs: runner})
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 	"safelib/internal/store"
 )
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "mail.db"))
 	if err != nil {
