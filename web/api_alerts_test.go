@@ -121,3 +121,18 @@ func TestAlertFromSearchPage(t *testing.T) {
 	mustContain(t, body, "“neglect”, Type: report")
 	mustContain(t, body, "weekly (friday)")
 }
+
+func TestFollowTheme(t *testing.T) {
+	e := newAuthEnv(t)
+	mustContain(t, e.get(t, "/themes").Body.String(), `<a href="/login?next=%2Fthemes">Sign in</a> to follow a theme`)
+	sess := e.session(t, memberEmail)
+	body := e.getAs(t, withSession(sess), "/themes").Body.String()
+	mustContain(t, body, `name="search" value="theme=neglect"`)
+	mustContain(t, body, `aria-label="Follow this theme: Neglect">Follow this theme</button>`)
+	w := e.postForm(t, withSession(sess), "/members/alerts", url.Values{"csrf_token": {csrfToken(sess)},
+		"search": {"theme=neglect"}, "cadence": {"weekly"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("follow: %d", w.Code)
+	}
+	mustContain(t, e.getAs(t, withSession(sess), "/members/account").Body.String(), "Theme: neglect")
+}
