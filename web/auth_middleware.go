@@ -165,6 +165,25 @@ func (s *Server) csrf() gin.HandlerFunc {
 		if !api {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit(c))
 			if got == "" {
+				// Parse here to tell a form over the limit (413, said so)
+				// from one without a token (403).
+				var tooBig *http.MaxBytesError
+				// (ParseMultipartForm reports a non-multipart body's read
+				// error only after its own, so ParseForm goes first.)
+				err := c.Request.ParseForm()
+				if err == nil && strings.HasPrefix(c.ContentType(), "multipart/") {
+					err = c.Request.ParseMultipartForm(32 << 20)
+				}
+				if errors.As(err, &tooBig) {
+					limit := fmt.Sprintf("%d KB", formLimit(c)>>10)
+					if formLimit(c) >= 1<<20 {
+						limit = fmt.Sprintf("%d MB", formLimit(c)>>20)
+					}
+					s.renderError(c, http.StatusRequestEntityTooLarge,
+						"This form is larger than this page accepts ("+limit+"). Shorten what you entered, or choose a smaller file, and try again.")
+					c.Abort()
+					return
+				}
 				got = c.PostForm("csrf_token")
 			}
 		}

@@ -121,7 +121,7 @@ func (s *Server) feed(c *gin.Context) {
 		s.apiError(c, err)
 		return
 	}
-	b, err := s.atom(c, p, token, items)
+	b, err := s.atom(c, p, token, rd, items)
 	if err != nil {
 		s.apiError(c, err)
 		return
@@ -131,7 +131,7 @@ func (s *Server) feed(c *gin.Context) {
 
 // atom builds the feed document. Links are absolute; entry ids are the
 // resources' pages, which never change.
-func (s *Server) atom(c *gin.Context, p library.SearchParams, token string, items []*catalog.Resource) ([]byte, error) {
+func (s *Server) atom(c *gin.Context, p library.SearchParams, token string, rd catalog.Reader, items []*catalog.Resource) ([]byte, error) {
 	base := s.baseURL(c)
 	self := base + feedPath(p)
 	id := self
@@ -148,8 +148,13 @@ func (s *Server) atom(c *gin.Context, p library.SearchParams, token string, item
 		Author:    atomPerson{Name: siteName, URI: base + "/"},
 		Generator: "safelib",
 	}
-	if token != "" {
+	switch {
+	case token != "" && rd.Members:
 		f.Subtitle = &atomText{Type: "text", Text: "Your private feed: it includes members-only items while your membership lasts. Don't share its address."}
+	case token != "":
+		// A lapsed member's feed holds what anyone can read; say so.
+		f.Subtitle = &atomText{Type: "text", Text: "Your private feed. Your membership has lapsed, so it holds only items anyone can read; " +
+			"members-only items come back when your membership is renewed. Don't share its address."}
 	}
 	var updated time.Time
 	for _, r := range items {
@@ -189,7 +194,10 @@ func (s *Server) atom(c *gin.Context, p library.SearchParams, token string, item
 		f.Entries = append(f.Entries, e)
 	}
 	if updated.IsZero() {
-		updated = time.Unix(0, 0) // an empty feed has never changed
+		// An empty feed: Atom needs a time, and 1970 says the feed is
+		// broken. The server's start is stable across requests (caches
+		// and conditional requests keep working) and not in the future.
+		updated = s.started
 	}
 	f.Updated = updated.UTC().Format(time.RFC3339)
 	out, err := xml.MarshalIndent(f, "", " ")

@@ -27,6 +27,8 @@ func (s *Server) routes() {
 
 	e.GET("/healthz", apiHeaders(), s.healthz)
 	e.GET("/static/*file", staticHeaders(), s.serveStatic)
+	// Browsers and embed frames ask for /favicon.ico whatever the page says.
+	e.GET("/favicon.ico", staticHeaders(), s.favicon)
 
 	// Public pages, readable by anyone; what each reader sees is decided by
 	// the library from s.reader(c).
@@ -84,3 +86,14 @@ func (s *Server) staffRoutes(g *gin.RouterGroup) { s.curationRoutes(g) }
 const maxQueryString = 8 << 10
 
 var _ http.Handler = (*Server)(nil)
+
+// favicon answers /favicon.ico with a redirect to the site's icon.
+func (s *Server) favicon(c *gin.Context) {
+	u, err := s.static.url("favicon.svg")
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Redirect(http.StatusMovedPermanently, u)
+}

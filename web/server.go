@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -55,6 +56,8 @@ type Server struct {
 	mail *mail.Sender
 	// version is reported by /healthz.
 	version string
+	// started is when New ran (an empty feed's updated time).
+	started time.Time
 	// proxies notices forwarding headers from untrusted peers and sends
 	// HSTS over https (proxy.go).
 	proxies *proxyGuard
@@ -79,7 +82,7 @@ func New(opt Options) (*Server, error) {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{version: opt.Version, cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail, jobs: opt.Jobs}
+	s := &Server{started: time.Now().UTC().Truncate(time.Second), version: opt.Version, cfg: opt.Config, lib: opt.Library, log: log, auth: opt.Auth, metrics: opt.Metrics, mail: opt.Mail, jobs: opt.Jobs}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
 	}

@@ -104,6 +104,7 @@ func newLogger(cfg config.Config) *slog.Logger {
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.LogFormat == "json" {
+		opts.ReplaceAttr = durationsAsStrings
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
@@ -142,4 +143,13 @@ func (a *app) withLibrary(ctx context.Context, fn func(*library.Handle) error) e
 	}
 	defer h.Close()
 	return fn(h)
+}
+
+// durationsAsStrings writes durations as strings ("1.5s") in JSON logs,
+// which would otherwise print them as integer nanoseconds.
+func durationsAsStrings(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
