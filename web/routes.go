@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	e.GET("/static/*file", staticHeaders(), s.serveStatic)
 	// Browsers and embed frames ask for /favicon.ico whatever the page says.
 	e.GET("/favicon.ico", staticHeaders(), s.favicon)
+	e.GET("/robots.txt", staticHeaders(), s.robots)
 
 	// Public pages, readable by anyone; what each reader sees is decided by
 	// the library from s.reader(c).
@@ -96,4 +97,26 @@ func (s *Server) favicon(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=86400")
 	c.Redirect(http.StatusMovedPermanently, u)
+}
+
+// robots answers /robots.txt: crawlers may read resource pages, theme
+// pages and the plain search, not the endless combinations of facet
+// selections, feeds' variants, embeds or the accounts and staff areas.
+func (s *Server) robots(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(`User-agent: *
+Allow: /resources/
+Allow: /themes
+Allow: /$
+Allow: /search$
+Disallow: /search?
+Disallow: /feed.atom?
+Disallow: /embed/
+Disallow: /api/
+Disallow: /admin/
+Disallow: /staff/
+Disallow: /members/
+Disallow: /account/
+Disallow: /login
+`))
 }

@@ -57,3 +57,14 @@ func TestLapsedPrivateFeedSubtitle(t *testing.T) {
 		mustContain(t, body, want)
 	}
 }
+
+func TestRobotsTxt(t *testing.T) {
+	e := newTestEnv(t)
+	w := e.get(t, "/robots.txt")
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		t.Fatalf("/robots.txt: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+	for _, want := range []string{"Allow: /resources/", "Disallow: /search?", "Disallow: /feed.atom?"} {
+		mustContain(t, w.Body.String(), want)
+	}
+}
