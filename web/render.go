@@ -36,6 +36,9 @@ type Page struct {
 	Nonce string
 	// Path is the request path, for aria-current in the navigation.
 	Path string
+	// NoIndex asks search engines not to index the page (searches with
+	// facet selections).
+	NoIndex bool
 	// SetupWarnings are deployment problems shown to staff (proxy.go).
 	SetupWarnings []string
 	// Meta are extra <meta> tags of the head (a resource's citation tags).

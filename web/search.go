@@ -77,6 +77,8 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 		DateFrom: string(p.DateFrom),
 		DateTo:   string(p.DateTo),
 	}
+	// Searches with selections are endless combinations: not for indexes.
+	d.NoIndex = d.Filtered
 	d.DateChoices = dateChoices(p, sortChoice, s.auth.Now())
 	if p.PerPage != library.DefaultPerPage {
 		d.PerPage = p.PerPage

@@ -68,3 +68,14 @@ func TestRobotsTxt(t *testing.T) {
 		mustContain(t, w.Body.String(), want)
 	}
 }
+
+// A search with selections asks not to be indexed; the plain search does not.
+func TestNoIndexOnSelections(t *testing.T) {
+	e := newTestEnv(t)
+	if strings.Contains(e.get(t, "/search?q=neglect").Body.String(), `name="robots"`) {
+		t.Fatal("plain search marked noindex")
+	}
+	body := e.get(t, "/search?q=neglect&theme=neglect").Body.String()
+	mustContain(t, body, `<meta name="robots" content="noindex, nofollow">`)
+	mustContain(t, body, `rel="nofollow"`)
+}
