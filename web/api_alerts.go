@@ -1,10 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -81,20 +77,8 @@ func alertQuery(p library.SearchParams, sort string) string {
 }
 
 func (s *Server) readAlertInput(c *gin.Context) (*alertInput, bool) {
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxAlertBytes))
-	dec.DisallowUnknownFields()
 	var in alertInput
-	if err := dec.Decode(&in); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", maxAlertBytes))
-			return nil, false
-		}
-		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not an alert in JSON: %v", err))
-		return nil, false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body holds more than one JSON value"))
+	if !s.decodeJSON(c, &in, maxAlertBytes, "an alert") {
 		return nil, false
 	}
 	return &in, true

@@ -73,14 +73,21 @@ func (s *Server) listReader(c *gin.Context) (catalog.Reader, bool) {
 // maxListBodyBytes bounds a list request's JSON body.
 const maxListBodyBytes = 16 << 10
 
-// readJSON decodes one JSON object of the body (at most limit bytes) into
-// v, unknown fields being an error; it answers 4xx and returns false when
-// it can't. what names the thing sent, for messages ("resource").
+// readJSON decodes one JSON object of an application/json body (at most
+// limit bytes) into v, unknown fields being an error; it answers 4xx and
+// returns false when it can't. what names the thing sent, for messages
+// ("resource").
 func (s *Server) readJSON(c *gin.Context, v any, limit int64, what string) bool {
 	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt != "application/json" {
 		writeProblem(c, http.StatusUnsupportedMediaType, "Send the "+what+" as application/json.")
 		return false
 	}
+	return s.decodeJSON(c, v, limit, "a "+what)
+}
+
+// decodeJSON is readJSON without the Content-Type check; what has its
+// article ("an alert").
+func (s *Server) decodeJSON(c *gin.Context, v any, limit int64, what string) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -89,7 +96,7 @@ func (s *Server) readJSON(c *gin.Context, v any, limit int64, what string) bool 
 			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", limit))
 			return false
 		}
-		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not a %s in JSON: %v", what, err))
+		s.apiError(c, catalog.Errorf(catalog.Invalid, "the body is not %s in JSON: %v", what, err))
 		return false
 	}
 	if _, err := dec.Token(); err != io.EOF {
