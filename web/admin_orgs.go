@@ -21,10 +21,6 @@ type orgRow struct {
 	Members             int
 }
 
-// adminOrgs answers GET /admin/organisations: memberships shared by
-// several people (a partnership that pays once).
-func (s *Server) adminOrgs(c *gin.Context) { s.renderOrgs(c, http.StatusOK, "") }
-
 func (s *Server) renderOrgs(c *gin.Context, status int, msg string) {
 	orgs, err := s.auth.Organisations(c.Request.Context(), actor(c))
 	if err != nil {
@@ -40,18 +36,6 @@ func (s *Server) renderOrgs(c *gin.Context, status int, msg string) {
 		d.Orgs = append(d.Orgs, r)
 	}
 	s.render(c, status, "admin_orgs", d)
-}
-
-// adminAddOrg answers POST /admin/organisations.
-func (s *Server) adminAddOrg(c *gin.Context) {
-	_, err := s.auth.AddOrganisation(c.Request.Context(), actor(c), c.PostForm("name"), c.PostForm("expires"))
-	s.afterOrgChange(c, err)
-}
-
-// adminSetOrgExpires answers POST /admin/organisations/expires.
-func (s *Server) adminSetOrgExpires(c *gin.Context) {
-	_, err := s.auth.SetOrganisationExpires(c.Request.Context(), actor(c), c.PostForm("name"), c.PostForm("expires"))
-	s.afterOrgChange(c, err)
 }
 
 func (s *Server) afterOrgChange(c *gin.Context, err error) {

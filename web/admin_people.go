@@ -117,12 +117,6 @@ type filterLink struct {
 	Current    bool
 }
 
-// adminPeople answers GET /admin/people: everyone, or only memberships
-// lapsing within 30 days (to chase renewals) or already lapsed.
-func (s *Server) adminPeople(c *gin.Context) {
-	s.renderPeople(c, http.StatusOK, "", auth.NewUser{Role: catalog.RoleMember})
-}
-
 func (s *Server) renderPeople(c *gin.Context, status int, msg string, add auth.NewUser) {
 	ctx := c.Request.Context()
 	show, q := c.Query("show"), c.Query("q")
@@ -180,40 +174,6 @@ type linkData struct {
 	Expires string
 	Person  string
 	New     bool
-}
-
-// adminAddPerson answers POST /admin/people: add an account without a
-// password and show the one-time link with which the person sets one.
-func (s *Server) adminAddPerson(c *gin.Context) {
-	ctx := c.Request.Context()
-	nu := auth.NewUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: catalog.Role(c.PostForm("role")),
-		Expires: c.PostForm("expires"), Org: c.PostForm("org")}
-	u, err := s.auth.AddUser(ctx, actor(c), nu)
-	if err != nil {
-		status, detail := statusOf(err)
-		if status >= 500 || status == http.StatusForbidden {
-			s.pageError(c, err)
-			return
-		}
-		if status == http.StatusNotFound {
-			detail = "There is no organisation called “" + nu.Org + "”."
-		}
-		s.renderPeople(c, status, detail, nu)
-		return
-	}
-	if c.PostForm("invite") != "" {
-		s.invite(c, u)
-		return
-	}
-	s.showResetLink(c, u, true)
-}
-
-// adminInvite answers POST /admin/people/:id/invite: send the invitation
-// (again), with a new link; earlier links stop working.
-func (s *Server) adminInvite(c *gin.Context) {
-	if u, ok := s.person(c); ok {
-		s.invite(c, u)
-	}
 }
 
 func (s *Server) invite(c *gin.Context, u *catalog.User) {

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"safelib/internal/auth"
 	"safelib/internal/catalog"
 )
 
@@ -35,15 +33,6 @@ func clock(t time.Time, none string) string {
 		return none
 	}
 	return t.In(london).Format("2 Jan 2006 15:04")
-}
-
-// adminPerson answers GET /admin/people/:id.
-func (s *Server) adminPerson(c *gin.Context) {
-	u, ok := s.person(c)
-	if !ok {
-		return
-	}
-	s.renderPerson(c, http.StatusOK, u, "")
 }
 
 func (s *Server) renderPerson(c *gin.Context, status int, u *catalog.User, msg string) {
@@ -76,69 +65,4 @@ func (s *Server) renderPerson(c *gin.Context, status int, u *catalog.User, msg s
 		}
 	}
 	s.render(c, status, "admin_person", d)
-}
-
-// adminUpdatePerson answers POST /admin/people/:id: role, end date,
-// organisation and disabled, all from the form.
-func (s *Server) adminUpdatePerson(c *gin.Context) {
-	u, ok := s.person(c)
-	if !ok {
-		return
-	}
-	role := catalog.Role(c.PostForm("role"))
-	expires, org, name := c.PostForm("expires"), c.PostForm("org"), c.PostForm("name")
-	disabled := c.PostForm("disabled") == "on"
-	nu, err := s.auth.UpdateUser(c.Request.Context(), actor(c), u.Email,
-		auth.UserChange{Role: &role, Expires: &expires, Org: &org, Name: &name, Disabled: &disabled})
-	if err != nil {
-		status, detail := statusOf(err)
-		if status >= 500 || status == http.StatusForbidden {
-			s.pageError(c, err)
-			return
-		}
-		s.renderPerson(c, status, u, detail)
-		return
-	}
-	s.setFlash(c, "saved")
-	c.Redirect(http.StatusSeeOther, "/admin/people/"+itoa(nu.ID))
-}
-
-// adminResetLink answers POST /admin/people/:id/reset.
-func (s *Server) adminResetLink(c *gin.Context) {
-	if u, ok := s.person(c); ok {
-		s.showResetLink(c, u, false)
-	}
-}
-
-// adminEndSessions answers POST /admin/people/:id/sessions: sign the
-// person out everywhere.
-func (s *Server) adminEndSessions(c *gin.Context) {
-	u, ok := s.person(c)
-	if !ok {
-		return
-	}
-	if _, err := s.auth.EndSessions(c.Request.Context(), actor(c), u.Email); err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.setFlash(c, "sessions-ended")
-	c.Redirect(http.StatusSeeOther, "/admin/people/"+itoa(u.ID))
-}
-
-// adminRevokeToken answers POST /admin/tokens/:id/revoke.
-func (s *Server) adminRevokeToken(c *gin.Context) {
-	id, err := parseID(c.Param("id"))
-	if err == nil {
-		err = s.auth.RevokeToken(c.Request.Context(), actor(c), id)
-	}
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.setFlash(c, "token-revoked")
-	back := "/admin/people"
-	if p, err := parseID(c.PostForm("person")); err == nil {
-		back += "/" + itoa(p)
-	}
-	c.Redirect(http.StatusSeeOther, back)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -12,7 +11,7 @@ import (
 	"safelib/internal/library"
 )
 
-// apiAlert is an alert in the API: the contract of issue 11.
+// apiAlert is an alert in the API (README: Alerts; the fields are a contract).
 type apiAlert struct {
 	ID      int64  `json:"id"`
 	Search  string `json:"search"`
@@ -103,77 +102,4 @@ func (in *alertInput) apply(a *catalog.Alert) error {
 		a.Paused = *in.Paused
 	}
 	return nil
-}
-
-// apiAlerts answers GET /api/v1/alerts: {"alerts": [...]}, the caller's.
-func (s *Server) apiAlerts(c *gin.Context) {
-	as, err := s.lib.Alerts(c.Request.Context(), s.reader(c))
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	out := make([]apiAlert, 0, len(as))
-	for _, a := range as {
-		out = append(out, alertJSON(a))
-	}
-	s.writeJSON(c, http.StatusOK, gin.H{"alerts": out})
-}
-
-// apiCreateAlert answers POST /api/v1/alerts: 201 with the alert.
-func (s *Server) apiCreateAlert(c *gin.Context) {
-	in, ok := s.readAlertInput(c)
-	if !ok {
-		return
-	}
-	if in.Search == nil {
-		in.Search = new(string) // every item: the whole library
-	}
-	if in.Cadence == nil {
-		s.apiError(c, invalid("cadence is required: daily, weekly or monthly"))
-		return
-	}
-	var a catalog.Alert
-	if err := in.apply(&a); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	if err := s.lib.CreateAlert(c.Request.Context(), s.reader(c), &a); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/alerts/"+itoa(a.ID))
-	s.writeJSON(c, http.StatusCreated, alertJSON(&a))
-}
-
-// apiPatchAlert answers PATCH /api/v1/alerts/{id}: 200 with the alert;
-// another person's alert is 404.
-func (s *Server) apiPatchAlert(c *gin.Context) {
-	id, err := parseID(c.Param("id"))
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	in, ok := s.readAlertInput(c)
-	if !ok {
-		return
-	}
-	a, err := s.lib.UpdateAlert(c.Request.Context(), s.reader(c), id, in.apply)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.writeJSON(c, http.StatusOK, alertJSON(a))
-}
-
-// apiDeleteAlert answers DELETE /api/v1/alerts/{id}: 204.
-func (s *Server) apiDeleteAlert(c *gin.Context) {
-	id, err := parseID(c.Param("id"))
-	if err == nil {
-		err = s.lib.DeleteAlert(c.Request.Context(), s.reader(c), id)
-	}
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }

@@ -106,78 +106,6 @@ func (s *Server) decodeJSON(c *gin.Context, v any, limit int64, what string) boo
 	return true
 }
 
-// apiLists answers GET /api/v1/lists: the reader's lists.
-func (s *Server) apiLists(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	lists, err := s.lib.Lists(c.Request.Context(), rd)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	out := []apiList{}
-	for _, l := range lists {
-		v, err := s.lib.List(c.Request.Context(), rd, l.ID)
-		if err != nil {
-			s.apiError(c, err)
-			return
-		}
-		out = append(out, s.listJSON(c, v))
-	}
-	s.writeJSON(c, http.StatusOK, gin.H{"lists": out})
-}
-
-// apiCreateList answers POST /api/v1/lists {"name", "note"}: 201 with the list.
-func (s *Server) apiCreateList(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	var in struct {
-		Name string `json:"name"`
-		Note string `json:"note"`
-	}
-	if !s.readJSON(c, &in, maxListBodyBytes, "list") {
-		return
-	}
-	l, err := s.lib.CreateList(c.Request.Context(), rd, in.Name, in.Note)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.Header("Location", "/api/v1/lists/"+l.ID)
-	s.writeJSON(c, http.StatusCreated, s.listJSON(c, &library.ListView{List: l}))
-}
-
-// apiList answers GET /api/v1/lists/{id}.
-func (s *Server) apiList(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	s.answerList(c, rd, nil, http.StatusOK)
-}
-
-// apiPatchList answers PATCH /api/v1/lists/{id} {"name", "note", "shared"}.
-func (s *Server) apiPatchList(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	var in struct {
-		Name   *string `json:"name"`
-		Note   *string `json:"note"`
-		Shared *bool   `json:"shared"`
-	}
-	if !s.readJSON(c, &in, maxListBodyBytes, "list") {
-		return
-	}
-	_, err := s.lib.UpdateList(c.Request.Context(), rd, c.Param("id"), library.ListEdit{Name: in.Name, Note: in.Note, Shared: in.Shared})
-	s.answerList(c, rd, err, http.StatusOK)
-}
-
 // answerList answers err, or else the list as it now is with status.
 func (s *Server) answerList(c *gin.Context, rd catalog.Reader, err error, status int) {
 	if err != nil {
@@ -190,49 +118,6 @@ func (s *Server) answerList(c *gin.Context, rd catalog.Reader, err error, status
 		return
 	}
 	s.writeJSON(c, status, s.listJSON(c, v))
-}
-
-// apiDeleteList answers DELETE /api/v1/lists/{id}: 204.
-func (s *Server) apiDeleteList(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	if err := s.lib.DeleteList(c.Request.Context(), rd, c.Param("id")); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
-
-// apiAddListItem answers POST /api/v1/lists/{id}/items {"id", "note"}:
-// 201 with the list.
-func (s *Server) apiAddListItem(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	var in struct {
-		ID   string `json:"id"`
-		Note string `json:"note"`
-	}
-	if !s.readJSON(c, &in, maxListBodyBytes, "list") {
-		return
-	}
-	s.answerList(c, rd, s.lib.AddToList(c.Request.Context(), rd, c.Param("id"), in.ID, in.Note), http.StatusCreated)
-}
-
-// apiRemoveListItem answers DELETE /api/v1/lists/{id}/items/{resource_id}: 204.
-func (s *Server) apiRemoveListItem(c *gin.Context) {
-	rd, ok := s.listReader(c)
-	if !ok {
-		return
-	}
-	if err := s.lib.RemoveFromList(c.Request.Context(), rd, c.Param("id"), c.Param("resource_id")); err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // listAPIRoutes registers the reading-list API.

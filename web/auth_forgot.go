@@ -1,11 +1,6 @@
 package web
 
 import (
-	"errors"
-	"math"
-	"net/http"
-	"strconv"
-
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/auth"
@@ -20,37 +15,9 @@ type forgotData struct {
 	Hours int
 }
 
-// forgotPage answers GET /forgot: the form asking for a reset link.
-func (s *Server) forgotPage(c *gin.Context) {
-	s.renderForgot(c, http.StatusOK, forgotData{})
-}
-
 func (s *Server) renderForgot(c *gin.Context, status int, d forgotData) {
 	s.preCSRF(c)
 	d.Page = s.basePage(c, "Forgotten password")
 	d.Hours = int(auth.ForgotLifetime.Hours())
 	s.render(c, status, "forgot", d)
-}
-
-// forgotSubmit answers POST /forgot (field email, CSRF-checked): the
-// answer is the same whether or not the address has an account; requests
-// are throttled like sign-ins.
-func (s *Server) forgotSubmit(c *gin.Context) {
-	email := c.PostForm("email")
-	if len(email) > 254 {
-		email = email[:254]
-	}
-	err := s.auth.RequestReset(c.Request.Context(), email, clientOf(c))
-	var te *auth.ThrottledError
-	switch {
-	case errors.As(err, &te):
-		secs := int(math.Ceil(te.RetryAfter.Seconds()))
-		c.Header("Retry-After", strconv.Itoa(secs))
-		s.renderForgot(c, http.StatusTooManyRequests, forgotData{Email: email,
-			Error: "Too many requests. Please wait " + minutes(secs) + " and try again."})
-	case err != nil:
-		s.pageError(c, err)
-	default:
-		s.renderForgot(c, http.StatusOK, forgotData{Email: email, Sent: true})
-	}
 }

@@ -93,26 +93,6 @@ type apiListings struct {
 	Listings   []apiListing `json:"listings"`
 }
 
-// apiSportListings answers GET /api/v1/listings/sport[?sport=football].
-func (s *Server) apiSportListings(c *gin.Context) {
-	v, err := url.ParseQuery(c.Request.URL.RawQuery)
-	if err != nil {
-		s.apiError(c, invalid("the query string is malformed"))
-		return
-	}
-	sport, err := sportParam(v)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	out, err := s.sportListings(c, sport)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	s.writeJSON(c, http.StatusOK, out)
-}
-
 // sportParam reads the only parameter of the sport listing: one sport.
 func sportParam(v url.Values) (string, error) {
 	for k := range v {
@@ -168,16 +148,6 @@ func (s *Server) baseURL(c *gin.Context) string {
 		scheme = "https"
 	}
 	return scheme + "://" + c.Request.Host
-}
-
-// embedScript answers GET /embed.js.
-func (s *Server) embedScript(c *gin.Context) {
-	a, err := loadEmbedAssets()
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	c.Data(http.StatusOK, "text/javascript; charset=utf-8", a.js)
 }
 
 // embedOptions are how a frame looks, taken from its query string.
@@ -256,85 +226,6 @@ type frameHit struct {
 	// Themes names every theme the item is found under ("(suggested)"
 	// after the tagger's).
 	Themes string
-}
-
-// embedSport answers GET /embed/sport: the contacts as a page to frame.
-func (s *Server) embedSport(c *gin.Context) {
-	v, err := url.ParseQuery(c.Request.URL.RawQuery)
-	if err != nil {
-		s.pageError(c, invalid("the query string is malformed"))
-		return
-	}
-	o, err := takeEmbedOptions(v)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	sport, err := sportParam(v)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	ls, err := s.sportListings(c, sport)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	if o.Title == "" {
-		o.Title = ls.Title
-	}
-	s.renderFrame(c, frameData{embedOptions: o, Sport: true, Listings: ls.Listings, Total: ls.Total, MoreURL: ls.LibraryURL})
-}
-
-// embedSearch answers GET /embed/search?q=&theme=&type=...: the newest (or
-// best) matches of a saved search as a page to frame. Members-only items
-// show as teasers, as they do to anyone not signed in.
-func (s *Server) embedSearch(c *gin.Context) {
-	v, err := url.ParseQuery(c.Request.URL.RawQuery)
-	if err != nil {
-		s.pageError(c, invalid("the query string is malformed"))
-		return
-	}
-	o, err := takeEmbedOptions(v)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	v.Del("page")
-	v.Del("per_page")
-	p, err := parseSearch(v)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	sortChoice := v.Get("sort")
-	p.Page, p.PerPage, p.NoFacets = 1, o.N, true
-	res, err := s.lib.Search(c.Request.Context(), catalog.Anonymous, p)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	base := s.baseURL(c)
-	more := p
-	more.PerPage = 0
-	d := frameData{embedOptions: o, Total: res.Total, MoreURL: base + encodeSearch(more, sortChoice, 1)}
-	if d.Title == "" {
-		d.Title = s.describeSearch(p)
-	}
-	for _, h := range res.Hits {
-		r := h.Resource
-		fh := frameHit{Title: r.Title, URL: r.URL, MembersOnly: h.Teaser,
-			Meta: joinMeta(typeLabel(r.Type), r.Publisher, formatDate(r.Published))}
-		if h.Teaser || r.URL == "" {
-			fh.URL = base + "/resources/" + r.ID
-		}
-		if !h.Teaser {
-			fh.Summary = r.Summary
-		}
-		fh.Themes = s.themeNames(r)
-		d.Hits = append(d.Hits, fh)
-	}
-	s.renderFrame(c, d)
 }
 
 // frameCSP allows the frame its own stylesheet and nothing else: no

@@ -36,10 +36,6 @@ func (s *Server) membersRoutes(g *gin.RouterGroup) {
 	g.POST("/account/tokens/:id/revoke", s.accountRevokeToken)
 }
 
-// accountPage answers GET /members/account: the membership's end date
-// and organisation, and the person's own API tokens.
-func (s *Server) accountPage(c *gin.Context) { s.renderAccount(c, "") }
-
 func (s *Server) renderAccount(c *gin.Context, newToken string) {
 	id := identity(c)
 	u, err := s.auth.UserByID(c.Request.Context(), actor(c), id.User.ID)
@@ -81,31 +77,4 @@ func when(t time.Time) string {
 		return "never"
 	}
 	return t.In(london).Format("2 Jan 2006 15:04")
-}
-
-// accountCreateToken answers POST /members/account/tokens: a token for
-// oneself, shown once on the page.
-func (s *Server) accountCreateToken(c *gin.Context) {
-	id := identity(c)
-	raw, _, err := s.auth.CreateToken(c.Request.Context(), actor(c), id.User.Email, trim(c.PostForm("name"), 100))
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.renderAccount(c, raw)
-}
-
-// accountRevokeToken answers POST /members/account/tokens/:id/revoke (one's
-// own tokens only: internal/auth checks).
-func (s *Server) accountRevokeToken(c *gin.Context) {
-	tid, err := parseID(c.Param("id"))
-	if err == nil {
-		err = s.auth.RevokeToken(c.Request.Context(), actor(c), tid)
-	}
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.setFlash(c, "token-revoked")
-	c.Redirect(http.StatusSeeOther, "/members/account")
 }

@@ -87,36 +87,3 @@ func (s *Server) staffRoutes(g *gin.RouterGroup) { s.curationRoutes(g) }
 const maxQueryString = 8 << 10
 
 var _ http.Handler = (*Server)(nil)
-
-// favicon answers /favicon.ico with a redirect to the site's icon.
-func (s *Server) favicon(c *gin.Context) {
-	u, err := s.static.url("favicon.svg")
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	c.Header("Cache-Control", "public, max-age=86400")
-	c.Redirect(http.StatusMovedPermanently, u)
-}
-
-// robots answers /robots.txt: crawlers may read resource pages, theme
-// pages and the plain search, not the endless combinations of facet
-// selections, feeds' variants, embeds or the accounts and staff areas.
-func (s *Server) robots(c *gin.Context) {
-	c.Header("Cache-Control", "public, max-age=86400")
-	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(`User-agent: *
-Allow: /resources/
-Allow: /themes
-Allow: /$
-Allow: /search$
-Disallow: /search?
-Disallow: /feed.atom?
-Disallow: /embed/
-Disallow: /api/
-Disallow: /admin/
-Disallow: /staff/
-Disallow: /members/
-Disallow: /account/
-Disallow: /login
-`))
-}

@@ -3,9 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"sort"
 	"strconv"
@@ -165,55 +162,6 @@ func parsePatch(body []byte) (library.Edit, int64, error) {
 	return e, version, nil
 }
 
-// apiPatchResource answers PATCH /api/v1/resources/{id}: 200 with the
-// saved resource (ETag: its version); 428 without a version (in the body
-// or If-Match); 409 when the resource was saved since that version, with
-// the differences; 400 with a message per field when invalid.
-func (s *Server) apiPatchResource(c *gin.Context) {
-	rd, ok := s.staffAPI(c)
-	if !ok {
-		return
-	}
-	switch mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt {
-	case "application/merge-patch+json", "application/json":
-	default:
-		writeProblem(c, http.StatusUnsupportedMediaType, "Send a JSON merge patch (application/merge-patch+json).")
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxCreateBytes))
-	if err != nil {
-		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request is larger than %d bytes.", maxCreateBytes))
-		return
-	}
-	e, version, err := parsePatch(body)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	h, err := ifMatch(c)
-	switch {
-	case err != nil:
-		s.apiError(c, err)
-		return
-	case h > 0 && version > 0 && h != version:
-		s.apiError(c, catalog.Errorf(catalog.Invalid, "If-Match and the body name different versions"))
-		return
-	case h > 0:
-		version = h
-	}
-	if version == 0 {
-		writeProblem(c, http.StatusPreconditionRequired,
-			"Name the version you edited: a \"version\" field in the patch, or an If-Match header with it (GET gives it).")
-		return
-	}
-	r, err := s.lib.Update(c.Request.Context(), rd, c.Param("id"), version, e)
-	if err != nil {
-		s.curationError(c, err)
-		return
-	}
-	s.writeJSON(c, http.StatusOK, staffJSON(r))
-}
-
 // curationError answers a failed curation request: conflicts with the
 // differences, invalid input with a message per field.
 func (s *Server) curationError(c *gin.Context, err error) {
@@ -258,50 +206,6 @@ func (s *Server) curationError(c *gin.Context, err error) {
 		}
 	}
 	s.apiError(c, err)
-}
-
-// apiWithdrawResource answers DELETE /api/v1/resources/{id}: the resource
-// is withdrawn (kept, hidden, restorable), 204. An If-Match version is
-// checked when given; ?reason= goes to the audit log.
-func (s *Server) apiWithdrawResource(c *gin.Context) {
-	rd, ok := s.staffAPI(c)
-	if !ok {
-		return
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	reason := c.Query("reason")
-	if len(reason) > 1000 {
-		reason = reason[:1000]
-	}
-	if _, err := s.lib.Withdraw(c.Request.Context(), rd, c.Param("id"), version, reason); err != nil {
-		s.curationError(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
-}
-
-// apiRestoreResource answers POST /api/v1/resources/{id}/restore: 200
-// with the restored resource.
-func (s *Server) apiRestoreResource(c *gin.Context) {
-	rd, ok := s.staffAPI(c)
-	if !ok {
-		return
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		s.apiError(c, err)
-		return
-	}
-	r, err := s.lib.Restore(c.Request.Context(), rd, c.Param("id"), version)
-	if err != nil {
-		s.curationError(c, err)
-		return
-	}
-	s.writeJSON(c, http.StatusOK, staffJSON(r))
 }
 
 // apiCreateFromURL answers POST /api/v1/resources when the body has a url

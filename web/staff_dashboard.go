@@ -1,12 +1,7 @@
 package web
 
 import (
-	"net/http"
-	"net/url"
-	"strings"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
@@ -94,68 +89,9 @@ func took(a, b time.Time) string {
 	return b.Sub(a).Round(time.Second).String()
 }
 
-// staffDashboard answers GET /staff.
-func (s *Server) staffDashboard(c *gin.Context) {
-	d, err := s.lib.Dashboard(c.Request.Context(), s.reader(c), 20)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	data := staffDashboardData{Page: s.basePage(c, "Staff area"), D: d, Changes: historyRows(d.Changes),
-		Saved: rowsOf(d.Saved), Awaiting: rowsOf(d.Awaiting), Withdrawn: rowsOf(d.WithdrawnList),
-		Broken: brokenRows(d.Broken), Stale: staleRows(d.Stale)}
-	for _, e := range d.Changes {
-		data.ChangeIDs = append(data.ChangeIDs, e.Target)
-	}
-	for _, r := range d.CrawlRuns {
-		data.Crawls = append(data.Crawls, crawlRow{Source: r.Source, Started: clock(r.Started, ""),
-			Took: took(r.Started, r.Finished), Error: r.Error, Fetched: r.Fetched, New: r.New, Changed: r.Changed,
-			Unchanged: r.Unchanged, Failed: r.Failed, Skipped: r.Skipped, Gone: r.Gone, Running: r.Running()})
-	}
-	for _, r := range d.LinkRuns {
-		data.Links = append(data.Links, linkRunRow{Started: clock(r.Started, ""), Took: took(r.Started, r.Finished),
-			Error: r.Error, Checked: r.Checked, OK: r.OK, Failed: r.Failed, Broken: r.Broken})
-	}
-	s.render(c, http.StatusOK, "staff_dashboard", data)
-}
-
 // staffBrokenData is the data of staff_broken.html.
 type staffBrokenData struct {
 	Page
 	Broken []brokenRow
 	Total  int
-}
-
-// staffBroken answers GET /staff/broken: every broken link.
-func (s *Server) staffBroken(c *gin.Context) {
-	bs, n, err := s.lib.BrokenLinks(c.Request.Context(), s.reader(c), 1000)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.render(c, http.StatusOK, "staff_broken", staffBrokenData{Page: s.basePage(c, "Broken links"),
-		Broken: brokenRows(bs), Total: n})
-}
-
-// staffGo answers GET /staff/go?id=...: opens a resource by its id or by
-// its address on this site (/resources/ID) or its link.
-func (s *Server) staffGo(c *gin.Context) {
-	q := strings.TrimSpace(c.Query("id"))
-	if u, err := url.Parse(q); err == nil && strings.HasPrefix(u.Path, "/resources/") {
-		q = strings.TrimPrefix(u.Path, "/resources/")
-	}
-	if catalog.ValidID(q) {
-		if _, err := s.lib.ForEdit(c.Request.Context(), s.reader(c), q); err == nil {
-			c.Redirect(http.StatusSeeOther, staffURL(q))
-			return
-		}
-	}
-	if strings.HasPrefix(q, "http://") || strings.HasPrefix(q, "https://") {
-		d, err := s.lib.FindLink(c.Request.Context(), s.reader(c), q)
-		if err == nil && d != nil {
-			c.Redirect(http.StatusSeeOther, staffURL(d.ID))
-			return
-		}
-	}
-	s.renderError(c, http.StatusNotFound, "No resource has that id or link.")
 }

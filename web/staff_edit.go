@@ -41,16 +41,6 @@ type conflictView struct {
 	Since           []historyRow
 }
 
-// staffEditForm answers GET /staff/resources/:id.
-func (s *Server) staffEditForm(c *gin.Context) {
-	r, err := s.lib.ForEdit(c.Request.Context(), s.reader(c), c.Param("id"))
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	s.renderEdit(c, http.StatusOK, r, s.form(r.ID, r.Version, valuesOf(r), nil), nil)
-}
-
 // renderEdit renders the edit page for r with form f.
 func (s *Server) renderEdit(c *gin.Context, status int, r *catalog.Resource, f resourceForm, conflict *conflictView) {
 	ctx := c.Request.Context()
@@ -90,88 +80,12 @@ func (s *Server) renderEdit(c *gin.Context, status int, r *catalog.Resource, f r
 	s.render(c, status, "staff_edit", d)
 }
 
-// staffEditSave answers POST /staff/resources/:id: save the form on the
-// version it was opened at.
-func (s *Server) staffEditSave(c *gin.Context) {
-	ctx := c.Request.Context()
-	id := c.Param("id")
-	v := parseValues(c)
-	version := postedVersion(c)
-	before, err := s.lib.ForEdit(ctx, s.reader(c), id)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	r, err := s.lib.Update(ctx, s.reader(c), id, version, v.edit())
-	var ce *library.ConflictError
-	switch {
-	case err == nil:
-		if r.Version == before.Version {
-			s.setFlash(c, "staff-unchanged")
-		} else {
-			s.setFlash(c, "staff-saved")
-		}
-		c.Redirect(http.StatusSeeOther, staffURL(id))
-	case errors.As(err, &ce):
-		// Nothing was written: show what differs between the saved
-		// version and this one, with the form holding this one, ready to
-		// save again on the current version.
-		v.MachineThemes = ce.Current.MachineThemes
-		f := s.form(id, ce.Current.Version, v, nil)
-		s.renderEdit(c, http.StatusConflict, ce.Current, f, &conflictView{Edited: ce.Edited,
-			Current: ce.Current.Version, Diffs: ce.Diffs, Since: historyRows(reverse(ce.Since))})
-	case errors.Is(err, catalog.ErrInvalid):
-		v.MachineThemes = before.MachineThemes
-		s.renderEdit(c, http.StatusUnprocessableEntity, before, s.form(id, version, v, library.FieldErrors(err)), nil)
-	default:
-		s.pageError(c, err)
-	}
-}
-
 func reverse[T any](in []T) []T {
 	out := make([]T, len(in))
 	for i, x := range in {
 		out[len(in)-1-i] = x
 	}
 	return out
-}
-
-// staffWithdraw answers POST /staff/resources/:id/withdraw.
-func (s *Server) staffWithdraw(c *gin.Context) {
-	s.afterStatus(c, "staff-withdrawn", func() error {
-		_, err := s.lib.Withdraw(c.Request.Context(), s.reader(c), c.Param("id"), postedVersion(c), c.PostForm("reason"))
-		return err
-	})
-}
-
-// staffRestore answers POST /staff/resources/:id/restore.
-func (s *Server) staffRestore(c *gin.Context) {
-	s.afterStatus(c, "staff-restored", func() error {
-		_, err := s.lib.Restore(c.Request.Context(), s.reader(c), c.Param("id"), postedVersion(c))
-		return err
-	})
-}
-
-// staffConfirmThemes answers POST /staff/resources/:id/themes: each
-// suggested theme is confirmed, rejected or left as it is.
-func (s *Server) staffConfirmThemes(c *gin.Context) {
-	s.afterStatus(c, "staff-themes", func() error {
-		r, err := s.lib.ForEdit(c.Request.Context(), s.reader(c), c.Param("id"))
-		if err != nil {
-			return err
-		}
-		var confirm, reject []string
-		for _, t := range r.MachineThemes {
-			switch c.PostForm("theme-" + t) {
-			case "confirm":
-				confirm = append(confirm, t)
-			case "reject":
-				reject = append(reject, t)
-			}
-		}
-		_, err = s.lib.ConfirmThemes(c.Request.Context(), s.reader(c), r.ID, postedVersion(c), confirm, reject)
-		return err
-	})
 }
 
 // afterStatus runs a one-button change and goes back to the edit page; a

@@ -41,28 +41,3 @@ func (s *Server) createFeedToken(c *gin.Context) {
 	d.Notice = "Your private feed address is below. Copy it into your feed reader now: it is shown only once."
 	s.render(c, http.StatusOK, "embed", d)
 }
-
-// revokeFeedToken revokes the reader's private feed token.
-func (s *Server) revokeFeedToken(c *gin.Context) {
-	ch, err := parseShareChoice(c.Request.PostForm, s.lib.Taxonomy().Valid)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	rd := s.reader(c)
-	n, err := s.lib.RevokeFeedTokens(c.Request.Context(), rd, rd.Email)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	d, err := s.shareView(c, ch)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	d.Notice = "You had no private feed address."
-	if n > 0 {
-		d.Notice = "Your private feed address is revoked: feed readers using it get nothing more."
-	}
-	s.render(c, http.StatusOK, "embed", d)
-}
