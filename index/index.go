@@ -275,6 +275,9 @@ func (ix *Index) Batch(docs []Document, deletes []string) (err error) {
 	if ix.yield {
 		ix.yieldToSearches(maxBatchYield)
 	}
+	if textSize(docs) >= largeBatchText {
+		defer tightenGC()()
+	}
 	b := ix.bi.NewBatch()
 	for _, id := range deletes {
 		b.Delete(id)

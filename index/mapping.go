@@ -228,8 +228,20 @@ func (b *docBuilder) add(d *document.Document, field, value string, pos int) {
 		ap = []uint64{uint64(pos)}
 	}
 	a := b.analyzers[s.analyzerName()]
+	long := len(value) > bodyChunk && pos < 0
 	if b.bodyAnalyzer != nil && (field == fBody || field == fMBody) {
+		if w, ok := b.bodyAnalyzer.(waitingAnalyzer); ok && long {
+			if da, ok := w.Analyzer.(*analysis.DefaultAnalyzer); ok {
+				d.AddField(&chunkedField{name: field, value: []byte(value), options: s.options(), analyzer: da, wait: w.wait})
+				return
+			}
+		}
 		a = b.bodyAnalyzer
+	}
+	if da, ok := a.(*analysis.DefaultAnalyzer); ok && long {
+		// Long text is analysed a piece at a time (bodyfield.go).
+		d.AddField(&chunkedField{name: field, value: []byte(value), options: s.options(), analyzer: da})
+		return
 	}
 	d.AddField(document.NewTextFieldCustom(field, ap, []byte(value), s.options(), a))
 }
