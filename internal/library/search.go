@@ -217,40 +217,8 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	if hq.Empty() {
 		hq = q
 	}
-	// Where the words sit in the hits shown was found when each was
-	// indexed: the snippets are cut there, not found by analysing the
-	// texts again. Only hits rd may read are asked for.
-	var spots map[string]*index.Spots
-	if !hq.Empty() {
-		docs := make([]index.SpotDoc, 0, len(rs))
-		for _, r := range rs {
-			if canRead(rd, r) {
-				docs = append(docs, index.SpotDoc{ID: r.ID, Members: r.Access != catalog.Public})
-			}
-		}
-		if spots, err = l.ix.Spots(ctx, hq, docs); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			l.log.Warn("search: spots", "err", err) // snippets then come from scanning the texts
-			spots = nil
-		}
-	}
-	// A body is loaded only to cut its snippets: for hits rd may read
-	// whose body holds a word of the query (or whose spots are unknown).
-	var texts []*catalog.Resource
-	if !hq.Empty() {
-		for _, r := range rs {
-			if sp := spots[r.ID]; canRead(rd, r) && (sp == nil || sp.Has(index.SpotBody)) {
-				texts = append(texts, r)
-			}
-		}
-	}
-	if err := l.st.LoadTexts(ctx, texts); err != nil {
+	if out.Hits, err = l.hits(ctx, rd, hq, rs); err != nil {
 		return nil, err
-	}
-	for _, r := range rs {
-		out.Hits = append(out.Hits, l.hit(r, rd, hq, spots[r.ID]))
 	}
 	for field, vals := range res.Facets {
 		fv := make([]FacetValue, 0, len(vals))

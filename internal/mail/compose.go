@@ -17,8 +17,10 @@ var templateFS embed.FS
 // Each message kind has a .txt and a .html template of the same name; the
 // HTML is plain markup, readable without images or styles.
 var (
-	textTemplates = texttemplate.Must(texttemplate.New("").ParseFS(templateFS, "templates/*.txt"))
-	htmlTemplates = htmltemplate.Must(htmltemplate.New("").ParseFS(templateFS, "templates/*.html"))
+	textTemplates = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.FuncMap{"facts": facts}).
+			ParseFS(templateFS, "templates/*.txt"))
+	htmlTemplates = htmltemplate.Must(htmltemplate.New("").Funcs(htmltemplate.FuncMap{"facts": facts, "markup": markup}).
+			ParseFS(templateFS, "templates/*.html"))
 )
 
 // Composer writes the library's messages: it knows the public URL (for

@@ -83,3 +83,13 @@ func (s *Store) DeleteAlert(ctx context.Context, userID, id int64) error {
 	}
 	return nil
 }
+
+// DeleteAlerts removes every alert of userID and returns how many went.
+func (s *Store) DeleteAlerts(ctx context.Context, userID int64) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM alerts WHERE user_id = ?`, userID)
+	if err != nil {
+		return 0, fmt.Errorf("delete alerts of %d: %w", userID, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
