@@ -133,6 +133,23 @@ func (s *Server) Wait(t testing.TB, n int, timeout time.Duration) []Message {
 	}
 }
 
+// WaitUntil waits until done is true of the messages received so far
+// (each arrival is checked) or fails the test after timeout.
+func (s *Server) WaitUntil(t testing.TB, done func([]Message) bool, timeout time.Duration) []Message {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		if ms := s.Messages(); done(ms) {
+			return ms
+		}
+		select {
+		case <-s.got:
+		case <-deadline:
+			t.Fatalf("mailtest: still waiting after %v (%d messages)", timeout, len(s.Messages()))
+		}
+	}
+}
+
 type session struct {
 	s    *Server
 	c    *smtp.Conn
