@@ -40,6 +40,20 @@ func (a *Auth) passwordNotice(u *catalog.User) ([]*catalog.OutMail, error) {
 	return []*catalog.OutMail{m}, nil
 }
 
+// emailNotice is the message telling before's address that the account's
+// sign-in address is now newEmail, or nothing when it did not change or no
+// mailer is set.
+func (a *Auth) emailNotice(before *catalog.User, newEmail string) ([]*catalog.OutMail, error) {
+	if a.mailer == nil || before.Email == newEmail {
+		return nil, nil
+	}
+	m, err := a.mailer.Notice("email", before.Email, newEmail, a.now())
+	if err != nil {
+		return nil, err
+	}
+	return []*catalog.OutMail{m}, nil
+}
+
 // queued tells the sender that a message waits.
 func (a *Auth) queued() {
 	if a.onQueued != nil {

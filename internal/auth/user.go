@@ -113,6 +113,8 @@ func (a *Auth) AddUser(ctx context.Context, actor Actor, nu NewUser) (*catalog.U
 
 // UserChange lists the fields to change; nil leaves a field alone.
 type UserChange struct {
+	// Email changes the sign-in address; the old address is told.
+	Email    *string
 	Name     *string
 	Role     *catalog.Role
 	Expires  *string // "" clears
@@ -137,6 +139,16 @@ func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch Use
 		details map[string]string
 	}
 	var changes []change
+	if ch.Email != nil {
+		e, err := CheckEmail(*ch.Email)
+		if err != nil {
+			return nil, err
+		}
+		if e != u.Email {
+			u.Email = e
+			changes = append(changes, change{"user.email", map[string]string{"from": before.Email, "to": e}})
+		}
+	}
 	if ch.Name != nil {
 		name := strings.Join(strings.Fields(*ch.Name), " ")
 		if len(name) > 200 {
@@ -193,8 +205,17 @@ func (a *Auth) UpdateUser(ctx context.Context, actor Actor, email string, ch Use
 			return nil, catalog.Errorf(catalog.Conflict, "%s is the last admin; make another admin first", u.Email)
 		}
 	}
-	if err := a.st.UpdateUser(ctx, u, a.now()); err != nil {
+	mails, err := a.emailNotice(&before, u.Email)
+	if err != nil {
 		return nil, err
+	}
+	if err := a.st.UpdateUser(ctx, u, a.now(), mails...); err != nil {
+		return nil, err
+	}
+	if len(mails) > 0 {
+		a.queued()
+		// Throttling follows the address one signs in with.
+		a.accounts.Reset("acct:" + before.Email)
 	}
 	if u.Name != before.Name {
 		changes = append(changes, change{"user.name", map[string]string{"from": before.Name, "to": u.Name}})
@@ -290,6 +311,54 @@ func (a *Auth) ChangePassword(ctx context.Context, id *Identity, keep, current, 
 		return err
 	}
 	return nil
+}
+
+// ChangeEmail changes the signed-in person's own sign-in address after
+// checking their password (a wrong one counts as a failed sign-in for
+// throttling), and tells the old address in the same transaction.
+func (a *Auth) ChangeEmail(ctx context.Context, id *Identity, password, newEmail string, c Client) (*catalog.User, error) {
+	acctKey := "acct:" + normEmail(id.User.Email)
+	if wait := a.accounts.Wait(acctKey); wait > 0 {
+		return nil, &ThrottledError{RetryAfter: wait}
+	}
+	u, err := a.st.UserByID(ctx, id.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.verify(ctx, truncate(password, MaxPasswordLen), u.PasswordHash)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		a.accounts.Fail(acctKey)
+		if err := a.Audit(ctx, ActorFor(u, c.IP), "email.change_failed", u.Email, nil); err != nil {
+			return nil, err
+		}
+		return nil, catalog.Errorf(catalog.Invalid, "the password is wrong")
+	}
+	e, err := CheckEmail(newEmail)
+	if err != nil {
+		return nil, err
+	}
+	if e == u.Email {
+		return nil, catalog.Errorf(catalog.Invalid, "%s is already your sign-in address", e)
+	}
+	before := *u
+	u.Email = e
+	mails, err := a.emailNotice(&before, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.st.UpdateUser(ctx, u, a.now(), mails...); err != nil {
+		return nil, err
+	}
+	if len(mails) > 0 {
+		a.queued()
+	}
+	if err := a.Audit(ctx, ActorFor(u, c.IP), "email.change", before.Email, map[string]string{"from": before.Email, "to": e}); err != nil {
+		return u, err
+	}
+	return u, nil
 }
 
 // User returns the account with email (staff and admins, or oneself).

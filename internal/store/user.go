@@ -174,13 +174,17 @@ func likeEscape(s string) string {
 
 // UpdateUser writes u's email, name, role, end date, organisation and
 // disabled flag (not the password). A disabled user's sessions are ended
-// in the same transaction.
-func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, at time.Time) error {
+// in the same transaction, and mails (a notice of the change) are queued
+// in it.
+func (s *Store) UpdateUser(ctx context.Context, u *catalog.User, at time.Time, mails ...*catalog.OutMail) error {
 	var org any
 	if u.OrgID != 0 {
 		org = u.OrgID
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertMails(ctx, tx, at, mails); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE users SET email=?, name=?, role=?, membership_expires=?,
 			organisation_id=?, disabled=?, updated=? WHERE id=?`,
 			u.Email, u.Name, u.Role, u.Expires, org, u.Disabled, stamp(at), u.ID)
