@@ -276,6 +276,7 @@ var flashes = map[string]string{
 	"alert-created":    "Your alert is saved. Its first email comes when something new matches.",
 	"list-added":       "Added to your reading list.",
 	"list-deleted":     "The list is deleted.",
+	"email-changed":    "Your sign-in address is changed. A notice went to the old one.",
 }
 
 func (s *Server) setFlash(c *gin.Context, code string) { s.setCookie(c, flashCookie, code, 60) }

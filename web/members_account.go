@@ -22,6 +22,9 @@ type accountData struct {
 	// NewToken is shown once, right after it is made.
 	NewToken string
 	Alerts   []accountAlert
+	// EmailError says why a change of address was refused; NewEmail
+	// keeps what was typed.
+	EmailError, NewEmail string
 }
 
 type accountToken struct {
@@ -34,9 +37,16 @@ func (s *Server) membersRoutes(g *gin.RouterGroup) {
 	g.GET("/account", s.accountPage)
 	g.POST("/account/tokens", s.accountCreateToken)
 	g.POST("/account/tokens/:id/revoke", s.accountRevokeToken)
+	g.POST("/account/email", s.accountChangeEmail)
 }
 
 func (s *Server) renderAccount(c *gin.Context, newToken string) {
+	s.renderAccountWith(c, http.StatusOK, func(d *accountData) { d.NewToken = newToken })
+}
+
+// renderAccountWith renders the account page with status, after set has
+// filled the request's own fields (a new token, a refused change).
+func (s *Server) renderAccountWith(c *gin.Context, status int, set func(*accountData)) {
 	id := identity(c)
 	u, err := s.auth.UserByID(c.Request.Context(), actor(c), id.User.ID)
 	if err != nil {
@@ -44,7 +54,8 @@ func (s *Server) renderAccount(c *gin.Context, newToken string) {
 		return
 	}
 	d := accountData{Page: s.basePage(c, "Your account"), Email: u.Email, Role: string(u.Role),
-		Lapsed: id.Reader.Lapsed, Org: u.OrgName, NewToken: newToken}
+		Lapsed: id.Reader.Lapsed, Org: u.OrgName}
+	set(&d)
 	if e := u.EffectiveExpires(); e != "" && u.Role == catalog.RoleMember {
 		d.Ends = formatDate(catalog.Date(e))
 	}
@@ -66,10 +77,10 @@ func (s *Server) renderAccount(c *gin.Context, newToken string) {
 		}
 		d.Tokens = append(d.Tokens, accountToken{ID: t.ID, Name: t.Name, Created: when(t.Created), LastUsed: when(t.LastUsed)})
 	}
-	if newToken != "" {
+	if d.NewToken != "" {
 		c.Header("Referrer-Policy", "no-referrer")
 	}
-	s.render(c, http.StatusOK, "account", d)
+	s.render(c, status, "account", d)
 }
 
 func when(t time.Time) string {
