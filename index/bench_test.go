@@ -459,9 +459,9 @@ func benchSearchOursWith(b *testing.B, n int, browse, short bool) {
 	}
 	ctx := context.Background()
 	runSearches(b, func(i int) (uint64, error) {
-		req := Request{Facets: true, Size: 20}
+		req := Request{PerPage: 20}
 		if !browse {
-			req.Query = queries[i%len(queries)]
+			req.SetQuery(queries[i%len(queries)])
 		}
 		res, err := ix.Search(ctx, req)
 		if err != nil {
@@ -527,8 +527,8 @@ func BenchmarkSearchSelected10k(b *testing.B) {
 	ctx := context.Background()
 	runSearches(b, func(i int) (uint64, error) {
 		d := c.docs[i%len(c.docs)]
-		req := Request{Query: queries[i%len(queries)], Facets: true, Size: 20,
-			Filters: map[string][]string{"theme": d.Themes[:1], "type": {d.Type}}}
+		req := Request{PerPage: 20, Filters: map[string][]string{"theme": d.Themes[:1], "type": {d.Type}}}
+		req.SetQuery(queries[i%len(queries)])
 		res, err := ix.Search(ctx, req)
 		if err != nil {
 			return 0, err
@@ -602,15 +602,16 @@ func BenchmarkSearchNarrowed100k(b *testing.B) {
 	for _, mode := range []string{"words", "broader+dates", "broader+12months", "broader", "dates", "words-again"} {
 		b.Run("mode="+mode, func(b *testing.B) {
 			runSearches(b, func(i int) (uint64, error) {
-				req := Request{Query: queries[i%len(queries)], Facets: true, Size: 20}
+				req := Request{PerPage: 20}
+				req.SetQuery(queries[i%len(queries)])
 				if strings.HasPrefix(mode, "broader") {
 					req.Filters = map[string][]string{"theme": {"abuse-and-exploitation"}}
 				}
 				switch {
 				case strings.HasSuffix(mode, "dates"): // whole years: year keywords
-					req.Published = &DateRange{From: "2020-01-01", To: "2024-12-31", Also: []string{"2020-00-00", "2020-01-00"}}
+					req.DateFrom, req.DateTo = "2020", "2024"
 				case strings.HasSuffix(mode, "12months"): // the quick choice: days of two partial years
-					req.Published = &DateRange{From: "2025-06-15", To: "2026-06-14", Also: []string{"2025-00-00", "2025-06-00"}}
+					req.DateFrom, req.DateTo = "2025-06-15", "2026-06-14"
 				}
 				res, err := ix.Search(ctx, req)
 				if err != nil {
@@ -689,7 +690,9 @@ func BenchmarkSnippets10k(b *testing.B) {
 	for _, mode := range []string{"none", "scan", "spots"} {
 		b.Run("mode="+mode, func(b *testing.B) {
 			runSearches(b, func(i int) (uint64, error) {
-				res, err := ix.Search(ctx, Request{Query: queries[i%len(queries)], Facets: true, Size: 20, Members: true})
+				req := Request{PerPage: 20, Members: true}
+				req.SetQuery(queries[i%len(queries)])
+				res, err := ix.Search(ctx, req)
 				if err != nil {
 					return 0, err
 				}

@@ -91,10 +91,10 @@ func TestFacetCountsByDefinition(t *testing.T) {
 		"year": {"2015", "2016", "2017", "2018", "2019", "2020"}, "area": areas, "region": {"South East", "London", "Yorkshire"},
 	}
 	for i := range 80 {
-		req := Request{Facets: true, Members: rng.IntN(2) == 0, Filters: map[string][]string{}, Excludes: map[string][]string{},
-			Sort: pick([]string{"", SortNewest, SortOldest, SortTitle}), From: 10 * rng.IntN(2), Size: 10}
+		req := Request{Members: rng.IntN(2) == 0, Filters: map[string][]string{}, Excludes: map[string][]string{},
+			Sort: pick([]string{"", SortNewest, SortOldest, SortTitle}), Page: 1 + rng.IntN(2), PerPage: 10}
 		if rng.IntN(4) > 0 {
-			req.Query = mustParse(t, pick(words)+" "+strings.Repeat("OR "+pick(words)+" ", rng.IntN(2)))
+			req.Q = pick(words) + " " + strings.Repeat("OR "+pick(words)+" ", rng.IntN(2))
 		}
 		for range rng.IntN(3) {
 			f := pick(FacetFields)
@@ -107,21 +107,21 @@ func TestFacetCountsByDefinition(t *testing.T) {
 			f := pick(FacetFields)
 			req.Excludes[f] = []string{pick(values[f])}
 		}
-		name := fmt.Sprintf("%d q=%v members=%v filters=%v excludes=%v", i, req.Query, req.Members, req.Filters, req.Excludes)
+		name := fmt.Sprintf("%d q=%v members=%v filters=%v excludes=%v", i, req.Q, req.Members, req.Filters, req.Excludes)
 		got := doSearch(t, ix, req)
 		// The page and total are those of the same search without facets,
 		// where Bleve applies the selections itself.
 		plain := req
-		plain.Facets = false
+		plain.NoFacets = true
 		want := doSearch(t, ix, plain)
 		if got.Total != want.Total || !slices.Equal(hitIDs(got), hitIDs(want)) {
-			t.Errorf("%s: total %d, hits %v; without facets %d, %v", fmt.Sprintf("%d q=%v filters=%v", i, req.Query, req.Filters), got.Total, hitIDs(got), want.Total, hitIDs(want))
+			t.Errorf("%s: total %d, hits %v; without facets %d, %v", fmt.Sprintf("%d q=%v filters=%v", i, req.Q, req.Filters), got.Total, hitIDs(got), want.Total, hitIDs(want))
 		}
 		for _, f := range FacetFields {
 			var want []FacetValue
 			for _, v := range values[f] {
 				one := req
-				one.Facets = false
+				one.NoFacets = true
 				one.Filters = map[string][]string{}
 				for k, vs := range req.Filters {
 					one.Filters[k] = vs

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"safelib/internal/catalog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -27,8 +28,9 @@ var (
 	// with another MappingVersion: delete the directory and rebuild it from
 	// the database.
 	ErrNeedsRebuild = errors.New("index: needs rebuild")
-	// ErrBadQuery wraps parse and request errors that are the user's fault.
-	ErrBadQuery = errors.New("bad query")
+	// ErrBadQuery matches parse and request errors that are the user's
+	// fault: they are catalog.Invalid errors with a message for people.
+	ErrBadQuery error = catalog.ErrInvalid
 )
 
 // versionKey is the Bleve internal key holding MappingVersion.

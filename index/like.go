@@ -205,7 +205,7 @@ func (ix *Index) SearchLike(ctx context.Context, l Like, members bool, size int)
 	if err != nil || q.Empty() {
 		return nil, err // an empty query would match everything
 	}
-	res, err := ix.Search(ctx, Request{Query: q, Members: members, Size: size})
+	res, err := ix.Search(ctx, Request{query: q, parsed: true, Members: members, PerPage: size, NoFacets: true})
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func TestOpenPersists(t *testing.T) {
 	if err != nil || n != uint64(len(fixture)) {
 		t.Fatalf("count %d, %v", n, err)
 	}
-	res, err := ix.Search(context.Background(), Request{Query: mustParse(t, "cse"), Facets: true})
+	res, err := ix.Search(context.Background(), Request{Q: "cse"})
 	if err != nil || res.Total != 2 {
 		t.Fatalf("after reopen: %v, %v", res, err)
 	}

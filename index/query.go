@@ -1,7 +1,6 @@
 package index
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -145,10 +144,10 @@ func writeGrouped(b *strings.Builder, n *node) {
 //	( ... )          grouping; unbalanced parentheses are closed or ignored
 //
 // An unbalanced quote makes the rest of the input a phrase. An unknown prefix
-// such as foo:bar is read as the words foo and bar. Errors wrap ErrBadQuery.
+// such as foo:bar is read as the words foo and bar. Errors match ErrBadQuery.
 func Parse(s string) (Query, error) {
 	if len(s) > MaxQueryBytes {
-		return Query{}, fmt.Errorf("%w: query is longer than %d bytes", ErrBadQuery, MaxQueryBytes)
+		return Query{}, badRequest("query is longer than %d bytes", MaxQueryBytes)
 	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
@@ -159,7 +158,7 @@ func Parse(s string) (Query, error) {
 		return Query{}, err
 	}
 	if n := countTerms(root); n > MaxQueryTerms {
-		return Query{}, fmt.Errorf("%w: query has %d terms, at most %d allowed", ErrBadQuery, n, MaxQueryTerms)
+		return Query{}, badRequest("query has %d terms, at most %d allowed", n, MaxQueryTerms)
 	}
 	root = simplify(root)
 	return Query{root: root}, nil
@@ -386,7 +385,7 @@ func (p *parser) parseUnary(depth int) (*node, error) {
 		return &node{kind: nPhrase, field: t.field, text: t.text}, nil
 	case tOpen:
 		if depth+1 > maxDepth {
-			return nil, fmt.Errorf("%w: parentheses nested more than %d deep", ErrBadQuery, maxDepth)
+			return nil, badRequest("parentheses nested more than %d deep", maxDepth)
 		}
 		n, err := p.parseAnd(depth + 1)
 		if err != nil {

@@ -3,10 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,153 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
-
-// Request limits.
-const (
-	DefaultSize      = 20
-	MaxSize          = 100
-	MaxWindow        = 10000 // From+Size
-	DefaultFacetSize = 50
-	MaxFacetSize     = 1000
-	MaxFilterValues  = 50
-)
-
-// FacetFields are the public facet names, in display order: a region
-// before the (many) local areas within it.
-var FacetFields = []string{"theme", "publisher", "type", "year", "region", "area"}
-
-// filterFields maps filter names to keyword fields. Besides the facets,
-// "access" and "source" may be filtered on.
-var filterFields = map[string]string{
-	"theme": fTheme, "publisher": fPublisher, "type": fType, "year": fYear,
-	"area": fArea, "region": fRegion, "access": fAccess, "source": fSource,
-}
-
-// Sort orders accepted in Request.Sort.
-const (
-	SortRelevance = "relevance"
-	SortNewest    = "newest"
-	SortOldest    = "oldest"
-	SortTitle     = "title"
-)
-
-// Sorts lists the sort orders, the one list every layer checks against.
-var Sorts = []string{SortRelevance, SortNewest, SortOldest, SortTitle}
-
-// Request is one search.
-type Request struct {
-	Query    Query
-	Filters  map[string][]string // facet field -> selected values; OR within a field, AND across fields
-	Excludes map[string][]string // facet field -> excluded values (NOT)
-	Members  bool                // the reader may read members-only text
-	Sort     string              // "relevance" (default; newest when the query is empty), "newest", "oldest", "title"
-	From     int
-	Size     int // 0 means DefaultSize; at most MaxSize
-	Facets   bool
-	// FacetSize is the most values per facet (0 means DefaultFacetSize).
-	FacetSize int
-	// Published, when set, keeps only documents whose published key is
-	// within it. It narrows every facet's counts too (it is not a facet).
-	Published *DateRange
-}
-
-// DateRange keeps the documents whose published key (Document.Published)
-// is within From..To, both inclusive ("" leaves that end open), or is one
-// of Also (keys of periods that start before From yet reach into the
-// range: a year, a month). A document without a published key never
-// matches. The caller decides what the keys mean.
-type DateRange struct {
-	From, To string
-	Also     []string
-}
-
-// MaxDateAlso bounds DateRange.Also.
-const MaxDateAlso = 4
-
-var dayKeyRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-
-func (d *DateRange) validate() error {
-	for _, k := range []string{d.From, d.To} {
-		if k != "" && !dayKeyRE.MatchString(k) {
-			return fmt.Errorf("%w: date range end %q is not YYYY-MM-DD", ErrBadQuery, k)
-		}
-	}
-	if d.From != "" && d.To != "" && d.From > d.To {
-		return fmt.Errorf("%w: date range from %q is after to %q", ErrBadQuery, d.From, d.To)
-	}
-	if len(d.Also) > MaxDateAlso {
-		return fmt.Errorf("%w: more than %d extra date keys", ErrBadQuery, MaxDateAlso)
-	}
-	return nil
-}
-
-// query is the range as a query, or nil. A range of keys is a disjunction
-// of every key in it, so it costs one posting list per distinct date: the
-// whole years inside the range are asked of the year keyword instead (one
-// term a year), and the days of the partial years at its ends of the
-// published keys.
-func (d *DateRange) query() query.Query {
-	if d == nil {
-		return nil
-	}
-	keys := func(field, lo, hi string) query.Query {
-		yes := true
-		r := query.NewTermRangeInclusiveQuery(lo, hi, &yes, &yes)
-		r.SetField(field)
-		return r
-	}
-	var qs []query.Query
-	fy, ty := d.From, d.To
-	if len(fy) >= 4 {
-		fy = fy[:4]
-	}
-	if len(ty) >= 4 {
-		ty = ty[:4]
-	}
-	partialF := d.From != "" && d.From[4:] != "-01-01"
-	partialT := d.To != "" && d.To[4:] != "-12-31"
-	if fy != "" && fy == ty && (partialF || partialT) {
-		lo := d.From
-		if !partialF {
-			lo = fy + "-00-00" // the year's own key and its months' keys too
-		}
-		qs = append(qs, keys(fPublished, lo, d.To))
-	} else {
-		wlo, whi := "1", "" // whole years, as year keywords ("" is open)
-		switch {
-		case partialF:
-			qs = append(qs, keys(fPublished, d.From, fy+"-12-31"))
-			wlo = nextYear(fy, 1)
-		case d.From != "":
-			wlo = fy
-		}
-		switch {
-		case partialT:
-			qs = append(qs, keys(fPublished, ty+"-00-00", d.To))
-			whi = nextYear(ty, -1)
-		case d.To != "":
-			whi = ty
-		}
-		if whi == "" || wlo <= whi {
-			qs = append(qs, keys(fYear, wlo, whi))
-		}
-	}
-	for _, k := range d.Also {
-		t := query.NewTermQuery(k)
-		t.SetField(fPublished)
-		qs = append(qs, t)
-	}
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return query.NewDisjunctionQuery(qs)
-}
-
-// nextYear is the four-digit year y+delta.
-func nextYear(y string, delta int) string {
-	n, _ := strconv.Atoi(y)
-	return fmt.Sprintf("%04d", n+delta)
-}
 
 // Result is one page of ids plus totals and facets.
 type Result struct {
@@ -188,67 +39,71 @@ type FacetValue struct {
 	Count int
 }
 
-// validate checks the request bounds; errors wrap ErrBadQuery.
-func (r *Request) validate() error {
-	if r.From < 0 || r.Size < 0 {
-		return fmt.Errorf("%w: negative from or size", ErrBadQuery)
-	}
-	if r.Size > MaxSize {
-		return fmt.Errorf("%w: size %d is more than %d", ErrBadQuery, r.Size, MaxSize)
-	}
-	if r.From+r.size() > MaxWindow {
-		return fmt.Errorf("%w: results beyond %d are not available", ErrBadQuery, MaxWindow)
-	}
-	if r.FacetSize < 0 || r.FacetSize > MaxFacetSize {
-		return fmt.Errorf("%w: facet size %d out of range 0..%d", ErrBadQuery, r.FacetSize, MaxFacetSize)
-	}
-	if r.Published != nil {
-		if err := r.Published.validate(); err != nil {
-			return err
-		}
-	}
-	if r.Sort != "" && !slices.Contains(Sorts, r.Sort) {
-		return fmt.Errorf("%w: unknown sort %q", ErrBadQuery, r.Sort)
-	}
-	for what, m := range map[string]map[string][]string{"filter": r.Filters, "exclude": r.Excludes} {
-		for f, vs := range m {
-			if _, ok := filterFields[f]; !ok {
-				return fmt.Errorf("%w: unknown %s field %q", ErrBadQuery, what, f)
-			}
-			if len(vs) > MaxFilterValues {
-				return fmt.Errorf("%w: more than %d %s values for %q", ErrBadQuery, MaxFilterValues, what, f)
-			}
-		}
-	}
-	return nil
-}
-
-func (r *Request) size() int {
-	if r.Size == 0 {
-		return DefaultSize
-	}
-	return r.Size
-}
-
-func (r *Request) facetSize() int {
-	if r.FacetSize == 0 {
-		return DefaultFacetSize
-	}
-	return r.FacetSize
-}
-
-// Search runs the request. Members-only summaries, bodies and extra text are
-// searched only when req.Members is true.
+// Search runs the request (after Validate). Members-only summaries,
+// bodies and extra text are searched only when req.Members is true.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
-	if err := req.validate(); err != nil {
+	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	// A search is CPU work from start to end: with more searches at once
-	// than cores, each would take as long as all of them together. Taken
-	// in turn, the first to come ends first (at 100k documents on 2 cores
-	// with 4 clients in process: p99 105 ms rather than 135, at the same
-	// 100 searches/s).
+	release, err := ix.takeSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	c := newCompiler(ix.an, req.Members)
+	expanded := ix.Expand(req.query)
+	text := c.compile(expanded)
+
+	// Relevance needs positive words; browsing (no words, or only
+	// exclusions) lists the newest first.
+	sortOrder := req.Sort
+	if sortOrder == SortRelevance && (text == nil || onlyExclusions(req.query.root)) {
+		sortOrder = SortNewest
+	}
+	published := req.dateRange().query()
+	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, published), req.PerPage, req.from(), false)
+	main.Sort = sortFor(sortOrder)
+	if sortOrder != SortRelevance {
+		main.Score = "none"
+	}
+	hook := &searchHook{ix: ix, sort: main.Sort}
+	var fr *facetRun
+	if !req.NoFacets {
+		fr = ix.planFacets(ctx, &req, text, published, main, hook)
+	}
+	res, err := ix.bi.SearchInContext(hook.context(ctx), main)
+	if fr != nil {
+		fr.wg.Wait()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Highlight: expanded}
+	if len(hook.selected) > 0 {
+		out.Total = hook.within // Bleve counted the matches outside the selections too
+	}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
+	}
+	if fr != nil {
+		if out.Facets, err = fr.result(); err != nil {
+			return nil, err
+		}
+	}
+	if out.Total == 0 && req.Page == 1 && !req.query.Empty() {
+		out.Suggestion = ix.suggest(ctx, req, c)
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// takeSlot waits for a turn to search and returns its release. A search
+// is CPU work from start to end: with more searches at once than cores,
+// each would take as long as all of them together. Taken in turn, the
+// first to come ends first (at 100k documents on 2 cores with 4 clients
+// in process: p99 105 ms rather than 135, at the same 100 searches/s).
+func (ix *Index) takeSlot(ctx context.Context) (func(), error) {
 	select {
 	case ix.slots <- struct{}{}:
 	default:
@@ -261,104 +116,83 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			return nil, ctx.Err()
 		}
 	}
-	defer func() { <-ix.slots }()
 	if err := ctx.Err(); err != nil {
+		<-ix.slots
 		return nil, err
 	}
-	c := newCompiler(ix.an, req.Members)
-	expanded := ix.Expand(req.Query)
-	text := c.compile(expanded)
+	return func() { <-ix.slots }, nil
+}
 
-	// Relevance needs positive words; browsing (no words, or only
-	// exclusions) lists the newest first.
-	sortOrder := req.Sort
-	if sortOrder == "" {
-		sortOrder = SortRelevance
-	}
-	if sortOrder == SortRelevance && (text == nil || onlyExclusions(req.Query.root)) {
-		sortOrder = SortNewest
-	}
+// facetRun counts a search's facets from bitmaps (facets.go) and keeps
+// what it found.
+type facetRun struct {
+	ix     *Index
+	size   int
+	counts map[string][]FacetValue
+	err    error
+	wg     sync.WaitGroup
+}
 
-	main := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, req.Published.query()), req.size(), req.From, false)
-	main.Sort = sortFor(sortOrder)
-	if sortOrder != SortRelevance {
-		main.Score = "none"
-	}
-
-	// Facets are counted from bitmaps (facets.go), each facet narrowed by
-	// the selections of the others, over: every document when neither words
-	// nor exclusions nor filters other than facet selections narrow the
-	// search; else the main search's matches when no facet has a
-	// selection; else the matches without the selections, which the main
-	// search gives too when there are words.
-	var counts map[string][]FacetValue
-	count := func(r indexReader, base *roaring.Bitmap, filters map[string][]string) error {
-		fp, err := ix.postings(r)
-		if err != nil {
-			return err
-		}
-		if base == nil {
-			base = fp.all
-		}
-		counts = fp.facetCounts(base, filters, req.facetSize())
-		return nil
-	}
-	hook := &searchHook{ix: ix, sort: main.Sort}
-	var wg sync.WaitGroup
-	var countErr error
-	if req.Facets {
-		unfaceted := withoutFacets(req.Filters)
-		switch {
-		case text == nil && len(unfaceted) == 0 && !hasValues(req.Excludes) && req.Published == nil:
-			wg.Go(func() { countErr = ix.withReader(func(r indexReader) error { return count(r, nil, req.Filters) }) })
-		case !facetSelected(req.Filters):
-			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, nil) }
-		case text == nil:
-			// Browsing: the selections drive the main search through their
-			// postings; the counts need every match without them.
-			wg.Go(func() {
-				sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes, req.Published.query()), 0, 0, false)
-				sr.Score = "none"
-				base := &searchHook{ix: ix, done: func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }}
-				_, countErr = ix.bi.SearchInContext(base.context(ctx), sr)
-			})
-		default:
-			// Words: one search of them without the selections gives the
-			// counts every match, and the page only those within them.
-			main.Query = ix.assemble(text, unfaceted, req.Excludes, req.Published.query())
-			hook.selected = req.Filters
-			hook.done = func(r indexReader, m *roaring.Bitmap) error { return count(r, m, req.Filters) }
-		}
-	}
-	res, err := ix.bi.SearchInContext(hook.context(ctx), main)
-	wg.Wait()
+// count counts the facets over base (nil: every document), each facet
+// narrowed by the selections of the others in filters.
+func (f *facetRun) count(r indexReader, base *roaring.Bitmap, filters map[string][]string) error {
+	fp, err := f.ix.postings(r)
 	if err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
+		return err
 	}
-	out := &Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Highlight: expanded}
-	if len(hook.selected) > 0 {
-		out.Total = hook.within // Bleve counted the matches outside the selections too
+	if base == nil {
+		base = fp.all
 	}
-	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score})
+	f.counts = fp.facetCounts(base, filters, f.size)
+	return nil
+}
+
+// result is every facet's values (an empty list for a facet without any).
+func (f *facetRun) result() (map[string][]FacetValue, error) {
+	if f.err != nil {
+		return nil, fmt.Errorf("index: facets: %w", f.err)
 	}
-	if req.Facets {
-		if countErr != nil {
-			return nil, fmt.Errorf("index: facets: %w", countErr)
+	out := make(map[string][]FacetValue, len(FacetFields))
+	for _, name := range FacetFields {
+		out[name] = f.counts[name]
+		if out[name] == nil {
+			out[name] = []FacetValue{}
 		}
-		out.Facets = make(map[string][]FacetValue, len(FacetFields))
-		for _, f := range FacetFields {
-			out.Facets[f] = counts[f]
-			if out.Facets[f] == nil {
-				out.Facets[f] = []FacetValue{}
-			}
-		}
 	}
-	if out.Total == 0 && req.From == 0 && !req.Query.Empty() {
-		out.Suggestion = ix.suggest(ctx, req, c)
-	}
-	out.Took = time.Since(start)
 	return out, nil
+}
+
+// planFacets decides what the facets are counted over: every document
+// when neither words nor exclusions nor filters other than facet
+// selections narrow the search; else the main search's matches when no
+// facet has a selection; else the matches without the selections, which
+// the main search gives too when there are words (then main and hook
+// change to ask for them).
+func (ix *Index) planFacets(ctx context.Context, req *Request, text, published query.Query, main *bleve.SearchRequest, hook *searchHook) *facetRun {
+	fr := &facetRun{ix: ix, size: req.facetSize()}
+	unfaceted := withoutFacets(req.Filters)
+	switch {
+	case text == nil && len(unfaceted) == 0 && !hasValues(req.Excludes) && published == nil:
+		fr.wg.Go(func() { fr.err = ix.withReader(func(r indexReader) error { return fr.count(r, nil, req.Filters) }) })
+	case !facetSelected(req.Filters):
+		hook.done = func(r indexReader, m *roaring.Bitmap) error { return fr.count(r, m, nil) }
+	case text == nil:
+		// Browsing: the selections drive the main search through their
+		// postings; the counts need every match without them.
+		fr.wg.Go(func() {
+			sr := bleve.NewSearchRequestOptions(ix.assemble(text, unfaceted, req.Excludes, published), 0, 0, false)
+			sr.Score = "none"
+			base := &searchHook{ix: ix, done: func(r indexReader, m *roaring.Bitmap) error { return fr.count(r, m, req.Filters) }}
+			_, fr.err = ix.bi.SearchInContext(base.context(ctx), sr)
+		})
+	default:
+		// Words: one search of them without the selections gives the
+		// counts every match, and the page only those within them.
+		main.Query = ix.assemble(text, unfaceted, req.Excludes, published)
+		hook.selected = req.Filters
+		hook.done = func(r indexReader, m *roaring.Bitmap) error { return fr.count(r, m, req.Filters) }
+	}
+	return fr
 }
 
 // assemble adds filters, exclusions and narrow (another required query,

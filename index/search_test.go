@@ -96,7 +96,7 @@ func TestSearchMatching(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			res := doSearch(t, ix, Request{Query: mustParse(t, tc.q), Members: tc.members, Size: 100})
+			res := doSearch(t, ix, Request{Q: tc.q, Members: tc.members, PerPage: 100, NoFacets: true})
 			got := sortedIDs(res)
 			if len(got) == 0 {
 				got = nil
@@ -125,7 +125,7 @@ func TestSearchWeights(t *testing.T) {
 	if err := ix.Batch(docs, nil); err != nil {
 		t.Fatal(err)
 	}
-	res := doSearch(t, ix, Request{Query: mustParse(t, "restraint")})
+	res := doSearch(t, ix, Request{Q: "restraint", NoFacets: true})
 	if got, want := hitIDs(res), []string{"title", "summary", "body"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("order %v, want %v", got, want)
 	}
@@ -227,11 +227,7 @@ func TestSearchFacets(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var q Query
-			if tc.q != "" {
-				q = mustParse(t, tc.q)
-			}
-			res := doSearch(t, ix, Request{Query: q, Members: tc.members, Filters: tc.filters, Excludes: tc.excludes, Facets: true, Size: 100})
+			res := doSearch(t, ix, Request{Q: tc.q, Members: tc.members, Filters: tc.filters, Excludes: tc.excludes, PerPage: 100})
 			if got := sortedIDs(res); !reflect.DeepEqual(got, tc.wantIDs) && !(len(got) == 0 && len(tc.wantIDs) == 0) {
 				t.Errorf("ids %v, want %v", got, tc.wantIDs)
 			}
@@ -249,14 +245,14 @@ func TestSearchFacets(t *testing.T) {
 	}
 
 	t.Run("facet size", func(t *testing.T) {
-		res := doSearch(t, ix, Request{Facets: true, FacetSize: 2})
+		res := doSearch(t, ix, Request{FacetSize: 2})
 		want := []FacetValue{{"guidance", 3}, {"briefing", 2}}
 		if got := res.Facets["type"]; !reflect.DeepEqual(got, want) {
 			t.Fatalf("type facet %v, want %v", got, want)
 		}
 	})
 	t.Run("no facets unless asked", func(t *testing.T) {
-		if res := doSearch(t, ix, Request{}); res.Facets != nil {
+		if res := doSearch(t, ix, Request{NoFacets: true}); res.Facets != nil {
 			t.Fatalf("facets %v", res.Facets)
 		}
 	})
@@ -281,11 +277,7 @@ func TestSearchSort(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var q Query
-			if tc.q != "" {
-				q = mustParse(t, tc.q)
-			}
-			res := doSearch(t, ix, Request{Query: q, Sort: tc.sort, Size: 100})
+			res := doSearch(t, ix, Request{Q: tc.q, Sort: tc.sort, PerPage: 100, NoFacets: true})
 			if got := hitIDs(res); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("order %v, want %v", got, tc.want)
 			}
@@ -295,7 +287,7 @@ func TestSearchSort(t *testing.T) {
 	t.Run("pages", func(t *testing.T) {
 		var got []string
 		for from := 0; from < len(newest); from += 5 {
-			got = append(got, hitIDs(doSearch(t, ix, Request{From: from, Size: 5}))...)
+			got = append(got, hitIDs(doSearch(t, ix, Request{Page: from/5 + 1, PerPage: 5, NoFacets: true}))...)
 		}
 		if !reflect.DeepEqual(got, newest) {
 			t.Fatalf("pages %v, want %v", got, newest)
@@ -316,7 +308,7 @@ func TestSearchSort(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < 3; i++ {
-			res := doSearch(t, ix, Request{Query: mustParse(t, "identical")})
+			res := doSearch(t, ix, Request{Q: "identical", NoFacets: true})
 			if got, want := hitIDs(res), []string{"t1", "t2", "t3", "t4"}; !reflect.DeepEqual(got, want) {
 				t.Fatalf("order %v, want %v", got, want)
 			}
@@ -342,7 +334,7 @@ func TestSearchSuggestion(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.q, func(t *testing.T) {
-			res := doSearch(t, ix, Request{Query: mustParse(t, tc.q), Members: tc.members})
+			res := doSearch(t, ix, Request{Q: tc.q, Members: tc.members, NoFacets: true})
 			if res.Total != 0 {
 				t.Fatalf("total %d, want 0", res.Total)
 			}
@@ -352,7 +344,7 @@ func TestSearchSuggestion(t *testing.T) {
 		})
 	}
 	t.Run("no suggestion with results", func(t *testing.T) {
-		if res := doSearch(t, ix, Request{Query: mustParse(t, "neglect")}); res.Suggestion != "" {
+		if res := doSearch(t, ix, Request{Q: "neglect", NoFacets: true}); res.Suggestion != "" {
 			t.Fatalf("suggestion %q", res.Suggestion)
 		}
 	})
@@ -368,15 +360,15 @@ func TestSearchBadRequests(t *testing.T) {
 		name string
 		req  Request
 	}{
-		{"size too big", Request{Size: MaxSize + 1}},
-		{"negative size", Request{Size: -1}},
-		{"negative from", Request{From: -1}},
-		{"window too deep", Request{From: MaxWindow - 10, Size: 20}},
-		{"facet size too big", Request{FacetSize: MaxFacetSize + 1}},
-		{"unknown sort", Request{Sort: "random"}},
-		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}}},
-		{"unknown exclude", Request{Excludes: map[string][]string{"colour": {"red"}}}},
-		{"too many filter values", Request{Filters: map[string][]string{"type": many}}},
+		{"size too big", Request{PerPage: MaxPerPage + 1, NoFacets: true}},
+		{"negative size", Request{PerPage: -1, NoFacets: true}},
+		{"negative page", Request{Page: -1, NoFacets: true}},
+		{"window too deep", Request{Page: MaxWindow/MaxPerPage + 1, PerPage: MaxPerPage, NoFacets: true}},
+		{"facet size too big", Request{FacetSize: MaxFacetSize + 1, NoFacets: true}},
+		{"unknown sort", Request{Sort: "random", NoFacets: true}},
+		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}, NoFacets: true}},
+		{"unknown exclude", Request{Excludes: map[string][]string{"colour": {"red"}}, NoFacets: true}},
+		{"too many filter values", Request{Filters: map[string][]string{"type": many}, NoFacets: true}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -387,14 +379,14 @@ func TestSearchBadRequests(t *testing.T) {
 		})
 	}
 	t.Run("deepest page allowed", func(t *testing.T) {
-		if _, err := ix.Search(context.Background(), Request{From: MaxWindow - MaxSize, Size: MaxSize}); err != nil {
+		if _, err := ix.Search(context.Background(), Request{Page: MaxWindow / MaxPerPage, PerPage: MaxPerPage, NoFacets: true}); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("cancelled context", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := ix.Search(ctx, Request{}); !errors.Is(err, context.Canceled) {
+		if _, err := ix.Search(ctx, Request{NoFacets: true}); !errors.Is(err, context.Canceled) {
 			t.Fatalf("error %v", err)
 		}
 	})
@@ -426,18 +418,18 @@ func TestBatchUpdateDeleteAndIDs(t *testing.T) {
 	if want := without("d11"); !reflect.DeepEqual(ids, want) {
 		t.Fatalf("ids %v, want %v", ids, want)
 	}
-	if res := doSearch(t, ix, Request{Query: mustParse(t, "terms")}); res.Total != 0 {
+	if res := doSearch(t, ix, Request{Q: "terms", NoFacets: true}); res.Total != 0 {
 		t.Fatalf("members-only body of updated d12 still public: %v", hitIDs(res))
 	}
-	if res := doSearch(t, ix, Request{Query: mustParse(t, "glossary")}); !reflect.DeepEqual(hitIDs(res), []string{"d12"}) {
+	if res := doSearch(t, ix, Request{Q: "glossary", NoFacets: true}); !reflect.DeepEqual(hitIDs(res), []string{"d12"}) {
 		t.Fatalf("title of d12 should still match: %v", hitIDs(res))
 	}
-	if res := doSearch(t, ix, Request{Query: mustParse(t, "neglect toolkit")}); res.Total != 0 {
+	if res := doSearch(t, ix, Request{Q: "neglect toolkit", NoFacets: true}); res.Total != 0 {
 		t.Fatalf("deleted d11 still found")
 	}
 	// Counts over everything come from the term dictionary: deleted and
 	// replaced documents must not count.
-	res := doSearch(t, ix, Request{Facets: true})
+	res := doSearch(t, ix, Request{})
 	wantType := []FacetValue{{"guidance", 3}, {"briefing", 2}, {"report", 2}, {"glossary", 1}, {"policy", 1}, {"statistics", 1}, {"toolkit", 1}}
 	if !reflect.DeepEqual(res.Facets["type"], wantType) || !reflect.DeepEqual(res.Facets["area"], []FacetValue{{"Kent", 2}}) {
 		t.Fatalf("facets after delete: %v", res.Facets)
@@ -465,7 +457,7 @@ func TestSearchesTakeTurns(t *testing.T) {
 	if err := ix.Batch(fixture, nil); err != nil {
 		t.Fatal(err)
 	}
-	req := Request{Query: mustParse(t, "neglect"), Size: 5, Facets: true}
+	req := Request{Q: "neglect", PerPage: 5}
 	ix.slots <- struct{}{} // a search running
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -512,7 +504,7 @@ func TestWritesYieldToSearches(t *testing.T) {
 	ix.slots <- struct{}{} // a search running...
 	waiter := make(chan error, 1)
 	go func() { // ...and one waiting for its turn
-		_, err := ix.Search(context.Background(), Request{Query: mustParse(t, "neglect"), Size: 1})
+		_, err := ix.Search(context.Background(), Request{Q: "neglect", PerPage: 1, NoFacets: true})
 		waiter <- err
 	}()
 	_, busy := ix.waiting.signals()

@@ -55,7 +55,7 @@ func TestSnippetsWithSynonyms(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
-	res := doSearch(t, ix, Request{Query: mustParse(t, "cse")})
+	res := doSearch(t, ix, Request{Q: "cse", NoFacets: true})
 	if got := Snippets("Child sexual exploitation is abuse.", res.Highlight, 1, 100); !reflect.DeepEqual(got, want) {
 		t.Fatalf("with Result.Highlight: got %q, want %q", got, want)
 	}

@@ -33,10 +33,10 @@ func TestSortKeysMatchBleve(t *testing.T) {
 				continue // browsing is by date
 			}
 			for from := 0; from < 60; from += 25 {
-				req := Request{Query: mustParse(t, q), Sort: order, From: from, Size: 25}
+				req := Request{Q: q, Sort: order, Page: from/25 + 1, PerPage: 25, NoFacets: true}
 				got := hitIDs(doSearch(t, ix, req))
 
-				text := newCompiler(ix.an, false).compile(ix.Expand(req.Query))
+				text := newCompiler(ix.an, false).compile(ix.Expand(mustParse(t, q)))
 				sr := bleve.NewSearchRequestOptions(ix.assemble(text, nil, nil, nil), 25, from, false)
 				sr.Sort = want
 				res, err := ix.bi.SearchInContext(ctx, sr)
@@ -67,7 +67,7 @@ func TestWarm(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := segmentReads.Load()
-		doSearch(t, ix, Request{Query: mustParse(t, "neglect"), Facets: true, Sort: SortNewest})
+		doSearch(t, ix, Request{Q: "neglect", Sort: SortNewest})
 		if read := segmentReads.Load() - before; (read == 0) != warm {
 			t.Errorf("warm=%v: the search read %d segment fields", warm, read)
 		}

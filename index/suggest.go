@@ -17,7 +17,7 @@ type indexReader = bindex.IndexReader
 // couple of dictionary lookups and at most two counting searches, and runs
 // only for empty results.
 func (ix *Index) suggest(ctx context.Context, req Request, c *compiler) string {
-	root := req.Query.root
+	root := req.query.root
 	if root == nil {
 		return ""
 	}
@@ -164,7 +164,7 @@ func loosen(n *node) *node {
 // anyHit reports whether q, with req's filters and access, finds anything.
 func (ix *Index) anyHit(ctx context.Context, req Request, q Query, c *compiler) bool {
 	text := c.compile(ix.Expand(q))
-	sr := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, req.Published.query()), 0, 0, false)
+	sr := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, req.dateRange().query()), 0, 0, false)
 	sr.Score = "none"
 	res, err := ix.bi.SearchInContext(ctx, sr)
 	return err == nil && res.Total > 0

@@ -22,7 +22,9 @@ var searchParamNames = append([]string{"q", "sort", "page", "per_page", "from", 
 
 // parseSearch turns a query string into validated search parameters. The
 // HTML pages and the API share it, so both accept exactly the same input.
-// Errors wrap catalog.ErrInvalid.
+// It only reads the parameters (names, repeats, numbers, dates): the
+// request's one validator (SearchParams.Validate, the index's) checks
+// the bounds and values. Errors wrap catalog.ErrInvalid.
 func parseSearch(v url.Values) (library.SearchParams, error) {
 	p := library.SearchParams{Filters: map[string][]string{}, Excludes: map[string][]string{}}
 	keys := make([]string, 0, len(v))
@@ -62,15 +64,12 @@ func parseSearch(v url.Values) (library.SearchParams, error) {
 			if err != nil {
 				return p, invalid("%s must be a whole number", key)
 			}
+			if n == 0 {
+				n = -1 // 0 is no page (to Validate, 0 is "not given"): out of bounds
+			}
 			if key == "page" {
-				if n < 1 || n > library.MaxPage {
-					return p, invalid("page must be between 1 and %d", library.MaxPage)
-				}
 				p.Page = n
 			} else {
-				if n < 1 || n > library.MaxPerPage {
-					return p, invalid("per_page must be between 1 and %d", library.MaxPerPage)
-				}
 				p.PerPage = n
 			}
 		default:

@@ -562,12 +562,8 @@ func floorSearcher(dataDir string, mix []query) (*index.Index, func(i int) error
 	}
 	return ix, func(i int) error {
 		q := mix[i]
-		pq, err := index.Parse(q.Q)
-		if err != nil {
-			return err
-		}
-		_, err = ix.Search(context.Background(), index.Request{Query: pq, Filters: q.Filters, Sort: q.Sort,
-			From: (q.Page - 1) * 20, Size: 20, Facets: true, FacetSize: 100})
+		_, err := ix.Search(context.Background(), index.Request{Q: q.Q, Filters: q.Filters, Sort: q.Sort,
+			Page: q.Page, PerPage: 20, FacetSize: 100})
 		return err
 	}, nil
 }

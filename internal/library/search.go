@@ -4,20 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"time"
 
 	"safelib/index"
 	"safelib/internal/catalog"
 )
 
-// Bounds on a search request.
+// The bounds of a search request, the index's (not copies of them).
 const (
-	MaxPerPage     = 100
-	DefaultPerPage = 20
-	MaxPage        = 500
-	MaxQueryLen    = 1000
+	MaxPerPage     = index.MaxPerPage
+	DefaultPerPage = index.DefaultPerPage
+	MaxPage        = index.MaxPage
+	MaxQueryLen    = index.MaxQueryBytes
 )
 
 // Sorts are the accepted sort orders and FacetFields the fields a search
@@ -36,97 +34,10 @@ const (
 	SortTitle     = index.SortTitle
 )
 
-// SearchParams is a validated search request.
-type SearchParams struct {
-	Q        string
-	Filters  map[string][]string // field -> values, OR within a field
-	Excludes map[string][]string // field -> values excluded
-	Sort     string
-	Page     int
-	PerPage  int
-	// NoFacets skips facet counting (feeds, embeds).
-	NoFacets bool
-	// DateFrom and DateTo keep items published within them, both
-	// inclusive, either may be unknown (""). An item dated only to a year
-	// or a month is within when its period overlaps the range.
-	DateFrom, DateTo catalog.Date
-}
-
-// dateRange is the index's form of the params' date range, or nil. The
-// index's published keys sort a year's key ("2016-00-00") and a month's
-// ("2016-03-00") before the days of their period, so the range is the
-// keys from the first day of DateFrom to the last of DateTo, and also the
-// year and month keys of DateFrom, whose periods start before it and
-// reach into it.
-func (p *SearchParams) dateRange() *index.DateRange {
-	if p.DateFrom == "" && p.DateTo == "" {
-		return nil
-	}
-	r := &index.DateRange{To: p.DateTo.Last()}
-	if p.DateFrom != "" {
-		r.From = p.DateFrom.First()
-		for _, k := range []string{catalog.Date(r.From[:4]).SortKey(), catalog.Date(r.From[:7]).SortKey()} {
-			if r.To == "" || k <= r.To {
-				r.Also = append(r.Also, k)
-			}
-		}
-	}
-	return r
-}
-
-// Validate checks bounds and names, returning an error wrapping catalog.ErrInvalid.
-func (p *SearchParams) Validate() error {
-	if len(p.Q) > MaxQueryLen {
-		return catalog.Errorf(catalog.Invalid, "query is longer than %d bytes", MaxQueryLen)
-	}
-	if p.Page == 0 {
-		p.Page = 1
-	}
-	if p.Page < 1 || p.Page > MaxPage {
-		return catalog.Errorf(catalog.Invalid, "page must be between 1 and %d", MaxPage)
-	}
-	if p.PerPage == 0 {
-		p.PerPage = DefaultPerPage
-	}
-	if p.PerPage < 1 || p.PerPage > MaxPerPage {
-		return catalog.Errorf(catalog.Invalid, "per_page must be between 1 and %d", MaxPerPage)
-	}
-	if p.Sort == "" {
-		p.Sort = SortRelevance
-	}
-	for name, d := range map[string]catalog.Date{"from": p.DateFrom, "to": p.DateTo} {
-		if _, err := catalog.ParseDate(string(d)); err != nil {
-			return catalog.Errorf(catalog.Invalid, "%s: %v", name, err)
-		}
-	}
-	if p.DateFrom != "" && p.DateTo != "" && p.DateFrom.First() > p.DateTo.Last() {
-		return catalog.Errorf(catalog.Invalid, "from (%s) is after to (%s)", p.DateFrom, p.DateTo)
-	}
-	if !slices.Contains(Sorts, p.Sort) {
-		return catalog.Errorf(catalog.Invalid, "unknown sort %q (want relevance, newest, oldest or title)", p.Sort)
-	}
-	for _, m := range []map[string][]string{p.Filters, p.Excludes} {
-		for f, vs := range m {
-			if !slices.Contains(FacetFields, f) {
-				return catalog.Errorf(catalog.Invalid, "unknown facet %q", f)
-			}
-			if len(vs) > index.MaxFilterValues {
-				return catalog.Errorf(catalog.Invalid, "at most %d values for facet %q", index.MaxFilterValues, f)
-			}
-			for _, v := range vs {
-				if len(v) > 200 {
-					return catalog.Errorf(catalog.Invalid, "facet value too long")
-				}
-				if f == "year" {
-					if _, err := strconv.Atoi(v); err != nil {
-						return catalog.Errorf(catalog.Invalid, "year %q is not a number", v)
-					}
-				}
-			}
-		}
-	}
-	return nil
-}
+// SearchParams is a search request: the index's one definition of it
+// (index.Request, with its one validator, Validate). Search adds only the
+// reader.
+type SearchParams = index.Request
 
 // Hit is one search result as the reader may see it.
 type Hit struct {
@@ -174,26 +85,12 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	q, err := index.Parse(p.Q)
-	if err != nil {
-		return nil, catalog.Errorf(catalog.Invalid, "%w", err)
-	}
+	p.Members = rd.Members // the one thing the library adds: who is reading
 	start := time.Now()
-	res, err := l.ix.Search(ctx, index.Request{
-		Query:     q,
-		Filters:   p.Filters,
-		Excludes:  p.Excludes,
-		Members:   rd.Members,
-		Sort:      p.Sort,
-		From:      (p.Page - 1) * p.PerPage,
-		Size:      p.PerPage,
-		Facets:    !p.NoFacets,
-		FacetSize: 100,
-		Published: p.dateRange(),
-	})
+	res, err := l.ix.Search(ctx, p)
 	if err != nil {
 		if errors.Is(err, index.ErrBadQuery) {
-			return nil, catalog.Errorf(catalog.Invalid, "%w", err)
+			return nil, err // catalog.Invalid, with its message for people
 		}
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -215,7 +112,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	// sexual exploitation" too.
 	hq := res.Highlight
 	if hq.Empty() {
-		hq = q
+		hq = p.Query()
 	}
 	if out.Hits, err = l.hits(ctx, rd, hq, rs); err != nil {
 		return nil, err
