@@ -31,6 +31,11 @@ const (
 	// NotIndexed: the change was saved, but the index could not follow; it
 	// catches up at the next write or start.
 	NotIndexed Code = "not indexed"
+	// TooLarge: the input is over a size limit (an upload); nothing was kept.
+	TooLarge Code = "too large"
+	// Unsupported: the input is of a kind the library does not take (an
+	// upload that is not one of the document types it holds).
+	Unsupported Code = "unsupported"
 )
 
 // label is how an error of each code starts when printed (kept from the
@@ -43,6 +48,8 @@ var label = map[Code]string{
 	Forbidden:    "forbidden",
 	Unavailable:  "unavailable",
 	NotIndexed:   "not indexed",
+	TooLarge:     "too large",
+	Unsupported:  "unsupported type",
 }
 
 // Error is the one application error type: a code for programs and a

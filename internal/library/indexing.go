@@ -227,11 +227,14 @@ type Consistency struct {
 	Missing     int    `json:"missing"`      // active in the store, absent from the index
 	Stray       int    `json:"stray"`        // in the index, not active in the store
 	Pending     int    `json:"pending"`      // writes not yet indexed
+	// The held files against their hashes (files.go).
+	FileCheck
 }
 
 // OK reports whether store and index agree and the database is sound.
 func (c Consistency) OK() bool {
-	return c.Integrity == "ok" && c.Missing == 0 && c.Stray == 0 && c.Pending == 0 && c.StoreActive == c.IndexDocs
+	return c.Integrity == "ok" && c.Missing == 0 && c.Stray == 0 && c.Pending == 0 && c.StoreActive == c.IndexDocs &&
+		len(c.FileCheck.Missing) == 0 && len(c.Changed) == 0
 }
 
 // Check compares the store and the index without changing either.
@@ -266,5 +269,6 @@ func (l *Library) Check(ctx context.Context) (Consistency, error) {
 		delete(have, id)
 	}
 	c.Stray = len(have)
-	return c, nil
+	c.FileCheck, err = l.checkFiles(ctx)
+	return c, err
 }

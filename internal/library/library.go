@@ -31,6 +31,8 @@ type Library struct {
 	cur curation
 	// backups is the latest scheduled backup's result: backups.go.
 	backups lastBackup
+	// files keeps the files the library holds (files.go); nil: none.
+	files *fileStore
 	// searchObs receives search timings (metrics): observe.go.
 	searchObs atomic.Pointer[SearchObserver]
 }

@@ -89,6 +89,11 @@ func Open(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Log
 		return nil, fmt.Errorf("open index: %w", err)
 	}
 	h.Library = New(st, ix, tax, log)
+	h.SetFilesDir(filepath.Join(dir, "files"))
+	// Uploads a crash interrupted left their temp files; no row names them.
+	if err := os.RemoveAll(filepath.Join(dir, "files", "tmp")); err != nil {
+		log.Warn("could not remove unfinished uploads", "err", err)
+	}
 	if rebuild {
 		if err := h.Rebuild(ctx, opt.Progress); err != nil {
 			return nil, err

@@ -12,6 +12,9 @@ type View struct {
 	// Teaser is set when the reader may not read the item: only title,
 	// publisher, type, date and themes are filled in.
 	Teaser bool
+	// Files are the versions of the file the library holds of it, oldest
+	// first (the last is current); none for a teaser.
+	Files []catalog.File
 }
 
 // Resource returns the resource with this id as rd may see it. Withdrawn
@@ -30,5 +33,9 @@ func (l *Library) Resource(ctx context.Context, rd catalog.Reader, id string) (*
 	if !canRead(rd, r) {
 		return &View{Resource: teaser(r), Teaser: true}, nil
 	}
-	return &View{Resource: r}, nil
+	files, err := l.st.ResourceFiles(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &View{Resource: r, Files: files}, nil
 }
