@@ -25,6 +25,10 @@ read transaction (SQLite VACUUM INTO), so writers carry on and the copy
 holds every write committed before it began. The copy is checked
 (integrity_check) before it is renamed to FILE.
 
+The files the library holds (uploads) are copied beside it, into
+FILE.files/ (one file per SHA-256, each checked against its hash), so
+FILE and FILE.files together are the whole library. Keep them together.
+
 The search index is not backed up: it is rebuilt from the database by
 restore.`,
 		Args: cobra.ExactArgs(1),
@@ -33,9 +37,10 @@ restore.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "backed up %d resources to %s (%d bytes) in %v\n",
-				info.Resources, info.File, info.Bytes, info.Took.Round(time.Millisecond))
-			return nil
+			n, bytes, err := library.BackupFiles(cmd.Context(), a.cfg.Data, args[0])
+			fmt.Fprintf(cmd.OutOrStdout(), "backed up %d resources to %s (%d bytes) in %v, and %d held files (%d bytes) to %s\n",
+				info.Resources, info.File, info.Bytes, info.Took.Round(time.Millisecond), n, bytes, library.FilesDirOf(args[0]))
+			return err
 		},
 	}
 }
@@ -45,8 +50,10 @@ func restoreCmd(a *app) *cobra.Command {
 		Use:   "restore FILE",
 		Short: "Restore a backup into an empty data directory and rebuild the index",
 		Long: `restore checks the backup FILE (integrity_check), copies it into --data, which
-must be new or empty (a restore never overwrites a library), and builds
-the search index from it. Then serve that directory.`,
+must be new or empty (a restore never overwrites a library), copies the
+held files from FILE.files/ (each checked against its hash), and builds
+the search index from it. It fails when a file the database names is
+missing or changed. Then serve that directory.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			start := time.Now()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"safelib/internal/catalog"
+	"safelib/internal/library"
 
 	"github.com/spf13/cobra"
 )
@@ -15,7 +16,7 @@ import (
 func init() { subcommands = append(subcommands, importCmd, exportCmd) }
 
 func importCmd(a *app) *cobra.Command {
-	var format string
+	var format, files string
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "import FILE",
@@ -23,7 +24,10 @@ func importCmd(a *app) *cobra.Command {
 		Long: `import validates every row first: a bad row is reported with its line number
 and reason and does not stop the good rows. Rows are matched to the library
 by id, else by url, so importing the same file twice changes nothing.
-The fields are those of the API (themes separated by ";" in CSV).`,
+The fields are those of the API (themes separated by ";" in CSV).
+JSONL lines that name held files (an export's "versions") take them from
+--files (default FILE.files, where export puts them), each checked
+against its SHA-256; a line whose files are missing is rejected.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var in io.Reader = os.Stdin
@@ -40,7 +44,12 @@ The fields are those of the API (themes separated by ";" in CSV).`,
 				return err
 			}
 			defer h.Close()
-			rep, err := h.Import(cmd.Context(), catalog.System, in, format, dryRun)
+			if files == "" && args[0] != "-" {
+				if st, err := os.Stat(library.FilesDirOf(args[0])); err == nil && st.IsDir() {
+					files = library.FilesDirOf(args[0])
+				}
+			}
+			rep, err := h.ImportWithFiles(cmd.Context(), catalog.System, in, format, dryRun, files)
 			if rep != nil {
 				for _, e := range rep.Errors {
 					fmt.Fprintf(cmd.ErrOrStderr(), "line %d: %s\n", e.Line, e.Reason)
@@ -57,15 +66,21 @@ The fields are those of the API (themes separated by ";" in CSV).`,
 	}
 	cmd.Flags().StringVar(&format, "format", "", "jsonl or csv (default: guessed from the content)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate and report only; write nothing")
+	cmd.Flags().StringVar(&files, "files", "", "directory holding the files the lines name (default FILE.files when it exists)")
 	return cmd
 }
 
 func exportCmd(a *app) *cobra.Command {
-	var format, out string
+	var format, out, files string
 	cmd := &cobra.Command{
 		Use:   "export",
 		Short: "Export every resource as JSONL or CSV",
-		Args:  cobra.NoArgs,
+		Long: `export writes every resource with the API's fields. JSONL lines also carry a
+PDF's pages and the files the library holds ("file" and "versions", each
+named by SHA-256); the files themselves are copied into --files (default
+OUTPUT.files beside -o), so the export and that directory together import
+into an empty library as the same library.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "jsonl" && format != "csv" {
 				return fmt.Errorf("--format %q: want jsonl or csv", format)
@@ -87,8 +102,11 @@ func exportCmd(a *app) *cobra.Command {
 				defer os.Remove(f.Name())
 				w = f
 			}
+			if files == "" && out != "" && out != "-" && format == "jsonl" {
+				files = library.FilesDirOf(out)
+			}
 			bw := bufio.NewWriterSize(w, 1<<16)
-			n, err := h.Export(cmd.Context(), catalog.System, bw, format)
+			n, err := h.ExportWithFiles(cmd.Context(), catalog.System, bw, format, files)
 			if err != nil {
 				return err
 			}
@@ -109,5 +127,6 @@ func exportCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&format, "format", "jsonl", "jsonl or csv")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default standard output)")
+	cmd.Flags().StringVar(&files, "files", "", "directory to copy the held files into (default OUTPUT.files with -o; none to standard output)")
 	return cmd
 }

@@ -88,6 +88,8 @@ func (h *Handle) BackupNow(ctx context.Context, opt BackupOptions) BackupResult 
 		res.Err = fmt.Errorf("backup directory: %w", err)
 	} else if info, err := store.BackupFile(ctx, filepath.Join(h.dir, "safelib.db"), res.File); err != nil {
 		res.Err = err
+	} else if _, _, err := BackupFiles(ctx, h.dir, res.File); err != nil {
+		res.Err = err
 	} else {
 		res.Bytes, res.Resources, res.Took = info.Bytes, info.Resources, info.Took
 		res.Pruned, res.Err = pruneBackups(opt.Dir, max(opt.Keep, 1))
@@ -132,6 +134,9 @@ func pruneBackups(dir string, keep int) ([]string, error) {
 	for len(names) > keep {
 		p := filepath.Join(dir, names[0])
 		if err := os.Remove(p); err != nil {
+			return removed, err
+		}
+		if err := os.RemoveAll(FilesDirOf(p)); err != nil {
 			return removed, err
 		}
 		removed = append(removed, p)

@@ -41,6 +41,9 @@ func RestoreInto(ctx context.Context, dir, backupFile string, tax *taxonomy.Taxo
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := restoreFiles(ctx, dir, backupFile); err != nil {
+		return nil, nil, err
+	}
 	// The index directory is missing, so Open creates it and indexes every
 	// active resource from the restored database.
 	h, err := Open(ctx, dir, tax, log, OpenOptions{Progress: progress})

@@ -44,6 +44,11 @@ type Record struct {
 	Pages []string `json:"pages,omitempty"`
 	// Slides says Pages are a presentation's slides.
 	Slides bool `json:"slides,omitempty"`
+	// File is the current file the library holds, and Versions every
+	// version of it, oldest first (JSONL only): each names its bytes by
+	// SHA-256, kept in a directory beside the export (filetransfer.go).
+	File     *FileRecord     `json:"file,omitempty"`
+	Versions []VersionRecord `json:"versions,omitempty"`
 }
 
 // csvColumns is the CSV header, in order.
@@ -84,6 +89,14 @@ func (rec Record) csvRow() []string {
 // Export writes every resource (withdrawn ones too, with their status) as
 // JSONL or CSV. Only staff may export: the file holds members-only text.
 func (l *Library) Export(ctx context.Context, rd catalog.Reader, w io.Writer, format string) (int, error) {
+	return l.ExportWithFiles(ctx, rd, w, format, "")
+}
+
+// ExportWithFiles is Export that also copies every held file, named by its
+// SHA-256, into filesDir (created if missing) when it is not "": JSONL
+// lines name the files, so the export and the directory together are the
+// whole library.
+func (l *Library) ExportWithFiles(ctx context.Context, rd catalog.Reader, w io.Writer, format, filesDir string) (int, error) {
 	if !rd.IsStaff() {
 		return 0, catalog.Errorf(catalog.Forbidden, "only staff may export the library")
 	}
@@ -107,13 +120,20 @@ func (l *Library) Export(ctx context.Context, rd catalog.Reader, w io.Writer, fo
 	}
 	n := 0
 	err := l.st.ScanResources(ctx, 500, true, func(rs []*catalog.Resource) error {
+		var files map[string][]catalog.File
 		if format == "jsonl" {
 			if err := l.st.LoadPages(ctx, rs); err != nil {
 				return err
 			}
+			var err error
+			if files, err = l.exportFiles(ctx, rs, filesDir); err != nil {
+				return err
+			}
 		}
 		for _, r := range rs {
-			if err := write(RecordOf(r)); err != nil {
+			rec := RecordOf(r)
+			rec.File, rec.Versions = fileRecords(files[r.ID])
+			if err := write(rec); err != nil {
 				return fmt.Errorf("export %s: %w", r.ID, err)
 			}
 			n++
@@ -151,6 +171,14 @@ const MaxImportRows = 500_000
 // twice changes nothing. Bad rows are reported with their line number and
 // do not stop the good ones. dryRun validates only. Staff only.
 func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, format string, dryRun bool) (*ImportReport, error) {
+	return l.ImportWithFiles(ctx, rd, r, format, dryRun, "")
+}
+
+// ImportWithFiles is Import that also takes the files JSONL lines name
+// from filesDir (as ExportWithFiles wrote it), checking each against its
+// hash: a line whose files are missing is rejected. Without a filesDir,
+// the files lines name are left as they are in the library.
+func (l *Library) ImportWithFiles(ctx context.Context, rd catalog.Reader, r io.Reader, format string, dryRun bool, filesDir string) (*ImportReport, error) {
 	if !rd.IsStaff() {
 		return nil, catalog.Errorf(catalog.Forbidden, "only staff may import")
 	}
@@ -215,6 +243,10 @@ func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, fo
 			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate id (also on line %d)", prev)})
 			return
 		}
+		if err := l.checkImportFiles(rec, filesDir); err != nil {
+			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: err.Error()})
+			return
+		}
 		seenID[res.ID] = line
 		good[line] = res.ID
 	}
@@ -235,6 +267,7 @@ func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, fo
 		return rep, fmt.Errorf("import: rewind: %w", err)
 	}
 	var batch []*catalog.Resource
+	batchFiles := map[string][]catalog.File{}
 	var werr error
 	flush := func() {
 		if werr != nil || len(batch) == 0 {
@@ -243,12 +276,20 @@ func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, fo
 		if werr = l.keepPages(ctx, batch); werr != nil {
 			return
 		}
+		// The files first: if the rows fail, they are harmless orphans.
+		if werr = l.importBlobs(batchFiles, filesDir); werr != nil {
+			return
+		}
 		st, err := l.Upsert(ctx, batch)
 		rep.Inserted += st.Inserted
 		rep.Updated += st.Updated
 		rep.Unchanged += st.Unchanged
 		werr = err
+		if werr == nil {
+			werr = l.setImportedFiles(ctx, batchFiles)
+		}
 		batch = batch[:0]
+		clear(batchFiles)
 	}
 	write := func(line int, rec Record) {
 		id, ok := good[line]
@@ -261,6 +302,9 @@ func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, fo
 			return
 		}
 		batch = append(batch, res)
+		if filesDir != "" && len(rec.Versions) > 0 {
+			batchFiles[res.ID] = rec.files()
+		}
 		if len(batch) == importBatch {
 			flush()
 		}
