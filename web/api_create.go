@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -41,6 +42,11 @@ func (s *Server) apiCreateResource(c *gin.Context) {
 	}
 	if !rd.IsStaff() {
 		s.apiError(c, catalog.ErrForbidden)
+		return
+	}
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		// A file with its metadata (api_upload.go).
+		s.apiUploadResource(c, rd)
 		return
 	}
 	var in apiResourceInput

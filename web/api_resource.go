@@ -26,7 +26,9 @@ func (s *Server) apiResource(c *gin.Context) {
 	if s.reader(c).IsStaff() {
 		// Staff get what editing needs: version (for PATCH), status,
 		// source and suggested themes (staff_api.go).
-		s.writeJSON(c, http.StatusOK, staffJSON(r))
+		out := staffJSON(r)
+		s.fileJSON(c, &out.apiResource, r.ID, v.Files)
+		s.writeJSON(c, http.StatusOK, out)
 		return
 	}
 	out := apiResource{
@@ -38,6 +40,7 @@ func (s *Server) apiResource(c *gin.Context) {
 		out.Body = r.Body
 		out.LastVerified = string(r.LastVerified)
 		out.LastReviewed = string(r.LastReviewed)
+		s.fileJSON(c, &out, r.ID, v.Files)
 	}
 	s.writeJSON(c, http.StatusOK, out)
 }

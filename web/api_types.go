@@ -87,4 +87,8 @@ type apiResource struct {
 	LastReviewed string    `json:"last_reviewed,omitempty"`
 	Created      time.Time `json:"created"`
 	Updated      time.Time `json:"updated"`
+	// File is the current file the library holds, Versions every version
+	// of it, oldest first (files.go); absent when it holds none.
+	File     *apiFile     `json:"file,omitempty"`
+	Versions []apiVersion `json:"versions,omitempty"`
 }

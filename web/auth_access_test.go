@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -76,6 +77,8 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 	// A member's list holding the members-only item, shared by link: each
 	// reader sees what their own access allows.
 	_, sharePath := sharedList(t, e)
+	// A members-only file the library holds (files_test.go).
+	fileID, filePath := addMembersFile(t, e)
 	// Paths that read resources. Each check gets the answer and the role.
 	paths := []struct {
 		name   string
@@ -89,7 +92,60 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 		asAnonymous, noIdentify bool
 		// staffOnly: only staff and admins get an answer (exports).
 		staffOnly bool
+		// forbidden: readers without access get the 403 sign-in or renew
+		// page (held files).
+		forbidden bool
 	}{
+		{name: "held file download", target: filePath, forbidden: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			if !bytes.Equal(w.Body.Bytes(), docFixture(t, "briefing.pdf")) || w.Header().Get("Content-Type") != "application/pdf" {
+				t.Fatalf("served %d bytes of %q", w.Body.Len(), w.Header().Get("Content-Type"))
+			}
+			if cc := w.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
+				t.Errorf("Cache-Control %q: a shared cache could keep a members-only file", cc)
+			}
+		}},
+		{name: "held file's text: search API", target: "/api/v1/search?q=" + fileWord, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			r := decode[searchJSON](t, w.Body)
+			if !rc.access {
+				if r.Total != 0 {
+					t.Fatalf("found %v", hitIDs(r.Hits))
+				}
+				return
+			}
+			hl, _ := r.Hits[0]["highlights"].(map[string]any)
+			if r.Total != 1 || r.Hits[0]["id"] != fileID || !strings.Contains(strings.Join(strs(hl["body"]), " "), "<mark>"+fileWord+"</mark>") {
+				t.Fatalf("found %d: %v", r.Total, r.Hits)
+			}
+		}},
+		{name: "held file's text: search page", target: "/search?q=" + fileWord, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			if body := w.Body.String(); rc.access {
+				mustContain(t, body, "<mark>"+fileWord+"</mark>")
+			} else {
+				mustContain(t, body, "0 results")
+				mustNotContain(t, body, fileTitle)
+			}
+		}},
+		{name: "held file: resource API", target: "/api/v1/resources/" + fileID, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			body := w.Body.String()
+			r := decode[map[string]any](t, strings.NewReader(body))
+			if rc.access {
+				if f, _ := r["file"].(map[string]any); f == nil || f["name"] != "thresholds.pdf" || len(r["versions"].([]any)) != 1 {
+					t.Errorf("file expected: %v", r)
+				}
+				return
+			}
+			if _, ok := r["file"]; ok || r["versions"] != nil || strings.Contains(body, "thresholds.pdf") || strings.Contains(body, "/files/") {
+				t.Errorf("teaser names the file: %s", body)
+			}
+		}},
+		{name: "held file: resource page", target: "/resources/" + fileID, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			if body := w.Body.String(); rc.access {
+				mustContain(t, body, `href="`+filePath+`"`)
+			} else {
+				mustNotContain(t, body, "/files/")
+				mustNotContain(t, body, fileWord)
+			}
+		}},
 		{name: "search API: body-only word (hits, snippets, facet counts)", target: "/api/v1/search?q=" + secretWord, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			r := decode[searchJSON](t, w.Body)
 			if !rc.access {
@@ -307,6 +363,21 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 					}
 					if p.asAnonymous {
 						rc.access, rc.lapsed = false, false
+					}
+					if p.forbidden && !rc.access {
+						body := w.Body.String()
+						if w.Code != http.StatusForbidden || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
+							t.Fatalf("status %d (%s)", w.Code, w.Header().Get("Content-Type"))
+						}
+						switch {
+						case rc.lapsed:
+							mustContain(t, body, "renew")
+						case rc.name == "anonymous" || strings.Contains(rc.name, "session"):
+							mustContain(t, body, `href="/login?next=`)
+						}
+						mustNotContain(t, body, "%PDF")
+						mustNotContain(t, body, fileWord)
+						return
 					}
 					if p.staffOnly && !rc.staff {
 						// Anonymous pages redirect to sign in; others get 403.

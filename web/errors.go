@@ -22,8 +22,11 @@ var statuses = map[catalog.Code]struct {
 	status int
 	detail string
 }{
-	catalog.Invalid:  {http.StatusBadRequest, ""},
-	catalog.Conflict: {http.StatusConflict, ""},
+	catalog.Invalid: {http.StatusBadRequest, ""},
+	// An upload over the size limit, or of a type the library does not hold.
+	catalog.TooLarge:    {http.StatusRequestEntityTooLarge, ""},
+	catalog.Unsupported: {http.StatusUnsupportedMediaType, ""},
+	catalog.Conflict:    {http.StatusConflict, ""},
 	// Say no more: an item the reader may not see looks like a missing one.
 	catalog.NotFound:     {http.StatusNotFound, "There is nothing at this address."},
 	catalog.Forbidden:    {http.StatusForbidden, "You may not do this."},

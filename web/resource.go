@@ -30,6 +30,7 @@ func (s *Server) resourcePage(c *gin.Context) {
 		Members:      r.Access == catalog.Members,
 		Excerpt:      excerpt(r.Body, excerptLen),
 		BodyText:     paragraphs(r.Body, maxBodyShown),
+		Files:        fileRows(r.ID, v.Files),
 	}
 	d.Truncated = len(r.Body) > maxBodyShown
 	d.Short = len(r.Body) <= excerptLen
@@ -69,6 +70,9 @@ type resourceData struct {
 	Add *addToList
 	// CiteURL is the citation export's address, less the format's name.
 	CiteURL string
+	// Files are the versions of the file the library holds, newest first
+	// (files.go); none for a teaser.
+	Files []fileRow
 }
 
 const (

@@ -38,6 +38,9 @@ func (s *Server) routes() {
 	public.GET("/search", s.searchPage)
 	public.GET("/resources/:id", s.resourcePage)
 	public.GET("/themes", s.themesPage)
+	// Files the library holds (file_download.go); the library decides who gets them.
+	public.GET("/files/:id/:version/:name", s.fileDownload)
+	public.HEAD("/files/:id/:version/:name", s.fileDownload)
 	s.curationPublic(public)
 
 	// The JSON API. CORS is decided by shareGuard for the shared paths only
@@ -48,6 +51,7 @@ func (s *Server) routes() {
 	api.GET("/resources/:id/similar", s.apiSimilar)
 	api.GET("/themes", s.apiThemes)
 	api.POST("/resources", s.apiCreateResource)
+	api.POST("/resources/:id/versions", s.apiAddVersion)
 	s.curationAPI(api)
 	s.alertRoutes(api)
 	s.listAPIRoutes(api)

@@ -323,8 +323,9 @@ func (l *Library) AddFileVersion(ctx context.Context, rd catalog.Reader, id stri
 // HeldFile is one file of a resource, opened for reading.
 type HeldFile struct {
 	catalog.File
-	// Members says the resource is members-only: no shared cache may keep it.
-	Members bool
+	// Private says no shared cache may keep it: the resource is
+	// members-only, or withdrawn (served to staff only).
+	Private bool
 	// Content reads the bytes; the caller closes it.
 	Content *os.File
 }
@@ -356,7 +357,8 @@ func (l *Library) OpenFile(ctx context.Context, rd catalog.Reader, id string, n 
 	if err != nil {
 		return nil, fmt.Errorf("file %d of %q (%s): %w", f.Version, id, f.SHA256, err)
 	}
-	return &HeldFile{File: f, Members: v.Resource.Access == catalog.Members, Content: c}, nil
+	private := v.Resource.Access != catalog.Public || v.Resource.Status != catalog.StatusActive
+	return &HeldFile{File: f, Private: private, Content: c}, nil
 }
 
 // FileCheck is what checking the held files against their hashes found.

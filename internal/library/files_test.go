@@ -96,7 +96,7 @@ func TestUploadEachFormat(t *testing.T) {
 			}
 			got, _ := io.ReadAll(h.Content)
 			h.Content.Close()
-			if !bytes.Equal(got, body) || h.Members {
+			if !bytes.Equal(got, body) || h.Private {
 				t.Fatal("served bytes differ")
 			}
 		})
@@ -129,7 +129,7 @@ func TestUploadMembersOnly(t *testing.T) {
 		}
 	}
 	h, err := l.OpenFile(ctx, member, r.ID, 0)
-	if err != nil || !h.Members {
+	if err != nil || !h.Private {
 		t.Fatalf("member: %+v %v", h, err)
 	}
 	h.Content.Close()
