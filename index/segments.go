@@ -71,6 +71,8 @@ type segmentData struct {
 	facetsOnce sync.Once
 	facets     map[string]map[string]*roaring.Bitmap // facet field -> value -> local documents
 	facetsErr  error
+	tablesOnce sync.Once
+	tables     map[string]*facetTable // facet field -> values by local document
 
 	mu     sync.Mutex
 	values map[string][]string // sort field -> local document -> value ("" if none)
@@ -107,6 +109,18 @@ func (sd *segmentData) facetPostings(seg segment.Segment) (map[string]map[string
 		}
 	})
 	return sd.facets, sd.facetsErr
+}
+
+// facetTables returns seg's tables of facet values by local document,
+// from byField (its facetPostings).
+func (sd *segmentData) facetTables(seg segment.Segment, byField map[string]map[string]*roaring.Bitmap) map[string]*facetTable {
+	sd.tablesOnce.Do(func() {
+		sd.tables = make(map[string]*facetTable, len(byField))
+		for field, byTerm := range byField {
+			sd.tables[field] = newFacetTable(byTerm, seg.Count())
+		}
+	})
+	return sd.tables
 }
 
 // sortValues returns seg's values of a one-valued keyword field by local

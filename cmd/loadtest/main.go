@@ -48,7 +48,9 @@ func main() {
 	flag.BoolVar(&o.background, "background", true, "also drive the server while a crawl and a bulk import run (second phase)")
 	flag.IntVar(&o.batchRows, "batch", 500, "rows per background import batch")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of library searches in process to this file")
-	flag.BoolVar(&o.reuse, "reuse", false, "with -data of an earlier run, skip generating and importing the corpus")
+	flag.BoolVar(&o.reuse, "reuse", false, "with -data of an earlier run (or of -prepare), skip generating and importing the corpus; the run works on a copy of -data, which stays as it was, unless -in-place")
+	flag.BoolVar(&o.inPlace, "in-place", false, "with -reuse, work on -data itself (phase 2 then adds to it) rather than on a copy")
+	flag.BoolVar(&o.prepare, "prepare", false, "only generate and import the corpus into -data and build the plain Bleve index next to it (-data-plain-bleve), for later runs with -reuse")
 	flag.StringVar(&o.serverProfile, "server-cpuprofile", "", "write a CPU profile of serve during phase 1's drive to this file, and of phase 2's to FILE.busy (serve --debug-addr)")
 	flag.BoolVar(&o.floorOnly, "floor-only", false, "only search the index of an existing -data directory in process, once per query, and list the slowest queries (with -cpuprofile, profile that)")
 	flag.Parse()
@@ -77,7 +79,8 @@ type options struct {
 	batchRows           int
 	cpuProfile          string
 	floorOnly           bool
-	reuse               bool
+	reuse, inPlace      bool
+	prepare             bool
 	serverProfile       string
 }
 
@@ -266,13 +269,42 @@ func run(o options) error {
 
 	var corpusSize int64
 	var importTime time.Duration
+	if o.prepare && (o.dataDir == "" || o.reuse) {
+		return errors.New("-prepare needs -data (a new directory) and no -reuse")
+	}
 	if o.reuse {
 		if o.dataDir == "" {
 			return errors.New("-reuse needs -data with the library of an earlier run")
 		}
+		if !o.inPlace {
+			// Phase 2 imports and crawls into the library, and every run
+			// adds accounts: a copy keeps the prepared one as it was, so
+			// that every run measures the same library.
+			step("copying the library in %s", o.dataDir)
+			dataDir = filepath.Join(work, "data")
+			if out, err := exec.Command("cp", "-a", "--reflink=auto", filepath.Clean(o.dataDir), dataDir).CombinedOutput(); err != nil {
+				return fmt.Errorf("copy %s: %v\n%s", o.dataDir, err, out)
+			}
+		}
 		step("reusing the library in %s", dataDir)
 	} else if corpusSize, importTime, err = importCorpus(bin, work, dataDir, o); err != nil {
 		return err
+	}
+	if o.prepare {
+		fmt.Printf("| prepared | %s: %d resources, %.0f MB JSONL imported in %s (%.0f resources/s); index %.0f MB, database %.0f MB |\n",
+			dataDir, o.n, float64(corpusSize)/1e6, importTime.Round(time.Second), float64(o.n)/importTime.Seconds(),
+			float64(dirSize(filepath.Join(dataDir, "index")))/1e6, float64(dirSize(dataDir)-dirSize(filepath.Join(dataDir, "index")))/1e6)
+		if o.plain {
+			plainDir := filepath.Clean(o.dataDir) + "-plain-bleve"
+			step("plain Bleve: indexing the same corpus (%s)", plainDir)
+			p, built, err := openPlainCorpus(plainDir, o.n, o.seed)
+			if err != nil {
+				return err
+			}
+			p.Close()
+			fmt.Printf("| prepared | %s: plain Bleve index built in %s (%.0f MB) |\n", plainDir, built.Round(time.Second), float64(dirSize(plainDir))/1e6)
+		}
+		return nil
 	}
 	idxSize := dirSize(filepath.Join(dataDir, "index"))
 	dbSize := dirSize(dataDir) - idxSize
@@ -467,11 +499,12 @@ func run(o options) error {
 		if plainBuilt > 0 {
 			how = "built in " + plainBuilt.Round(time.Second).String()
 		}
-		plainCapacity := 2 / pf.mean.Seconds()
+		// The measure: what the floor's p50 allows on two cores.
+		plainCapacity := 2 / pct(pf.seq, 50).Seconds()
 		fmt.Printf("| floor, plain Bleve in process (index %s): p50 / p99 (sequential) | %s / %s (mean %s) |\n", how, pct(pf.seq, 50), pct(pf.seq, 99), pf.mean.Round(10*time.Microsecond))
 		fmt.Printf("| floor, plain Bleve in process, %d workers | %.0f searches/s |\n", o.clients, pf.rps)
 		fmt.Printf("| HTTP p50 / plain Bleve p50, both one query at a time | **%.2f** (target < 1.5) |\n", float64(p50)/float64(pct(pf.seq, 50)))
-		fmt.Printf("| HTTP req/s / plain Bleve capacity on 2 cores (2 / its mean) | %.0f / %.0f = **%.0f%%** (target >= 80%%) |\n", quiet.rps(), plainCapacity, 100*quiet.rps()/plainCapacity)
+		fmt.Printf("| HTTP req/s / plain Bleve capacity on 2 cores (2 / its p50) | %.0f / %.0f = **%.0f%%** (target >= 80%%; 2 / its mean: %.0f%%) |\n", quiet.rps(), plainCapacity, 100*quiet.rps()/plainCapacity, 100*quiet.rps()*pf.mean.Seconds()/2)
 	}
 	fmt.Printf("| stricter floor, safelib's index in process: p50 / p99 (sequential) | %s / %s (mean %s) |\n", pct(fl.seq, 50), pct(fl.seq, 99), fl.mean.Round(10*time.Microsecond))
 	fmt.Printf("| stricter floor, safelib's index in process, %d workers | %.0f searches/s |\n", o.clients, fl.rps)

@@ -18,24 +18,9 @@ import (
 // in dir from the corpus (n resources, seed), or reused when dir already
 // holds all of them; built says how long building took (0: reused).
 func plainFloor(dir string, n int, seed int64, mix []query, clients int, d time.Duration) (r floorResult, built time.Duration, err error) {
-	p, err := OpenPlain(dir)
+	p, built, err := openPlainCorpus(dir, n, seed)
 	if err != nil {
 		return r, 0, err
-	}
-	if c, _ := p.Count(); c != uint64(n) {
-		p.Close()
-		if err := os.RemoveAll(dir); err != nil {
-			return r, 0, err
-		}
-		if p, err = OpenPlain(dir); err != nil {
-			return r, 0, err
-		}
-		t := time.Now()
-		if err := loadPlain(p, n, seed); err != nil {
-			p.Close()
-			return r, 0, err
-		}
-		built = time.Since(t)
 	}
 	defer p.Close()
 	ctx := context.Background()
@@ -55,6 +40,31 @@ func plainFloor(dir string, n int, seed int64, mix []query, clients int, d time.
 	lat, _, elapsed := drive(clients, d, len(mix), search)
 	r.rps = float64(len(lat)) / elapsed.Seconds()
 	return r, built, nil
+}
+
+// openPlainCorpus opens the plain Bleve index of the corpus (n resources,
+// seed) in dir, building it first unless dir already holds all of them;
+// built says how long building took (0: reused).
+func openPlainCorpus(dir string, n int, seed int64) (p *Plain, built time.Duration, err error) {
+	if p, err = OpenPlain(dir); err != nil {
+		return nil, 0, err
+	}
+	if c, _ := p.Count(); c == uint64(n) {
+		return p, 0, nil
+	}
+	p.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, 0, err
+	}
+	if p, err = OpenPlain(dir); err != nil {
+		return nil, 0, err
+	}
+	t := time.Now()
+	if err := loadPlain(p, n, seed); err != nil {
+		p.Close()
+		return nil, 0, err
+	}
+	return p, time.Since(t), nil
 }
 
 // loadPlain indexes the generated corpus into p in batches of 500.
