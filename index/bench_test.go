@@ -13,11 +13,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 )
 
@@ -718,6 +720,49 @@ func BenchmarkSnippets10k(b *testing.B) {
 				}
 				return res.Total, nil
 			})
+		})
+	}
+}
+
+// BenchmarkFacetCounts10k counts every facet over random halves, tenths
+// and hundredths of the 10k corpus's documents, as over a search's
+// matches (facetCounts: tables for sparse sets, intersections for dense).
+func BenchmarkFacetCounts10k(b *testing.B) {
+	ix := oursIndex(b, 10000)
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	fp, err := ix.postings(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := fp.all.ToArray()
+	for _, frac := range []int{2, 10, 100} {
+		rng := rand.New(rand.NewSource(1))
+		var sets []*roaring.Bitmap
+		for range 50 {
+			bm := roaring.New()
+			for _, n := range all {
+				if rng.Intn(frac) == 0 {
+					bm.Add(n)
+				}
+			}
+			sets = append(sets, bm)
+		}
+		b.Run("1/"+strconv.Itoa(frac), func(b *testing.B) {
+			cpu0 := processCPU()
+			i := 0
+			for b.Loop() {
+				fp.facetCounts(sets[i%len(sets)], nil, 100)
+				i++
+			}
+			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/1000/float64(i), "cpu-ms/op")
 		})
 	}
 }

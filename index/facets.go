@@ -230,8 +230,20 @@ func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]
 
 // countInto sets out[f], for each facet f of facets, to the size most
 // frequent values among docs, walking docs once through the segments'
-// tables.
+// tables; or, when docs are dense, from the sizes of their intersections
+// with each value's documents.
 func (fp *facetPostings) countInto(out map[string][]FacetValue, docs *roaring.Bitmap, facets []string, size int) {
+	if fp.dense(docs) {
+		for _, f := range facets {
+			out[f] = countValues(fp.fields[filterFields[f]], docs, size)
+		}
+		return
+	}
+	fp.countTables(out, docs, facets, size)
+}
+
+// countTables is countInto through the segments' tables.
+func (fp *facetPostings) countTables(out map[string][]FacetValue, docs *roaring.Bitmap, facets []string, size int) {
 	type counting struct {
 		facet, field string
 		counts       []int
@@ -311,4 +323,34 @@ func (fp *facetPostings) withinSelections(filters map[string][]string) *roaring.
 		}
 	}
 	return out
+}
+
+// dense reports whether docs are held mostly as bitmaps: roaring keeps
+// the numbers of each block of 65,536 in an array up to 4,096 of them.
+// Counting a value over a bitmap is a popcount of its documents' words,
+// whatever their number; the tables cost a few nanoseconds per document
+// and value, which is less for fewer documents (BenchmarkFacetCounts10k:
+// 5,000 of 10,000 documents 0.16 ms by intersections, 0.25 ms by tables;
+// 1,000: 0.96 and 0.09 ms).
+func (fp *facetPostings) dense(docs *roaring.Bitmap) bool {
+	st := docs.Stats()
+	return st.BitmapContainerValues+st.RunContainerValues > st.ArrayContainerValues
+}
+
+// countValues returns the size most frequent values among docs, from
+// the sizes of their intersections with each value's documents.
+func countValues(byTerm map[string]*roaring.Bitmap, docs *roaring.Bitmap, size int) []FacetValue {
+	vs := make([]FacetValue, 0, len(byTerm))
+	if !docs.IsEmpty() {
+		for t, bm := range byTerm {
+			if n := docs.AndCardinality(bm); n > 0 {
+				vs = append(vs, FacetValue{Value: t, Count: int(n)})
+			}
+		}
+	}
+	sortFacetValues(vs)
+	if len(vs) > size {
+		vs = vs[:size]
+	}
+	return vs
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // randomIndex builds an index of random documents spread over several
@@ -139,5 +141,46 @@ func TestFacetCountsByDefinition(t *testing.T) {
 				t.Errorf("%s: facet %s = %v, want %v", name, f, got.Facets[f], want)
 			}
 		}
+	}
+}
+
+// TestFacetTablesAgreeWithIntersections checks the two ways of counting
+// (countInto picks one by how the documents are held) against each other
+// on random sets of a random multi-segment corpus's documents, sparse and
+// dense, deleted documents' numbers never among them.
+func TestFacetTablesAgreeWithIntersections(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	ix := randomIndex(t, rng)
+	err := ix.withReader(func(r indexReader) error {
+		fp, err := ix.postings(r)
+		if err != nil {
+			return err
+		}
+		all := fp.all.ToArray()
+		for i := range 60 {
+			docs := roaring.New()
+			keep := 1 + rng.IntN(4)
+			for _, n := range all {
+				if i%10 == 0 || rng.IntN(keep) == 0 { // every tenth set: all of them
+					docs.Add(n)
+				}
+			}
+			size := []int{1, 3, 100}[rng.IntN(3)]
+			tables := map[string][]FacetValue{}
+			fp.countTables(tables, docs, FacetFields, size)
+			for _, f := range FacetFields {
+				want := countValues(fp.fields[filterFields[f]], docs, size)
+				if len(want) == 0 {
+					want = []FacetValue{}
+				}
+				if got := tables[f]; !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+					t.Fatalf("set %d (%d documents), %s, size %d: tables %v, intersections %v", i, docs.GetCardinality(), f, size, got, want)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

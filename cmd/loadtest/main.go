@@ -478,7 +478,7 @@ func run(o options) error {
 	fmt.Printf("## Load test: %d resources, %d clients, %s per phase, %d distinct queries (seed %d)\n\n", o.n, o.clients, o.duration, o.queries, o.seed)
 	fmt.Printf("| figure | value |\n|---|---|\n")
 	if o.reuse {
-		fmt.Printf("| corpus | reused from %s |\n", dataDir)
+		fmt.Printf("| corpus | reused from %s |\n", o.dataDir)
 	} else {
 		fmt.Printf("| corpus | %.0f MB JSONL (a tenth with 20,000-word bodies) |\n", float64(corpusSize)/1e6)
 		fmt.Printf("| import (`safelib import`, store + index) | %s (%.0f resources/s) |\n", importTime.Round(time.Second), float64(o.n)/importTime.Seconds())
