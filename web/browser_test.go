@@ -43,7 +43,7 @@ func newBrowser(t *testing.T, timeout time.Duration) *browser {
 		t.Skipf("Chromium not installed at %s (apt-get install -y chromium)", chromiumPath)
 	}
 	env := newTestEnv(t)
-	ts := httptest.NewServer(env.srv)
+	ts := httptest.NewServer(validating(t, env.srv))
 	t.Cleanup(ts.Close)
 
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

@@ -157,6 +157,7 @@ func (e *testEnv) do(t testing.TB, req *http.Request) *httptest.ResponseRecorder
 	t.Helper()
 	w := httptest.NewRecorder()
 	e.srv.ServeHTTP(w, req)
+	checkContract(t, req, w.Code, w.Header(), w.Body.Bytes())
 	return w
 }
 

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	// The JSON API. CORS is decided by shareGuard for the shared paths only
 	// (cors.go).
 	api := e.Group("/api/v1", apiHeaders())
+	api.GET("/openapi.json", s.openapi)
 	api.GET("/search", s.apiSearch)
 	api.GET("/resources/:id", s.apiResource)
 	api.GET("/resources/:id/similar", s.apiSimilar)

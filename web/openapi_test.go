@@ -1,0 +1,259 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// The API's description is checked three ways: the document is valid
+// OpenAPI 3.1; every /api/v1 (and /healthz) response that any web test
+// receives, errors included, validates against it (testEnv.do and
+// validating call checkContract); and every /api/v1 route Gin registers is
+// in it. A response that does not match fails the test that received it.
+
+func init() {
+	// Citations are text; kin-openapi decodes the JSON ones (+json) itself.
+	openapi3filter.RegisterBodyDecoder("application/x-research-info-systems", openapi3filter.PlainBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/x-bibtex", openapi3filter.PlainBodyDecoder)
+}
+
+type apiContract struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+var loadContract = sync.OnceValues(func() (*apiContract, error) {
+	b, err := openapiDocument()
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(b)
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, err
+	}
+	r, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &apiContract{doc: doc, router: r}, nil
+})
+
+func contract(t testing.TB) *apiContract {
+	t.Helper()
+	c, err := loadContract()
+	if err != nil {
+		t.Fatalf("openapi.yaml: %v", err)
+	}
+	return c
+}
+
+// described says whether the contract covers path.
+func described(path string) bool {
+	return strings.HasPrefix(path, "/api/v1/") || path == "/healthz"
+}
+
+// checkContract validates one response to req against the document.
+func checkContract(t testing.TB, req *http.Request, status int, header http.Header, body []byte) {
+	t.Helper()
+	if !described(req.URL.Path) || req.Method == http.MethodHead || req.Method == http.MethodOptions {
+		return
+	}
+	c := contract(t)
+	if header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Errorf("contract: %s %s: gzip body: %v", req.Method, req.URL, err)
+			return
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			t.Errorf("contract: %s %s: gzip body: %v", req.Method, req.URL, err)
+			return
+		}
+	}
+	// The router matches on the URL alone; a test request may carry
+	// only a path.
+	r := req.Clone(context.Background())
+	r.Body = http.NoBody
+	if r.URL.Host == "" {
+		r.URL.Host = "example.org"
+	}
+	route, params, err := c.router.FindRoute(r)
+	if err != nil {
+		// Outside the document: only Gin's own 404 and 405 answer there
+		// (and recovery's 500 for a test's own panicking route), and they
+		// must still be problem documents.
+		if status != http.StatusNotFound && status != http.StatusMethodNotAllowed && status != http.StatusInternalServerError {
+			t.Errorf("contract: %s %s answered %d but is not in openapi.yaml (%v)", req.Method, req.URL.Path, status, err)
+			return
+		}
+		checkProblem(t, c, req, status, header, body)
+		return
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("contract: %s %s answered %d against openapi.yaml: %v\nbody: %.600s", req.Method, req.URL, status, err, body)
+	}
+	if status >= 400 && strings.HasPrefix(req.URL.Path, "/api/") {
+		checkProblem(t, c, req, status, header, body)
+	}
+}
+
+// checkProblem validates an error answer as a problem document whose
+// status is the response's.
+func checkProblem(t testing.TB, c *apiContract, req *http.Request, status int, header http.Header, body []byte) {
+	t.Helper()
+	if ct := header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("contract: %s %s answered %d with Content-Type %q, want application/problem+json", req.Method, req.URL.Path, status, ct)
+		return
+	}
+	schema := c.doc.Components.Schemas["Problem"].Value
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Errorf("contract: %s %s: problem body: %v", req.Method, req.URL.Path, err)
+		return
+	}
+	if err := schema.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil {
+		t.Errorf("contract: %s %s: not a problem document: %v\nbody: %.600s", req.Method, req.URL.Path, err, body)
+		return
+	}
+	if got, _ := v.(map[string]any)["status"].(float64); int(got) != status {
+		t.Errorf("contract: %s %s answered %d with a problem of status %v", req.Method, req.URL.Path, status, got)
+	}
+}
+
+// validating wraps a handler served by httptest.NewServer (browser and
+// load tests) so its API responses are checked too.
+func validating(t testing.TB, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !described(r.URL.Path) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		checkContract(t, r, rec.Code, rec.Header(), rec.Body.Bytes())
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	c := contract(t)
+	if !c.doc.IsOpenAPI31OrLater() {
+		t.Fatalf("openapi is %q, want 3.1", c.doc.OpenAPI)
+	}
+	// The served document is the committed one.
+	e := newTestEnv(t)
+	w := e.get(t, "/api/v1/openapi.json")
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /api/v1/openapi.json: %d", w.Code)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(w.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Paths.Len() != c.doc.Paths.Len() {
+		t.Fatalf("served %d paths, committed %d", doc.Paths.Len(), c.doc.Paths.Len())
+	}
+}
+
+// TestOpenAPIInvalidDocumentFails shows the validation can fail: a
+// document with a broken reference is refused, and a response that does
+// not match its schema is reported.
+func TestOpenAPIValidationCanFail(t *testing.T) {
+	broken := bytes.Replace(openapiYAML, []byte("#/components/schemas/Hit'"), []byte("#/components/schemas/Nope'"), 1)
+	if bytes.Equal(broken, openapiYAML) {
+		t.Fatal("the test's edit did not apply")
+	}
+	if _, err := openapi3.NewLoader().LoadFromData(broken); err == nil {
+		t.Error("a document with a dangling $ref loaded")
+	}
+	c := contract(t)
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/themes", nil)
+	req.URL.Host = "example.org"
+	route, params, err := c.router.FindRoute(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status int
+		ct     string
+		body   string
+	}{
+		{200, "application/json", `{"themes": [{"slug": 3}]}`},
+		{200, "application/json", `{"items": []}`},
+		{404, "application/problem+json", `{"title": "x"}`},
+		{418, "application/problem+json", `{"type": "about:blank", "title": "x", "status": 418, "detail": "x"}`},
+	} {
+		in := &openapi3filter.ResponseValidationInput{
+			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+			Status:                 tc.status, Header: http.Header{"Content-Type": {tc.ct}},
+			Options: &openapi3filter.Options{IncludeResponseStatus: true},
+		}
+		in.SetBodyBytes([]byte(tc.body))
+		if err := openapi3filter.ValidateResponse(context.Background(), in); err == nil {
+			t.Errorf("%d %s validated", tc.status, tc.body)
+		}
+	}
+}
+
+var ginParam = regexp.MustCompile(`[:*]([a-z_]+)`)
+
+// TestOpenAPIDescribesEveryRoute: every /api/v1 route registered in the
+// Gin router is in the document, and the document names no route the
+// server does not have.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	c := contract(t)
+	e := newTestEnv(t)
+	registered := map[string]bool{}
+	for _, r := range e.srv.engine.Routes() {
+		if !described(r.Path) {
+			continue
+		}
+		path := ginParam.ReplaceAllString(r.Path, "{$1}")
+		registered[r.Method+" "+path] = true
+		item := c.doc.Paths.Value(path)
+		if item == nil || item.GetOperation(r.Method) == nil {
+			t.Errorf("%s %s is registered but not described in web/openapi.yaml", r.Method, path)
+		}
+	}
+	for path, item := range c.doc.Paths.Map() {
+		for method := range item.Operations() {
+			if !registered[method+" "+path] {
+				t.Errorf("web/openapi.yaml describes %s %s, which the server does not have", method, path)
+			}
+		}
+	}
+	if len(registered) < 20 {
+		t.Errorf("only %d API routes registered: the test reads the wrong router", len(registered))
+	}
+}
+
+
