@@ -60,7 +60,7 @@ func newAuthEnv(t testing.TB, cfg ...func(*config.Config)) *authEnv {
 	clock := &testClock{t: authNow}
 	p := auth.TestParams
 	a := auth.New(e.st, auth.Options{Now: clock.Now, Params: &p, SessionLifetime: testLifetime})
-	conf := config.Default()
+	conf := testConfig()
 	for _, f := range cfg {
 		f(&conf)
 	}

@@ -113,12 +113,21 @@ func newTestEnv(t testing.TB) *testEnv {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{Config: config.Default(), Library: lib, Auth: auth.New(st, auth.Options{SessionLifetime: config.Default().SessionLifetime})})
+	srv, err := New(Options{Config: testConfig(), Library: lib, Auth: auth.New(st, auth.Options{SessionLifetime: config.Default().SessionLifetime})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
 	return &testEnv{lib: lib, st: st, srv: srv, total: len(stored), stored: stored}
+}
+
+// testConfig is the default configuration without the per-client rate
+// limit: tests make many requests from one address (ratelimit_test.go
+// tests the limit itself).
+func testConfig() config.Config {
+	c := config.Default()
+	c.RateLimit = 0
+	return c
 }
 
 // count counts the active resources matching f.

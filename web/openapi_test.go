@@ -256,4 +256,36 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	}
 }
 
+// failRecorder is a testing.TB that records failures instead of failing.
+type failRecorder struct {
+	testing.TB
+	failed []string
+}
 
+func (f *failRecorder) Helper() {}
+func (f *failRecorder) Errorf(format string, args ...any) {
+	f.failed = append(f.failed, format)
+}
+
+// TestContractCheckFails: the wrapper the web tests go through reports a
+// response that breaks the document, a problem without its fields, and an
+// error that is not a problem document.
+func TestContractCheckFails(t *testing.T) {
+	for _, tc := range []struct {
+		path, ct, body string
+		status         int
+	}{
+		{"/api/v1/themes", "application/json", `{"themes": "none"}`, 200},
+		{"/api/v1/search", "application/json", `{"query": ""}`, 200},
+		{"/api/v1/search", "application/problem+json", `{"type": "about:blank", "title": "Bad Request", "status": 400}`, 400},
+		{"/api/v1/search", "text/html", `<p>bad</p>`, 400},
+		{"/api/v1/nowhere", "text/plain", `404 page not found`, 404},
+		{"/api/v1/themes", "application/json", `{"themes": []}`, 201},
+	} {
+		f := &failRecorder{TB: t}
+		checkContract(f, httptest.NewRequest(http.MethodGet, tc.path, nil), tc.status, http.Header{"Content-Type": {tc.ct}}, []byte(tc.body))
+		if len(f.failed) == 0 {
+			t.Errorf("%d %s %s passed the contract", tc.status, tc.path, tc.body)
+		}
+	}
+}

@@ -16,6 +16,9 @@ func (s *Server) routes() {
 	e.Use(s.requestLog(), s.recovery(), s.proxyMiddleware(), s.limitQuery(maxQueryString))
 	// shareGuard answers what other sites use (CORS, no credentials, cached;
 	// cors.go, cache.go): it runs before identify so those are anonymous.
+	// The per-client rate limit runs before the response cache, so cached
+	// answers count too (ratelimit.go).
+	e.Use(s.rateLimit())
 	e.Use(s.shareGuard())
 	// identify finds the reader (session cookie or API token) for every
 	// route but embeds; csrf checks every unsafe request that matched a

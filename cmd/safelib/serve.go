@@ -52,6 +52,9 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.DurationVar(&a.cfg.BackupEvery, "backup-every", 0, "take a consistent backup of the database this often while serving, e.g. 24h (0: never)")
 	f.StringVar(&a.cfg.BackupDir, "backup-dir", "", "directory of scheduled backups (default DATA/backups)")
 	f.IntVar(&a.cfg.BackupKeep, "backup-keep", a.cfg.BackupKeep, "how many scheduled backups to keep (older ones are removed)")
+	f.Float64Var(&a.cfg.RateLimit, "rate-limit", a.cfg.RateLimit,
+		"requests per second each client may make to the public API, search pages and feeds (0: no limit; never /healthz or signed-in staff)")
+	f.IntVar(&a.cfg.RateBurst, "rate-burst", a.cfg.RateBurst, "requests a client may make at once above --rate-limit")
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
 	f.IntVar(&indexWorkers, "index-workers", max(1, runtime.GOMAXPROCS(0)/2),
 		"goroutines analysing documents for the index while serving (the rest of the cores answer searches)")

@@ -49,6 +49,11 @@ type Config struct {
 	MailFrom string
 	// MailRate is the most messages sent per minute; 0: no limit.
 	MailRate int
+	// RateLimit is the requests per second each client may make to the
+	// public API, search pages and feeds (0: no limit), RateBurst how
+	// many it may make at once above that.
+	RateLimit float64
+	RateBurst int
 }
 
 // Default returns the defaults.
@@ -62,6 +67,8 @@ func Default() Config {
 		MailFrom:        "safelib <safelib@localhost>",
 		MailRate:        300,
 		BackupKeep:      14,
+		RateLimit:       10,
+		RateBurst:       50,
 	}
 }
 
@@ -103,6 +110,12 @@ func (c *Config) Validate() error {
 	}
 	if c.BackupEvery < 0 || (c.BackupEvery > 0 && c.BackupEvery < time.Second) {
 		errs = append(errs, errors.New("--backup-every: 0 (off) or at least 1s"))
+	}
+	if c.RateLimit < 0 {
+		errs = append(errs, errors.New("--rate-limit: 0 (off) or more requests per second per client"))
+	}
+	if c.RateLimit > 0 && c.RateBurst < 1 {
+		errs = append(errs, errors.New("--rate-burst: at least 1 while --rate-limit is on"))
 	}
 	if c.BackupKeep < 1 {
 		errs = append(errs, errors.New("--backup-keep: at least 1"))

@@ -24,6 +24,7 @@ type Metrics struct {
 	httpDuration  *prometheus.HistogramVec
 	search        prometheus.Histogram
 	loginFailures *prometheus.CounterVec
+	rateLimited   prometheus.Counter
 	crawlURLs     *prometheus.CounterVec
 	backups       *prometheus.CounterVec
 	backupLast    *prometheus.GaugeVec
@@ -69,6 +70,10 @@ func New() *Metrics {
 			Name: "safelib_login_failures_total",
 			Help: "Refused sign-ins: wrong credentials, or throttled after too many.",
 		}, []string{"reason"}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "safelib_rate_limited_total",
+			Help: "Requests refused with 429 by the per-client rate limit (--rate-limit).",
+		}),
 		crawlURLs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "safelib_crawl_urls_total",
 			Help: "URLs handled by the crawler, by source and outcome (done: handled at all; fetched: got an HTTP answer; failed).",
@@ -84,7 +89,7 @@ func New() *Metrics {
 		crawlSeen: map[string]crawlSeen{},
 		now:       time.Now,
 	}
-	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.search, m.loginFailures, m.crawlURLs, m.backups, m.backupLast,
+	m.reg.MustRegister(m.httpRequests, m.httpDuration, m.search, m.loginFailures, m.rateLimited, m.crawlURLs, m.backups, m.backupLast,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Known label values start at zero, so a rate is defined before the
@@ -145,6 +150,14 @@ func (m *Metrics) LoginFailed(reason string) {
 		return
 	}
 	m.loginFailures.WithLabelValues(reason).Inc()
+}
+
+// RateLimited counts a request refused by the per-client rate limit.
+func (m *Metrics) RateLimited() {
+	if m == nil {
+		return
+	}
+	m.rateLimited.Inc()
 }
 
 // WatchIndexSize exports the index size on disk, read from size at each
