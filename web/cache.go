@@ -173,7 +173,7 @@ func (rc *responseCache) serve(c *gin.Context, s *Server, kind shareKind, public
 		if kind == sharedAPI {
 			// The same address answers a signed-in member on our own
 			// pages with more: a browser must not reuse this for them.
-			h.Set("Vary", "Cookie, Authorization")
+			h.Add("Vary", "Cookie, Authorization") // Add: gzip has set Vary: Accept-Encoding (compress.go)
 		}
 		if keep {
 			rc.put(key, &cachedAnswer{marker: marker, stored: rc.now(), header: h.Clone(),

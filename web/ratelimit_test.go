@@ -190,4 +190,3 @@ func TestClientKey(t *testing.T) {
 		}
 	}
 }
-

@@ -44,6 +44,8 @@ type Server struct {
 	lib    *library.Library
 	log    *slog.Logger
 	engine *gin.Engine
+	// handler is the engine behind gzip compression (compress.go).
+	handler http.Handler
 	pages  map[string]*template.Template
 	static *staticFiles
 	auth   *auth.Auth
@@ -116,6 +118,9 @@ func New(opt Options) (*Server, error) {
 	e.Use(s.observe()) // outermost: metrics time everything (metrics.go)
 	s.routes()
 	e.GET("/metrics", s.metricsHandler())
+	if s.handler, err = compress(e); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -127,10 +132,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		r2 := r.Clone(r.Context())
 		r2.Method = http.MethodGet
-		s.engine.ServeHTTP(headWriter{w}, r2)
+		s.handler.ServeHTTP(headWriter{w}, r2)
 		return
 	}
-	s.engine.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // headWriter drops the body of a response to HEAD.
