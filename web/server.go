@@ -46,9 +46,9 @@ type Server struct {
 	engine *gin.Engine
 	// handler is the engine behind gzip compression (compress.go).
 	handler http.Handler
-	pages  map[string]*template.Template
-	static *staticFiles
-	auth   *auth.Auth
+	pages   map[string]*template.Template
+	static  *staticFiles
+	auth    *auth.Auth
 	// cop refuses cross-origin unsafe requests (Sec-Fetch-Site, Origin),
 	// a layer under the CSRF tokens.
 	cop *http.CrossOriginProtection
