@@ -110,7 +110,17 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 				if r.Total != 0 {
 					t.Fatalf("found %v", hitIDs(r.Hits))
 				}
+				for f, vals := range r.Facets {
+					for _, v := range vals {
+						if v.Count != 0 {
+							t.Errorf("facet %s=%s counts %d", f, v.Value, v.Count)
+						}
+					}
+				}
 				return
+			}
+			if facetCount(r.Facets["type"], "briefing") != 1 {
+				t.Errorf("type facet %v", r.Facets["type"])
 			}
 			hl, _ := r.Hits[0]["highlights"].(map[string]any)
 			if r.Total != 1 || r.Hits[0]["id"] != fileID || !strings.Contains(strings.Join(strs(hl["body"]), " "), "<mark>"+fileWord+"</mark>") {

@@ -286,3 +286,50 @@ func replaceZipMember(t testing.TB, body []byte, name, content string) []byte {
 	zw.Close()
 	return out.Bytes()
 }
+
+// TestStaffUploadForm: the staff area's upload form needs its CSRF token,
+// and refuses bad files with a message on the page (the status says which
+// kind), keeping nothing.
+func TestStaffUploadForm(t *testing.T) {
+	e := newAuthEnv(t)
+	e.lib.SetFilesDir(t.TempDir())
+	sess := e.session(t, staffEmail)
+	staff := withSession(sess)
+	if w := e.getAs(t, staff, "/staff/upload"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `enctype="multipart/form-data"`) {
+		t.Fatalf("form: %d", w.Code)
+	}
+	pdf := docFixture(t, "briefing.pdf")
+	if w := e.postMultipart(t, staff, "/staff/upload", nil, "a.pdf", pdf); w.Code != http.StatusForbidden {
+		t.Fatalf("without a CSRF token: %d", w.Code)
+	}
+	tok := [][2]string{{"csrf_token", csrfToken(sess)}}
+	for _, tc := range []struct {
+		name, file string
+		body       []byte
+		status     int
+		msg        string
+	}{
+		{"executable", "setup.pdf", append([]byte("MZ\x90\x00"), make([]byte, 300)...), http.StatusUnsupportedMediaType, "executable"},
+		{"too large", "big.pdf", append(bytes.Clone(pdf), make([]byte, catalog.MaxUpload+(2<<20))...), http.StatusRequestEntityTooLarge, "larger than"},
+		{"no file", "", nil, http.StatusUnprocessableEntity, "Choose the document"},
+	} {
+		w := e.postMultipart(t, staff, "/staff/upload", tok, tc.file, tc.body)
+		if w.Code != tc.status || !strings.Contains(w.Body.String(), tc.msg) {
+			t.Errorf("%s: %d %.300s", tc.name, w.Code, w.Body)
+		}
+	}
+	w := e.postMultipart(t, staff, "/staff/upload", append(tok, [2]string{"title", "Thresholds"}, [2]string{"access", "members"}), "t.pdf", pdf)
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/staff/resources/thresholds") {
+		t.Fatalf("upload: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	id := strings.TrimPrefix(w.Header().Get("Location"), "/staff/resources/")
+	if w := e.postMultipart(t, staff, "/staff/resources/"+id+"/versions", tok, "v2.docx", pdf); w.Code != http.StatusUnsupportedMediaType || !strings.Contains(w.Body.String(), "its content is a PDF") {
+		t.Fatalf("bad version: %d", w.Code)
+	}
+	if w := e.postMultipart(t, staff, "/staff/resources/"+id+"/versions", append(tok, [2]string{"label", "V2 final"}), "v2.docx", docFixture(t, "policy.docx")); w.Code != http.StatusSeeOther {
+		t.Fatalf("version: %d %s", w.Code, w.Body)
+	}
+	if body := e.getAs(t, staff, "/staff/resources/"+id).Body.String(); !strings.Contains(body, "V2 final") || !strings.Contains(body, "t.pdf") {
+		t.Fatalf("edit page lacks the versions")
+	}
+}

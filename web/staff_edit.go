@@ -28,6 +28,10 @@ type staffEditData struct {
 	// Conflict is set when the save was refused because someone else
 	// saved first.
 	Conflict *conflictView
+	// Files are the versions of the file the library holds, newest first,
+	// and FileError the message about a refused new version (staff_upload.go).
+	Files     []fileRow
+	FileError string
 }
 
 type versionRow struct {
@@ -43,10 +47,26 @@ type conflictView struct {
 
 // renderEdit renders the edit page for r with form f.
 func (s *Server) renderEdit(c *gin.Context, status int, r *catalog.Resource, f resourceForm, conflict *conflictView) {
+	s.renderEditPage(c, status, r, f, conflict, "")
+}
+
+// renderEditFile renders the edit page of r with a message about the file
+// staff tried to upload as its new version (staff_upload.go).
+func (s *Server) renderEditFile(c *gin.Context, status int, r *catalog.Resource, fileErr string) {
+	s.renderEditPage(c, status, r, s.form(r.ID, r.Version, valuesOf(r), nil), nil, fileErr)
+}
+
+func (s *Server) renderEditPage(c *gin.Context, status int, r *catalog.Resource, f resourceForm, conflict *conflictView, fileErr string) {
 	ctx := c.Request.Context()
 	rd := s.reader(c)
 	d := staffEditData{Page: s.basePage(c, "Edit: "+r.Title), R: r, Form: f, Conflict: conflict,
-		Withdrawn: r.Status == catalog.StatusWithdrawn, Gone: r.Status == catalog.StatusGone}
+		Withdrawn: r.Status == catalog.StatusWithdrawn, Gone: r.Status == catalog.StatusGone, FileError: fileErr}
+	if v, err := s.lib.Resource(ctx, rd, r.ID); err != nil {
+		s.pageError(c, err)
+		return
+	} else {
+		d.Files = fileRows(r.ID, v.Files)
+	}
 	for _, t := range r.MachineThemes {
 		d.Suggested = append(d.Suggested, themeChoice{Slug: t, Label: s.lib.Taxonomy().Label(t)})
 	}

@@ -13,8 +13,11 @@ const maxImportUpload = 256 << 20
 // formLimit is the body limit the csrf middleware puts on a form: the
 // import upload may be large, every other form is small.
 func formLimit(c *gin.Context) int64 {
-	if c.FullPath() == "/staff/import" {
+	switch c.FullPath() {
+	case "/staff/import":
 		return maxImportUpload
+	case "/staff/upload", "/staff/resources/:id/versions":
+		return maxUploadRequest
 	}
 	return maxFormBytes
 }
