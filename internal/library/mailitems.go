@@ -95,17 +95,28 @@ func (l *Library) MailItems(ctx context.Context, rd catalog.Reader, q string, re
 // body is loaded only for hits rd may read whose body holds a word of q
 // (or whose spots are unknown).
 func (l *Library) hits(ctx context.Context, rd catalog.Reader, q index.Query, rs []*catalog.Resource) ([]Hit, error) {
+	return l.hitsWith(ctx, rd, q, rs, nil)
+}
+
+// hitsWith is hits, with the spots of rs from ahead when it is set (asked
+// of the index before rs were loaded, for the hits rd may read).
+func (l *Library) hitsWith(ctx context.Context, rd catalog.Reader, q index.Query, rs []*catalog.Resource, ahead func() (map[string]*index.Spots, error)) ([]Hit, error) {
 	var spots map[string]*index.Spots
 	var texts []*catalog.Resource
 	if !q.Empty() {
-		docs := make([]index.SpotDoc, 0, len(rs))
-		for _, r := range rs {
-			if canRead(rd, r) {
-				docs = append(docs, index.SpotDoc{ID: r.ID, Members: r.Access != catalog.Public})
-			}
-		}
 		var err error
-		if spots, err = l.ix.Spots(ctx, q, docs); err != nil {
+		if ahead != nil {
+			spots, err = ahead()
+		} else {
+			docs := make([]index.SpotDoc, 0, len(rs))
+			for _, r := range rs {
+				if canRead(rd, r) {
+					docs = append(docs, index.SpotDoc{ID: r.ID, Members: r.Access != catalog.Public})
+				}
+			}
+			spots, err = l.ix.Spots(ctx, q, docs)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}

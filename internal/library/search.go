@@ -98,6 +98,33 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
+	// Highlight the query with its synonyms, so "cse" marks "child
+	// sexual exploitation" too.
+	hq := res.Highlight
+	if hq.Empty() {
+		hq = p.Query()
+	}
+	// A reader without members' access may read only public items, and
+	// the public fields of a members-only item hold only its title: where
+	// the words sit in every hit, as a public item, is asked of the index
+	// while the hits load from the store (both need only their ids). A
+	// members-only hit becomes a teaser, its spots unused. A member's
+	// spots wait for the store to say which hits are members-only.
+	var ahead func() (map[string]*index.Spots, error)
+	if !rd.Members && !hq.Empty() && len(ids) > 0 {
+		docs := make([]index.SpotDoc, len(ids))
+		for i, id := range ids {
+			docs[i] = index.SpotDoc{ID: id}
+		}
+		done := make(chan struct{})
+		var spots map[string]*index.Spots
+		var spotsErr error
+		go func() {
+			defer close(done)
+			spots, spotsErr = l.ix.Spots(ctx, hq, docs)
+		}()
+		ahead = func() (map[string]*index.Spots, error) { <-done; return spots, spotsErr }
+	}
 	rs, err := l.st.Resources(ctx, ids, false) // texts below, only where snippets need them
 	if err != nil {
 		return nil, err
@@ -108,13 +135,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 		Suggestion: res.Suggestion,
 		Facets:     map[string][]FacetValue{},
 	}
-	// Highlight the query with its synonyms, so "cse" marks "child
-	// sexual exploitation" too.
-	hq := res.Highlight
-	if hq.Empty() {
-		hq = p.Query()
-	}
-	if out.Hits, err = l.hits(ctx, rd, hq, rs); err != nil {
+	if out.Hits, err = l.hitsWith(ctx, rd, hq, rs, ahead); err != nil {
 		return nil, err
 	}
 	for field, vals := range res.Facets {
