@@ -21,6 +21,10 @@ const (
 	MaxFacetSize     = 1000
 	MaxFilterValues  = 50  // values of one field in Filters or Excludes
 	MaxFilterValue   = 200 // bytes of one filter value
+	// MaxSelections bounds the values of Filters and Excludes together:
+	// a results page links to each selection, so an unbounded request
+	// made an unbounded page (the facet amplification of issue 13).
+	MaxSelections = 20
 )
 
 // FacetFields are the public facet names, in display order: a region
@@ -129,6 +133,15 @@ func (r *Request) Validate() error {
 				return err
 			}
 		}
+	}
+	selections := 0
+	for _, m := range []map[string][]string{r.Filters, r.Excludes} {
+		for _, vs := range m {
+			selections += len(vs)
+		}
+	}
+	if selections > MaxSelections {
+		return badRequest("a search may hold at most %d facet selections (chosen and excluded values together); this one has %d: remove some", MaxSelections, selections)
 	}
 	if !r.parsed {
 		q, err := Parse(r.Q)

@@ -369,6 +369,7 @@ func TestSearchBadRequests(t *testing.T) {
 		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}, NoFacets: true}},
 		{"unknown exclude", Request{Excludes: map[string][]string{"colour": {"red"}}, NoFacets: true}},
 		{"too many filter values", Request{Filters: map[string][]string{"type": many}, NoFacets: true}},
+		{"too many selections", Request{Filters: map[string][]string{"type": many[:MaxSelections/2+1]}, Excludes: map[string][]string{"year": many[:MaxSelections/2]}, NoFacets: true}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +21,18 @@ type apiSearchResult struct {
 	TookMS     float64                         `json:"took_ms"`
 	Hits       []apiHit                        `json:"hits"`
 	Facets     map[string][]library.FacetValue `json:"facets"`
+	Links      searchLinks                     `json:"links"`
+}
+
+// searchLinks are the absolute addresses of this page of a search and of
+// its neighbours (nil prev and next at the ends), also sent as an RFC 8288
+// Link header.
+type searchLinks struct {
+	Self  string  `json:"self"`
+	First string  `json:"first"`
+	Last  string  `json:"last"`
+	Prev  *string `json:"prev"`
+	Next  *string `json:"next"`
 }
 
 // apiSearch answers GET /api/v1/search.
@@ -68,6 +81,8 @@ func (s *Server) apiSearch(c *gin.Context) {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, searchHit(h))
 	}
+	out.Links = s.searchLinksOf(c, res, v.Get("sort"))
+	c.Header("Link", out.Links.header())
 	s.writeJSON(c, 200, out)
 }
 
@@ -105,4 +120,38 @@ func facetsOf(res *library.SearchResult) map[string][]library.FacetValue {
 		out[f] = vals
 	}
 	return out
+}
+
+// searchLinksOf builds the links of a search answer from its canonical
+// parameters (encodeSearch: defaults left out, the same order every
+// time), so every link is one the server accepts: the last page is at
+// most library.MaxPage.
+func (s *Server) searchLinksOf(c *gin.Context, res *library.SearchResult, sortChoice string) searchLinks {
+	base := s.baseURL(c) + "/api/v1"
+	p := res.Params
+	link := func(page int) string { return base + encodeSearch(p, sortChoice, page) }
+	last := max(res.Pages(), 1)
+	l := searchLinks{Self: link(p.Page), First: link(1), Last: link(last)}
+	if p.Page > 1 {
+		prev := link(min(p.Page-1, last))
+		l.Prev = &prev
+	}
+	if p.Page < last {
+		next := link(p.Page + 1)
+		l.Next = &next
+	}
+	return l
+}
+
+// header is the links as an RFC 8288 Link header.
+func (l searchLinks) header() string {
+	parts := []string{"<" + l.Self + `>; rel="self"`, "<" + l.First + `>; rel="first"`}
+	if l.Prev != nil {
+		parts = append(parts, "<"+*l.Prev+`>; rel="prev"`)
+	}
+	if l.Next != nil {
+		parts = append(parts, "<"+*l.Next+`>; rel="next"`)
+	}
+	parts = append(parts, "<"+l.Last+`>; rel="last"`)
+	return strings.Join(parts, ", ")
 }

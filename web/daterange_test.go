@@ -61,13 +61,13 @@ func TestDateRangeParams(t *testing.T) {
 	mustContain(t, body, `<input type="text" id="date-to" name="to" value=""`)
 	mustContain(t, body, `Published: since 2023`)
 	from := time.Now().AddDate(-1, 0, 0).Format("2006-01-02")
-	mustContain(t, body, fmt.Sprintf(`<a href="/search?from=%s">Last 12 months</a>`, from))
+	mustContain(t, body, fmt.Sprintf(`<a href="/search?from=%s" rel="nofollow">Last 12 months</a>`, from))
 	mustContain(t, body, `>Any date</a>`)
 	if i, j := strings.Index(body, `id="date-from"`), strings.Index(body, "<legend>Year</legend>"); i < 0 || j < 0 || i > j {
 		t.Errorf("the date fields should come just before the year facet (%d, %d)", i, j)
 	}
 	browse := e.get(t, "/search").Body.String()
-	mustContain(t, browse, `<a href="/search?from=2017&amp;to=2017" aria-label="2017: `)
+	mustContain(t, browse, `<a href="/search?from=2017&amp;to=2017" rel="nofollow" aria-label="2017: `)
 
 	// Feeds and embeds take the same range.
 	feed := e.get(t, "/feed.atom?from=2017&to=2017").Body.String()

@@ -62,6 +62,59 @@ func statusOf(err error) (int, string) {
 	return st.status, catalog.ErrorMessage(err)
 }
 
+// problemKind is one kind of error: its type URI is BASE/problems/SLUG,
+// a page that explains it (problems.go). Each status the site answers
+// with is one kind, so the kind follows from the status.
+type problemKind struct {
+	Status int
+	Slug   string
+	// Means says what happened, Do what the client can do about it.
+	Means, Do string
+}
+
+// problemKinds is the one table of error kinds, in the order the
+// /problems page lists them.
+var problemKinds = []problemKind{
+	{http.StatusBadRequest, "invalid", "A parameter or the body is malformed, out of its bounds or unknown (an unknown facet, a page past 500, a date that does not exist, too many facet selections). The detail names it; a body with fields at fault carries errors: {field: message}.", "Correct the request as the detail says; sending it again unchanged gets the same answer."},
+	{http.StatusUnauthorized, "unauthorized", "The request needs a signed-in person, or its API token is missing, malformed, unknown or revoked.", "Send Authorization: Bearer with a valid token (made with safelib token or on the account page), or sign in."},
+	{http.StatusForbidden, "forbidden", "The person signed in may not do this (staff only, admins only), or a form lacked its CSRF token.", "Ask an admin for the role, or reload the form and send it again."},
+	{http.StatusNotFound, "not-found", "There is nothing at this address, or nothing this reader may see: an item the reader may not read looks like a missing one.", "Check the address or id."},
+	{http.StatusMethodNotAllowed, "method-not-allowed", "The address exists but does not accept that method.", "Use a method the API description (/api/v1/openapi.json) gives for it."},
+	{http.StatusConflict, "conflict", "The change conflicts with the library's state: someone saved the resource since the version you edited (current_version and differences say what changed; nothing was written), or a limit of lists or alerts is reached, or the job is already running.", "Fetch the current version, merge, and send the change again with it."},
+	{http.StatusRequestEntityTooLarge, "too-large", "The body is larger than this address accepts.", "Send less: the detail gives the limit."},
+	{http.StatusRequestURITooLong, "query-too-long", "The query string is longer than 8 KiB.", "Ask for fewer selections at once."},
+	{http.StatusUnsupportedMediaType, "unsupported-media-type", "The body's Content-Type is not one this address reads.", "Send application/json (or application/merge-patch+json for a PATCH of a resource)."},
+	{http.StatusUnprocessableEntity, "unprocessable", "The upload was read but could not be used (a form's file missing or unreadable).", "Choose the file again; the page says what was wrong."},
+	{http.StatusPreconditionRequired, "version-required", "A change to a resource must name the version it was made from.", "Send the version field, or If-Match with the version a GET gave."},
+	{http.StatusTooManyRequests, "too-many-requests", "This client made more requests than its rate limit (--rate-limit a second, --rate-burst at once), or too many failed sign-ins.", "Wait the Retry-After seconds, then go on more slowly."},
+	{http.StatusInternalServerError, "internal", "Something failed on the server; it is logged.", "Try again later; tell the library's admin if it goes on."},
+	{http.StatusServiceUnavailable, "unavailable", "The request took too long or the server is busy.", "Try again in a moment."},
+	{http.StatusInsufficientStorage, "storage-full", "The server's disk is full; the detail says whether your change was kept.", "Try again later; tell the library's admin."},
+}
+
+// problemBySlug and problemByStatus index problemKinds.
+var problemBySlug, problemByStatus = func() (map[string]problemKind, map[int]problemKind) {
+	bySlug, byStatus := map[string]problemKind{}, map[int]problemKind{}
+	for _, k := range problemKinds {
+		bySlug[k.Slug], byStatus[k.Status] = k, k
+	}
+	return bySlug, byStatus
+}()
+
+// ctxBaseURL holds the site's public address for the request (proxy.go
+// sets it), so problem types are absolute.
+const ctxBaseURL = "web.base_url"
+
+// problemType is the type URI of an error with status: the page that
+// explains its kind, or about:blank for a status without one.
+func problemType(c *gin.Context, status int) string {
+	k, ok := problemByStatus[status]
+	if !ok {
+		return "about:blank"
+	}
+	return c.GetString(ctxBaseURL) + "/problems/" + k.Slug
+}
+
 // problem is an RFC 9457 problem document.
 type problem struct {
 	Type   string `json:"type"`
@@ -88,7 +141,7 @@ func writeProblem(c *gin.Context, status int, detail string) {
 	if detail == "" {
 		detail = genericDetail(status)
 	}
-	b, err := json.Marshal(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
+	b, err := json.Marshal(problem{Type: problemType(c, status), Title: http.StatusText(status), Status: status, Detail: detail})
 	if err != nil { // cannot happen for this struct
 		c.Status(http.StatusInternalServerError)
 		return

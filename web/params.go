@@ -97,7 +97,29 @@ func parseSearch(v url.Values) (library.SearchParams, error) {
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
+	if err := boundSelections(p); err != nil {
+		return p, err
+	}
 	return p, nil
+}
+
+// maxSearchLink bounds the query string of the longest link a page of
+// results makes from a search (its selections, a date range, sort,
+// per_page, the last page), well under the 8 KiB the server refuses
+// (maxQueryString, 414): every link the site generates is one it accepts.
+const maxSearchLink = 6 << 10
+
+// linkAdditions is what a page may add to a search's own query string.
+const linkAdditions = len("&from=2026-12-31&to=2026-12-31&sort=relevance&per_page=100&page=500")
+
+// boundSelections refuses a search whose selections are too long to link
+// to (how many there may be is library.MaxSelections, which the one
+// validator, index.Request.Validate, checks).
+func boundSelections(p library.SearchParams) error {
+	if l := len(encodeSearch(p, "", 1)) - len("/search?") + linkAdditions; l > maxSearchLink {
+		return invalid("the search is too long to link to (%d bytes of query, at most %d): use fewer or shorter facet values", l, maxSearchLink)
+	}
+	return nil
 }
 
 func invalid(format string, args ...any) error {

@@ -101,6 +101,7 @@ func (s *Server) proxyMiddleware() gin.HandlerFunc {
 					"peer", peer, "setting", "--trusted-proxies")
 			}
 		}
+		c.Set(ctxBaseURL, s.baseURL(c))
 		if c.Request.TLS != nil || (trusted && strings.EqualFold(c.Request.Header.Get("X-Forwarded-Proto"), "https")) {
 			c.Header("Strict-Transport-Security", hstsValue)
 		}

@@ -23,7 +23,9 @@ func (s *Server) routes() {
 	// identify finds the reader (session cookie or API token) for every
 	// route but embeds; csrf checks every unsafe request that matched a
 	// route (auth_middleware.go).
-	e.Use(s.identify(), s.flash(), s.csrf())
+	// longDeadlines lets staff imports outlast the server's timeouts; it
+	// runs before csrf, which reads the uploaded form (deadlines.go).
+	e.Use(s.identify(), s.longDeadlines(), s.flash(), s.csrf())
 
 	e.NoRoute(pageHeaders(), s.notFound)
 	e.NoMethod(pageHeaders(), s.methodNotAllowed)
@@ -33,6 +35,8 @@ func (s *Server) routes() {
 	// Browsers and embed frames ask for /favicon.ico whatever the page says.
 	e.GET("/favicon.ico", staticHeaders(), s.favicon)
 	e.GET("/robots.txt", staticHeaders(), s.robots)
+	e.GET("/sitemap.xml", staticHeaders(), s.sitemap)
+	e.GET("/sitemaps/:part", staticHeaders(), s.sitemapPart)
 
 	// Public pages, readable by anyone; what each reader sees is decided by
 	// the library from s.reader(c).
@@ -41,6 +45,8 @@ func (s *Server) routes() {
 	public.GET("/search", s.searchPage)
 	public.GET("/resources/:id", s.resourcePage)
 	public.GET("/themes", s.themesPage)
+	public.GET("/problems", s.problemsPage)
+	public.GET("/problems/:kind", s.problemsPage)
 	// Files the library holds (file_download.go); the library decides who gets them.
 	public.GET("/files/:id/:version/:name", s.fileDownload)
 	public.HEAD("/files/:id/:version/:name", s.fileDownload)

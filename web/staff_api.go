@@ -169,7 +169,7 @@ func (s *Server) curationError(c *gin.Context, err error) {
 	if errors.As(err, &ce) {
 		c.Header("Cache-Control", "no-store")
 		b, merr := json.Marshal(map[string]any{
-			"type": "about:blank", "title": http.StatusText(http.StatusConflict), "status": http.StatusConflict,
+			"type": problemType(c, http.StatusConflict), "title": http.StatusText(http.StatusConflict), "status": http.StatusConflict,
 			"detail":          ce.Error() + ": nothing was saved. Compare, then send the patch again with the current version.",
 			"edited_version":  ce.Edited,
 			"current_version": ce.Current.Version,
@@ -195,7 +195,7 @@ func (s *Server) curationError(c *gin.Context, err error) {
 			}
 			sort.Strings(parts)
 			b, merr := json.Marshal(map[string]any{
-				"type": "about:blank", "title": http.StatusText(http.StatusBadRequest), "status": http.StatusBadRequest,
+				"type": problemType(c, http.StatusBadRequest), "title": http.StatusText(http.StatusBadRequest), "status": http.StatusBadRequest,
 				"detail": strings.Join(parts, "; "), "errors": fe,
 			})
 			if merr == nil {

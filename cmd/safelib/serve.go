@@ -55,6 +55,10 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.Float64Var(&a.cfg.RateLimit, "rate-limit", a.cfg.RateLimit,
 		"requests per second each client may make to the public API, search pages and feeds (0: no limit; never /healthz or signed-in staff)")
 	f.IntVar(&a.cfg.RateBurst, "rate-burst", a.cfg.RateBurst, "requests a client may make at once above --rate-limit")
+	f.DurationVar(&a.cfg.ReadTimeout, "read-timeout", a.cfg.ReadTimeout, "longest time to read a request (slow clients are cut off)")
+	f.DurationVar(&a.cfg.WriteTimeout, "write-timeout", a.cfg.WriteTimeout, "longest time to answer a request")
+	f.DurationVar(&a.cfg.ImportTimeout, "import-timeout", a.cfg.ImportTimeout,
+		"read and write time allowed to a signed-in staff member's import (POST /staff/import) and export; keep the reverse proxy's timeouts as long")
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
 	f.IntVar(&indexWorkers, "index-workers", max(1, runtime.GOMAXPROCS(0)/2),
 		"goroutines analysing documents for the index while serving (the rest of the cores answer searches)")
@@ -189,8 +193,8 @@ func (a *app) serve(ctx context.Context) error {
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		ReadTimeout:       a.cfg.ReadTimeout,
+		WriteTimeout:      a.cfg.WriteTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}

@@ -49,7 +49,7 @@ against its SHA-256; a line whose files are missing is rejected.`,
 					files = library.FilesDirOf(args[0])
 				}
 			}
-			rep, err := h.ImportWithFiles(cmd.Context(), catalog.System, in, format, dryRun, files)
+			rep, err := h.ImportWithProgress(cmd.Context(), catalog.System, in, format, dryRun, files, newImportReporter(a.log).report)
 			if rep != nil {
 				for _, e := range rep.Errors {
 					fmt.Fprintf(cmd.ErrOrStderr(), "line %d: %s\n", e.Line, e.Reason)

@@ -54,6 +54,12 @@ type Config struct {
 	// many it may make at once above that.
 	RateLimit float64
 	RateBurst int
+	// ReadTimeout and WriteTimeout bound every request of serve;
+	// ImportTimeout replaces both for a signed-in staff member's import
+	// and export, which take longer with large files.
+	ReadTimeout   time.Duration
+	WriteTimeout  time.Duration
+	ImportTimeout time.Duration
 }
 
 // Default returns the defaults.
@@ -69,6 +75,9 @@ func Default() Config {
 		BackupKeep:      14,
 		RateLimit:       10,
 		RateBurst:       50,
+		ReadTimeout:     60 * time.Second,
+		WriteTimeout:    60 * time.Second,
+		ImportTimeout:   10 * time.Minute,
 	}
 }
 
@@ -116,6 +125,12 @@ func (c *Config) Validate() error {
 	}
 	if c.RateLimit > 0 && c.RateBurst < 1 {
 		errs = append(errs, errors.New("--rate-burst: at least 1 while --rate-limit is on"))
+	}
+	if c.ReadTimeout < time.Second || c.WriteTimeout < time.Second {
+		errs = append(errs, errors.New("--read-timeout and --write-timeout: at least 1s"))
+	}
+	if c.ImportTimeout < 0 {
+		errs = append(errs, errors.New("--import-timeout: 0 (same as the others) or a duration"))
 	}
 	if c.BackupKeep < 1 {
 		errs = append(errs, errors.New("--backup-keep: at least 1"))

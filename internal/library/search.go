@@ -16,6 +16,7 @@ const (
 	DefaultPerPage = index.DefaultPerPage
 	MaxPage        = index.MaxPage
 	MaxQueryLen    = index.MaxQueryBytes
+	MaxSelections  = index.MaxSelections
 )
 
 // Sorts are the accepted sort orders and FacetFields the fields a search

@@ -179,6 +179,24 @@ func (l *Library) Import(ctx context.Context, rd catalog.Reader, r io.Reader, fo
 // hash: a line whose files are missing is rejected. Without a filesDir,
 // the files lines name are left as they are in the library.
 func (l *Library) ImportWithFiles(ctx context.Context, rd catalog.Reader, r io.Reader, format string, dryRun bool, filesDir string) (*ImportReport, error) {
+	return l.ImportWithProgress(ctx, rd, r, format, dryRun, filesDir, nil)
+}
+
+// ImportProgress is how far an import has gone: Phase "checking" (the
+// first pass, Done rows read, Total unknown: 0) or "writing" (Done of
+// Total valid rows written).
+type ImportProgress struct {
+	Phase       string
+	Done, Total int
+}
+
+// ImportWithProgress is ImportWithFiles calling progress (when not nil)
+// as rows are checked and as each batch is written.
+func (l *Library) ImportWithProgress(ctx context.Context, rd catalog.Reader, r io.Reader, format string, dryRun bool, filesDir string,
+	progress func(ImportProgress)) (*ImportReport, error) {
+	if progress == nil {
+		progress = func(ImportProgress) {}
+	}
 	if !rd.IsStaff() {
 		return nil, catalog.Errorf(catalog.Forbidden, "only staff may import")
 	}
@@ -234,6 +252,7 @@ func (l *Library) ImportWithFiles(ctx context.Context, rd catalog.Reader, r io.R
 	}
 	validate := func(line int, rec Record) {
 		rep.Rows++
+		progress(ImportProgress{Phase: "checking", Done: rep.Rows})
 		res, err := prepare(rec, "")
 		if err != nil {
 			rep.Errors = append(rep.Errors, LineError{Line: line, ID: rec.ID, Reason: strings.ReplaceAll(err.Error(), "\n", "; ")})
@@ -269,6 +288,8 @@ func (l *Library) ImportWithFiles(ctx context.Context, rd catalog.Reader, r io.R
 	var batch []*catalog.Resource
 	batchFiles := map[string][]catalog.File{}
 	var werr error
+	written := 0
+	progress(ImportProgress{Phase: "writing", Total: len(good)})
 	flush := func() {
 		if werr != nil || len(batch) == 0 {
 			return
@@ -287,6 +308,10 @@ func (l *Library) ImportWithFiles(ctx context.Context, rd catalog.Reader, r io.R
 		werr = err
 		if werr == nil {
 			werr = l.setImportedFiles(ctx, batchFiles)
+		}
+		if werr == nil {
+			written += len(batch)
+			progress(ImportProgress{Phase: "writing", Done: written, Total: len(good)})
 		}
 		batch = batch[:0]
 		clear(batchFiles)
