@@ -121,3 +121,26 @@ func TestCompressible(t *testing.T) {
 		}
 	}
 }
+
+// Held files already compressed (a PDF) go as they are, with their own
+// ETag and length, even to a client that accepts gzip.
+func TestGzipSkipsPDFDownloads(t *testing.T) {
+	e := newAuthEnv(t)
+	_, path := addMembersFile(t, e)
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	withSession(e.session(t, memberEmail))(req)
+	w := e.do(t, req)
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/pdf" {
+		t.Fatalf("%s: %d %s", path, w.Code, w.Header().Get("Content-Type"))
+	}
+	if ce := w.Header().Get("Content-Encoding"); ce != "" {
+		t.Errorf("a PDF download was sent with Content-Encoding %s", ce)
+	}
+	if !bytes.Equal(w.Body.Bytes(), docFixture(t, "briefing.pdf")) {
+		t.Error("the PDF's bytes changed")
+	}
+	if strings.HasSuffix(w.Header().Get("ETag"), `-gzip"`) {
+		t.Errorf("ETag %s of an uncompressed answer", w.Header().Get("ETag"))
+	}
+}
