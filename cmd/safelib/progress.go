@@ -93,7 +93,10 @@ func (r *importReporter) report(p library.ImportProgress) {
 	if r.w == nil {
 		args := []any{"phase", p.Phase, "rows", p.Done, "rows_per_second", math.Round(rate)}
 		if p.Total > 0 {
-			args = append(args, "of", p.Total, "left", left.String())
+			args = append(args, "of", p.Total)
+			if rate > 0 { // no rate yet, no estimate
+				args = append(args, "left", left.String())
+			}
 		}
 		r.log.Info("import progress", args...)
 		return
