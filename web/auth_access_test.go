@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -79,6 +80,8 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 	_, sharePath := sharedList(t, e)
 	// A members-only file the library holds (files_test.go).
 	fileID, filePath := addMembersFile(t, e)
+	// A sent edition of the newsletter holding it, and its staff previews.
+	editionPath, composePath := publishedEdition(t, e)
 	// Paths that read resources. Each check gets the answer and the role.
 	paths := []struct {
 		name   string
@@ -352,6 +355,12 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 		}},
 		{name: "shared reading list page", target: sharePath, check: sharedListCheck},
 		{name: "shared reading list CSV", target: sharePath + "/export.csv", check: sharedListCheck},
+		{name: "newsletter edition page", target: editionPath, check: sharedListCheck},
+		{name: "newsletter preview as the public", target: composePath + "/preview?as=public", staffOnly: true, check: teaserOnlyCheck},
+		{name: "newsletter email preview as a lapsed member", target: composePath + "/preview/email?as=lapsed", staffOnly: true, check: teaserOnlyCheck},
+		{name: "newsletter preview as a member", target: composePath + "/preview?as=member", staffOnly: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+			mustContain(t, w.Body.String(), membersSummary)
+		}},
 		{name: "export", target: "/staff/export?format=jsonl", staffOnly: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			mustContain(t, w.Body.String(), secretWord)
 		}},
@@ -504,4 +513,32 @@ func sharedListCheck(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 	for _, s := range []string{membersSummary, membersURL, secretWord} {
 		mustNotContain(t, body, s)
 	}
+}
+
+// teaserOnlyCheck: the members-only item is there as a teaser, whoever
+// asks (a preview as someone without access).
+func teaserOnlyCheck(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
+	body := w.Body.String()
+	mustContain(t, body, membersTitle)
+	mustContain(t, body, "Members only")
+	for _, s := range []string{membersSummary, membersURL, secretWord} {
+		mustNotContain(t, body, s)
+	}
+}
+
+// publishedEdition sends an edition holding the members-only item (to no
+// one: the test has no mailer) and returns its page and compose paths.
+func publishedEdition(t *testing.T, e *authEnv) (page, compose string) {
+	t.Helper()
+	ctx := context.Background()
+	staff := catalog.Reader{UserID: 1, Email: staffEmail, Role: catalog.RoleStaff, Members: true}
+	ed := &catalog.Edition{Title: "Access edition", Intro: "Hello.", Blocks: []catalog.EditionBlock{
+		{Kind: catalog.BlockItem, ResourceID: membersID, Note: "A note."}}}
+	if err := e.lib.CreateEdition(ctx, staff, ed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.lib.SendEdition(ctx, staff, ed.ID, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	return "/newsletter/" + ed.Slug, fmt.Sprintf("/staff/newsletter/%d", ed.ID)
 }

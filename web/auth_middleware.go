@@ -276,7 +276,11 @@ var flashes = map[string]string{
 	"alert-created":    "Your alert is saved. Its first email comes when something new matches.",
 	"list-added":       "Added to your reading list.",
 	"list-deleted":     "The list is deleted.",
+	"edition-sent":     "The edition is queued to its readers and published.",
+	"edition-deleted":  "The draft is deleted.",
 	"email-changed":    "Your sign-in address is changed. A notice went to the old one.",
+	"newsletter-on":    "The newsletter will come to you by email.",
+	"newsletter-off":   "The newsletter will no longer come to you by email.",
 }
 
 func (s *Server) setFlash(c *gin.Context, code string) { s.setCookie(c, flashCookie, code, 60) }

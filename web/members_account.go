@@ -22,6 +22,8 @@ type accountData struct {
 	// NewToken is shown once, right after it is made.
 	NewToken string
 	Alerts   []accountAlert
+	// Newsletter: the person gets the association's newsletter.
+	Newsletter bool
 	// EmailError says why a change of address was refused; NewEmail
 	// keeps what was typed.
 	EmailError, NewEmail string
@@ -38,6 +40,7 @@ func (s *Server) membersRoutes(g *gin.RouterGroup) {
 	g.POST("/account/tokens", s.accountCreateToken)
 	g.POST("/account/tokens/:id/revoke", s.accountRevokeToken)
 	g.POST("/account/email", s.accountChangeEmail)
+	g.POST("/account/newsletter", s.accountNewsletter)
 }
 
 func (s *Server) renderAccount(c *gin.Context, newToken string) {
@@ -56,6 +59,10 @@ func (s *Server) renderAccountWith(c *gin.Context, status int, set func(*account
 	d := accountData{Page: s.basePage(c, "Your account"), Email: u.Email, Role: string(u.Role),
 		Lapsed: id.Reader.Lapsed, Org: u.OrgName}
 	set(&d)
+	if d.Newsletter, err = s.lib.WantsNewsletter(c.Request.Context(), s.reader(c)); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	if e := u.EffectiveExpires(); e != "" && u.Role == catalog.RoleMember {
 		d.Ends = formatDate(catalog.Date(e))
 	}

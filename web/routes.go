@@ -51,6 +51,8 @@ func (s *Server) routes() {
 	public.GET("/files/:id/:version/:name", s.fileDownload)
 	public.HEAD("/files/:id/:version/:name", s.fileDownload)
 	s.curationPublic(public)
+	// The association's newsletter: the archive and each sent edition.
+	s.newsletterRoutes(public)
 
 	// The JSON API. CORS is decided by shareGuard for the shared paths only
 	// (cors.go).
@@ -94,7 +96,10 @@ func (s *Server) memberRoutes(g *gin.RouterGroup) {
 
 // staffRoutes registers curation pages (the group requires staff or admin;
 // the global csrf middleware checks every unsafe request).
-func (s *Server) staffRoutes(g *gin.RouterGroup) { s.curationRoutes(g) }
+func (s *Server) staffRoutes(g *gin.RouterGroup) {
+	s.curationRoutes(g)
+	s.staffNewsletterRoutes(g)
+}
 
 // maxQueryString bounds the raw query string; longer ones get 414 before
 // anything parses them.

@@ -16,6 +16,7 @@ func (s *Server) robots(c *gin.Context) {
 Allow: /resources/
 Allow: /problems
 Allow: /themes
+Allow: /newsletter
 Allow: /$
 Allow: /search$
 Disallow: /search?

@@ -18,6 +18,8 @@ func formLimit(c *gin.Context) int64 {
 		return maxImportUpload
 	case "/staff/upload", "/staff/resources/:id/versions":
 		return maxUploadRequest
+	case "/staff/newsletter/:id":
+		return maxEditionForm
 	}
 	return maxFormBytes
 }

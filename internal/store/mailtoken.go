@@ -65,14 +65,5 @@ func (s *Store) MailOptOuts(ctx context.Context, what string) (map[int64]bool, e
 	if err != nil {
 		return nil, fmt.Errorf("mail opt-outs %s: %w", what, err)
 	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return idSet(rows)
 }

@@ -1,0 +1,321 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"safelib/internal/auth"
+	"safelib/internal/catalog"
+	"safelib/internal/library"
+	"safelib/internal/mail"
+)
+
+// Composing the newsletter (staff): /staff/newsletter lists editions and
+// starts one; /staff/newsletter/{id} is one form holding the whole draft
+// (title, address, introduction, then sections and items in order), whose
+// buttons each save everything typed and then do one thing: add a
+// section, add the ticked items (from "new since the last edition" or a
+// search), move or remove a block. It needs no JavaScript. Preview shows
+// the edition as a member, a lapsed member or the public would read it,
+// with the email's plain text; send queues it to everyone who has not
+// opted out (library.SendEdition), and publishes it at /newsletter/{slug}.
+
+// maxEditionForm bounds an edition's form: 200 blocks of up to 20,000
+// characters would be far more, but an edition is read, not archived.
+const maxEditionForm = 1 << 20
+
+// staffNewsletterRoutes registers the compose pages (the staff group
+// requires staff or admin; csrf checks every form).
+func (s *Server) staffNewsletterRoutes(g *gin.RouterGroup) {
+	g.GET("/newsletter", s.staffNewsletter)
+	g.POST("/newsletter", s.staffNewsletterCreate)
+	g.GET("/newsletter/:id", s.staffEdition)
+	g.POST("/newsletter/:id", s.staffEditionPost)
+	g.GET("/newsletter/:id/preview", s.staffEditionPreview)
+	g.GET("/newsletter/:id/preview/email", s.staffEditionPreviewEmail)
+	g.POST("/newsletter/:id/send", s.staffEditionSend)
+}
+
+// staffNewsletterData is the data of staff_newsletter.html.
+type staffNewsletterData struct {
+	Page
+	Drafts, Sent []staffEditionRow
+	Error        string
+	Title        string
+}
+
+type staffEditionRow struct {
+	ID                     int64
+	Slug, Title, When      string
+	Recipients, Items, Len int
+}
+
+// staffEditionData is the data of staff_edition.html.
+type staffEditionData struct {
+	Page
+	Edition *catalog.Edition
+	Blocks  []editionBlockForm
+	Error   string
+	// NewSince are items added since the last edition (not yet in this one).
+	NewSince      []pickItem
+	NewSinceLabel string
+	// Q and Found are a search for items to add.
+	Q     string
+	Found []pickItem
+	// Recipients is how many people a send would reach now.
+	Recipients int
+}
+
+type editionBlockForm struct {
+	catalog.EditionBlock
+	N                  int // 1-based position
+	First, Last        bool
+	Label              string // an item's title, for its legend
+	Missing, Withdrawn bool
+	MembersOnly        bool
+}
+
+type pickItem struct {
+	ID, Title, Meta string
+	MembersOnly     bool
+}
+
+func (s *Server) edition(c *gin.Context) (*catalog.Edition, bool) {
+	id, err := parseID(c.Param("id"))
+	var e *catalog.Edition
+	if err == nil {
+		e, err = s.lib.Edition(c.Request.Context(), s.reader(c), id)
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return nil, false
+	}
+	return e, true
+}
+
+func (s *Server) renderEdition(c *gin.Context, status int, e *catalog.Edition, errMsg string) {
+	ctx, rd := c.Request.Context(), s.reader(c)
+	d := staffEditionData{Page: s.basePage(c, "Compose: "+e.Title), Edition: e, Error: errMsg, Q: trim(c.Query("q"), 500)}
+	in := map[string]bool{}
+	for _, b := range e.Blocks {
+		if b.Kind == catalog.BlockItem {
+			in[b.ResourceID] = true
+		}
+	}
+	byID, err := s.lib.EditionResources(ctx, rd, e)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	for i, b := range e.Blocks {
+		f := editionBlockForm{EditionBlock: b, N: i + 1, First: i == 0, Last: i == len(e.Blocks)-1}
+		if b.Kind == catalog.BlockItem {
+			r := byID[b.ResourceID]
+			switch {
+			case r == nil:
+				f.Label, f.Missing = b.ResourceID, true
+			default:
+				f.Label, f.Withdrawn, f.MembersOnly = r.Title, r.Status != catalog.StatusActive, r.Access == catalog.Members
+			}
+		}
+		d.Blocks = append(d.Blocks, f)
+	}
+	if e.State == catalog.EditionDraft {
+		news, since, err := s.lib.NewSinceLastEdition(ctx, rd)
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		d.NewSinceLabel = "Added to the library since the last edition was sent (" + when(since) + ")"
+		if since.IsZero() {
+			d.NewSinceLabel = "Newest in the library (no edition has been sent yet)"
+		}
+		for _, r := range news {
+			if !in[r.ID] {
+				d.NewSince = append(d.NewSince, pick(r))
+			}
+		}
+		if d.Q != "" {
+			res, err := s.lib.Search(ctx, rd, library.SearchParams{Q: d.Q, Page: 1, PerPage: 20})
+			if err != nil {
+				if st, detail := statusOf(err); st < 500 {
+					d.Error = detail
+				} else {
+					s.pageError(c, err)
+					return
+				}
+			} else {
+				for _, h := range res.Hits {
+					if !in[h.Resource.ID] {
+						d.Found = append(d.Found, pick(h.Resource))
+					}
+				}
+			}
+		}
+	}
+	if d.Recipients, err = s.newsletterAudience(ctx, c); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	s.render(c, status, "staff_edition", d)
+}
+
+func pick(r *catalog.Resource) pickItem {
+	meta := typeLabel(r.Type)
+	if r.Publisher != "" {
+		meta += " · " + r.Publisher
+	}
+	if r.Published != "" {
+		meta += " · " + formatDate(r.Published)
+	}
+	return pickItem{ID: r.ID, Title: r.Title, Meta: meta, MembersOnly: r.Access == catalog.Members}
+}
+
+// editionFromForm reads the whole draft from the form over e.
+func editionFromForm(c *gin.Context, e *catalog.Edition) {
+	e.Title, e.Slug, e.Intro = c.PostForm("title"), c.PostForm("slug"), c.PostForm("intro")
+	kinds, heads, texts := c.PostFormArray("kind"), c.PostFormArray("heading"), c.PostFormArray("text")
+	res, notes := c.PostFormArray("resource"), c.PostFormArray("note")
+	at := func(xs []string, i int) string {
+		if i < len(xs) {
+			return xs[i]
+		}
+		return ""
+	}
+	e.Blocks = e.Blocks[:0]
+	for i, k := range kinds {
+		if i >= catalog.MaxEditionBlocks+1 {
+			break
+		}
+		e.Blocks = append(e.Blocks, catalog.EditionBlock{Kind: k, Heading: at(heads, i), Text: at(texts, i),
+			ResourceID: at(res, i), Note: at(notes, i)})
+	}
+}
+
+// previewReaders are whom staff may preview an edition as.
+var previewReaders = map[string]struct {
+	label string
+	rd    catalog.Reader
+}{
+	"member": {"a member", catalog.Reader{Role: catalog.RoleMember, Members: true}},
+	"lapsed": {"a member whose membership has lapsed", catalog.Reader{Role: catalog.RoleMember, Lapsed: true}},
+	"public": {"the public (signed out)", catalog.Anonymous},
+}
+
+func (s *Server) preview(c *gin.Context) (label string, v *library.EditionView, m *catalog.OutMail, ok bool) {
+	p, known := previewReaders[c.DefaultQuery("as", "member")]
+	if !known {
+		s.renderError(c, http.StatusBadRequest, "Preview as member, lapsed or public.")
+		return "", nil, nil, false
+	}
+	id, err := parseID(c.Param("id"))
+	if err == nil {
+		v, err = s.lib.PreviewEdition(c.Request.Context(), s.reader(c), id, p.rd)
+	}
+	var em *editionMailer
+	if err == nil {
+		em, err = s.editionMailer(c.Request.Context())
+	}
+	if err == nil {
+		// Links in a preview are signed for no one: they open nothing.
+		m, err = em.mail(v, &catalog.User{Email: "reader@example.org"})
+	}
+	if err != nil {
+		s.pageError(c, err)
+		return "", nil, nil, false
+	}
+	return p.label, v, m, true
+}
+
+// newsletterReaders is everyone an edition would go to now, with their
+// access: every enabled account (opt-outs are left out by the library).
+func (s *Server) newsletterReaders(ctx context.Context, c *gin.Context) ([]library.NewsletterReader, error) {
+	us, err := s.auth.Users(ctx, actor(c), auth.UserQuery{Limit: 10_000})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]library.NewsletterReader, 0, len(us))
+	for _, u := range us {
+		if !u.Disabled {
+			out = append(out, library.NewsletterReader{User: u, Reader: s.auth.ReaderFor(u)})
+		}
+	}
+	return out, nil
+}
+
+// newsletterAudience counts whom a send would reach now.
+func (s *Server) newsletterAudience(ctx context.Context, c *gin.Context) (int, error) {
+	rs, err := s.newsletterReaders(ctx, c)
+	if err != nil {
+		return 0, err
+	}
+	return s.lib.NewsletterAudience(ctx, s.reader(c), rs)
+}
+
+// composer writes the library's messages with its public address.
+func (s *Server) composer() *mail.Composer {
+	return &mail.Composer{BaseURL: strings.TrimRight(s.cfg.PublicURL(), "/"), From: s.cfg.MailFrom, Loc: london}
+}
+
+// editionMailer writes each reader's message of an edition: its items
+// come from library.MailItems (the digests' builder, through the access
+// seam) for the reader's view, rendered by mail.Composer.ItemParts, and
+// its links are signed mail links (no sign-in needed to stop it).
+type editionMailer struct {
+	s      *Server
+	ctx    context.Context
+	c      *mail.Composer
+	signer *auth.MailSigner
+	// items caches the items built for each view (one per kind of access).
+	items map[*library.EditionView]map[string]catalog.MailItem
+}
+
+func (s *Server) editionMailer(ctx context.Context) (*editionMailer, error) {
+	signer, err := s.auth.MailSigner(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &editionMailer{s: s, ctx: ctx, c: s.composer(), signer: signer, items: map[*library.EditionView]map[string]catalog.MailItem{}}, nil
+}
+
+// mail is u's message of the edition built for their access (v).
+func (m *editionMailer) mail(v *library.EditionView, u *catalog.User) (*catalog.OutMail, error) {
+	byID, ok := m.items[v]
+	if !ok {
+		var refs []library.MailItemRef
+		for _, sec := range v.Sections {
+			for _, en := range sec.Entries {
+				refs = append(refs, library.MailItemRef{ID: en.Resource.ID})
+			}
+		}
+		items, err := m.s.lib.MailItems(m.ctx, v.Reader, "", refs)
+		if err != nil {
+			return nil, err
+		}
+		byID = make(map[string]catalog.MailItem, len(items))
+		for _, it := range items {
+			byID[it.ID] = it
+		}
+		m.items[v] = byID
+	}
+	base := m.c.BaseURL
+	link := func(action, scope string) string {
+		return auth.MailLink(base, action, m.signer.Token(u, scope, 0))
+	}
+	em := mail.EditionMail{Title: v.Edition.Title, PageURL: base + "/newsletter/" + v.Edition.Slug, Intro: v.Intro,
+		Lapsed: v.Reader.Lapsed, Unsubscribe: link(auth.ActionUnsubscribe, auth.ScopeNewsletter),
+		Everything: link(auth.ActionUnsubscribe, auth.ScopeAll), Manage: link(auth.ActionManage, auth.ScopeAll)}
+	for _, sec := range v.Sections {
+		ms := mail.EditionMailSection{Heading: sec.Heading, Paragraphs: sec.Paragraphs}
+		for _, en := range sec.Entries {
+			if it, ok := byID[en.Resource.ID]; ok {
+				ms.Items = append(ms.Items, mail.EditionMailItem{Item: it, Note: en.Note})
+			}
+		}
+		em.Sections = append(em.Sections, ms)
+	}
+	return m.c.Newsletter(u.Email, em)
+}
