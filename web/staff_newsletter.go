@@ -269,8 +269,9 @@ type editionMailer struct {
 	ctx    context.Context
 	c      *mail.Composer
 	signer *auth.MailSigner
-	// items caches the items built for each view (one per kind of access).
-	items map[*library.EditionView]map[string]catalog.MailItem
+	// sections caches each view's sections with their items rendered:
+	// one per kind of access, the same for every reader of that kind.
+	sections map[*library.EditionView][]mail.EditionMailSection
 }
 
 func (s *Server) editionMailer(ctx context.Context) (*editionMailer, error) {
@@ -278,36 +279,30 @@ func (s *Server) editionMailer(ctx context.Context) (*editionMailer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &editionMailer{s: s, ctx: ctx, c: s.composer(), signer: signer, items: map[*library.EditionView]map[string]catalog.MailItem{}}, nil
+	return &editionMailer{s: s, ctx: ctx, c: s.composer(), signer: signer, sections: map[*library.EditionView][]mail.EditionMailSection{}}, nil
 }
 
-// mail is u's message of the edition built for their access (v).
-func (m *editionMailer) mail(v *library.EditionView, u *catalog.User) (*catalog.OutMail, error) {
-	byID, ok := m.items[v]
-	if !ok {
-		var refs []library.MailItemRef
-		for _, sec := range v.Sections {
-			for _, en := range sec.Entries {
-				refs = append(refs, library.MailItemRef{ID: en.Resource.ID})
-			}
-		}
-		items, err := m.s.lib.MailItems(m.ctx, v.Reader, "", refs)
-		if err != nil {
-			return nil, err
-		}
-		byID = make(map[string]catalog.MailItem, len(items))
-		for _, it := range items {
-			byID[it.ID] = it
-		}
-		m.items[v] = byID
+// sectionsOf builds v's sections with their items as v's reader may see
+// them, rendered once.
+func (m *editionMailer) sectionsOf(v *library.EditionView) ([]mail.EditionMailSection, error) {
+	if secs, ok := m.sections[v]; ok {
+		return secs, nil
 	}
-	base := m.c.BaseURL
-	link := func(action, scope string) string {
-		return auth.MailLink(base, action, m.signer.Token(u, scope, 0))
+	var refs []library.MailItemRef
+	for _, sec := range v.Sections {
+		for _, en := range sec.Entries {
+			refs = append(refs, library.MailItemRef{ID: en.Resource.ID})
+		}
 	}
-	em := mail.EditionMail{Title: v.Edition.Title, PageURL: base + "/newsletter/" + v.Edition.Slug, Intro: v.Intro,
-		Lapsed: v.Reader.Lapsed, Unsubscribe: link(auth.ActionUnsubscribe, auth.ScopeNewsletter),
-		Everything: link(auth.ActionUnsubscribe, auth.ScopeAll), Manage: link(auth.ActionManage, auth.ScopeAll)}
+	items, err := m.s.lib.MailItems(m.ctx, v.Reader, "", refs)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]catalog.MailItem, len(items))
+	for _, it := range items {
+		byID[it.ID] = it
+	}
+	secs := make([]mail.EditionMailSection, 0, len(v.Sections))
 	for _, sec := range v.Sections {
 		ms := mail.EditionMailSection{Heading: sec.Heading, Paragraphs: sec.Paragraphs}
 		for _, en := range sec.Entries {
@@ -315,7 +310,27 @@ func (m *editionMailer) mail(v *library.EditionView, u *catalog.User) (*catalog.
 				ms.Items = append(ms.Items, mail.EditionMailItem{Item: it, Note: en.Note})
 			}
 		}
-		em.Sections = append(em.Sections, ms)
+		secs = append(secs, ms)
 	}
+	if err := m.c.RenderEditionItems(secs); err != nil {
+		return nil, err
+	}
+	m.sections[v] = secs
+	return secs, nil
+}
+
+// mail is u's message of the edition built for their access (v).
+func (m *editionMailer) mail(v *library.EditionView, u *catalog.User) (*catalog.OutMail, error) {
+	secs, err := m.sectionsOf(v)
+	if err != nil {
+		return nil, err
+	}
+	base := m.c.BaseURL
+	link := func(action, scope string) string {
+		return auth.MailLink(base, action, m.signer.Token(u, scope, 0))
+	}
+	em := mail.EditionMail{Title: v.Edition.Title, PageURL: base + "/newsletter/" + v.Edition.Slug, Intro: v.Intro,
+		Lapsed: v.Reader.Lapsed, Sections: secs, Unsubscribe: link(auth.ActionUnsubscribe, auth.ScopeNewsletter),
+		Everything: link(auth.ActionUnsubscribe, auth.ScopeAll), Manage: link(auth.ActionManage, auth.ScopeAll)}
 	return m.c.Newsletter(u.Email, em)
 }

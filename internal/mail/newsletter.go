@@ -30,41 +30,35 @@ type EditionMailSection struct {
 }
 
 // EditionMailItem is an item as the reader may see it, with the staff's
-// note.
+// note; Text and HTML are its parts, rendered by RenderEditionItems.
 type EditionMailItem struct {
 	Item catalog.MailItem
 	Note string
-}
-
-// editionPart is an item rendered for both parts, with its note.
-type editionPart struct {
 	Text string
 	HTML htmltemplate.HTML
-	Note string
 }
 
-// Newsletter writes one reader's message of an edition, each item
-// rendered by ItemParts (the digests' rendering), with the one-click
-// unsubscribe headers (RFC 8058).
-func (c *Composer) Newsletter(to string, e EditionMail) (*catalog.OutMail, error) {
-	type section struct {
-		Heading    string
-		Paragraphs []string
-		Items      []editionPart
-	}
-	var secs []section
-	for _, s := range e.Sections {
-		sec := section{Heading: s.Heading, Paragraphs: s.Paragraphs}
-		for _, it := range s.Items {
+// RenderEditionItems renders every item of secs with ItemParts (the
+// digests' rendering), once for all the readers who share that view.
+func (c *Composer) RenderEditionItems(secs []EditionMailSection) error {
+	for i := range secs {
+		for j := range secs[i].Items {
+			it := &secs[i].Items[j]
 			text, html, err := c.ItemParts([]catalog.MailItem{it.Item})
 			if err != nil {
-				return nil, err
+				return err
 			}
-			sec.Items = append(sec.Items, editionPart{Text: text, HTML: html, Note: it.Note})
+			it.Text, it.HTML = text, html
 		}
-		secs = append(secs, sec)
 	}
-	m, err := c.compose("newsletter", to, e.Title, map[string]any{"E": e, "Sections": secs})
+	return nil
+}
+
+// Newsletter writes one reader's message of an edition whose items are
+// rendered (RenderEditionItems), with the one-click unsubscribe headers
+// (RFC 8058).
+func (c *Composer) Newsletter(to string, e EditionMail) (*catalog.OutMail, error) {
+	m, err := c.compose("newsletter", to, e.Title, map[string]any{"E": e, "Sections": e.Sections})
 	if err != nil {
 		return nil, err
 	}
