@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +155,9 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 		{name: "held file: resource page", target: "/resources/" + fileID, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			if body := w.Body.String(); rc.access {
 				mustContain(t, body, `href="`+filePath+`"`)
+				if !regexp.MustCompile(`<meta name="citation_pdf_url" content="https?://[^"]*` + regexp.QuoteMeta(filePath) + `">`).MatchString(body) {
+					t.Error("no citation_pdf_url naming the held PDF")
+				}
 			} else {
 				mustNotContain(t, body, "/files/")
 				mustNotContain(t, body, fileWord)

@@ -37,6 +37,10 @@ func (s *Server) resourcePage(c *gin.Context) {
 	d.Cur = s.curationOf(c, r, v.Teaser)
 	d.Similar = s.similarOf(c, r.ID)
 	d.Meta = s.citationMeta(c, r, v.Teaser)
+	if n := len(v.Files); n > 0 && v.Files[n-1].ContentType == "application/pdf" && r.URL == "" {
+		// The library holds the PDF itself: reference managers fetch it here.
+		d.Meta = append(d.Meta, metaTag{"citation_pdf_url", s.baseURL(c) + filePath(r.ID, v.Files[n-1])})
+	}
 	d.CiteURL = "/api/v1/resources/" + url.PathEscape(r.ID) + "?format="
 	if lists := s.listChoices(c); lists != nil {
 		d.Add = &addToList{ResourceID: r.ID, Lists: lists, CSRFToken: d.CSRFToken, Next: c.Request.URL.RequestURI()}
