@@ -81,7 +81,7 @@ func (a *analyzers) phrase(text string) [][]string {
 func (q Query) Terms() []string {
 	seen := map[string]bool{}
 	var out []string
-	q.visitWords(func(w string, _ *node) {
+	q.visitWords(func(w string, _ *Or) {
 		if !seen[w] {
 			seen[w] = true
 			out = append(out, w)
@@ -95,9 +95,9 @@ func (q Query) Terms() []string {
 // other word has one of its own. A word met twice keeps its first number.
 func (q Query) termGroups() map[string]int {
 	out := map[string]int{}
-	groups := map[*node]int{}
+	groups := map[*Or]int{}
 	next := 0
-	q.visitWords(func(w string, syn *node) {
+	q.visitWords(func(w string, syn *Or) {
 		if _, ok := out[w]; ok {
 			return
 		}
@@ -120,28 +120,31 @@ func (q Query) termGroups() map[string]int {
 // visitWords calls visit with each positive word of q (not under an
 // exclusion, not year: values), analysed like the index, in query order,
 // and the outermost synonym OR it is under (nil when none).
-func (q Query) visitWords(visit func(w string, syn *node)) {
+func (q Query) visitWords(visit func(w string, syn *Or)) {
 	a, err := sharedAnalyzers()
 	if err != nil || q.root == nil {
 		return
 	}
-	var walk func(n, syn *node)
-	walk = func(n, syn *node) {
-		switch n.kind {
-		case nNot:
-			return
-		case nTerm, nPhrase:
-			if n.field == fYear {
+	var walk func(n Node, syn *Or)
+	walk = func(n Node, syn *Or) {
+		switch n := n.(type) {
+		case *Term, *Phrase:
+			field, text, _, _ := leafOf(n)
+			if field == fYear {
 				return
 			}
-			for _, w := range a.words(n.text) {
+			for _, w := range a.words(text) {
 				visit(w, syn)
 			}
-		default:
-			if n.syn && syn == nil {
+		case *And:
+			for _, k := range n.Kids {
+				walk(k, syn)
+			}
+		case *Or:
+			if n.Synonyms && syn == nil {
 				syn = n
 			}
-			for _, k := range n.kids {
+			for _, k := range n.Kids {
 				walk(k, syn)
 			}
 		}
@@ -212,20 +215,20 @@ func (ix *Index) Expand(q Query) Query {
 // alternative that holds it matches ("trafficking" and "human
 // trafficking"; a phrase must appear in the alternative as a run of
 // words), so such alternatives are left out.
-func (t *synonymTable) lookup(words []string, field string, phrase bool, boost float64) []*node {
-	var out []*node
+func (t *synonymTable) lookup(words []string, field string, phrase bool, boost float64) []Node {
+	var out []Node
 	for _, a := range t.alts[strings.Join(words, " ")] {
 		if (phrase && containsRun(a.words, words)) || (!phrase && containsAll(a.words, words)) {
 			continue
 		}
 		ws := strings.Fields(a.text)
 		if len(ws) == 1 {
-			out = append(out, &node{kind: nTerm, field: field, text: a.text, boost: boost})
+			out = append(out, &Term{Field: field, Text: a.text, Boost: boost})
 			continue
 		}
-		and := &node{kind: nAnd}
+		and := &And{}
 		for _, w := range ws {
-			and.kids = append(and.kids, &node{kind: nTerm, field: field, text: w, boost: boost})
+			and.Kids = append(and.Kids, &Term{Field: field, Text: w, Boost: boost})
 		}
 		out = append(out, and)
 	}
@@ -255,47 +258,56 @@ func containsAll(have, want []string) bool {
 // synonymField reports whether synonyms apply to terms of this field.
 func synonymField(f string) bool { return f == "" || f == fTitle }
 
-func (t *synonymTable) expand(n *node, a *analyzers) *node {
-	switch n.kind {
-	case nTerm, nPhrase:
-		if !synonymField(n.field) {
+func (t *synonymTable) expand(n Node, a *analyzers) Node {
+	switch n := n.(type) {
+	case *Term, *Phrase:
+		field, text, boost, _ := leafOf(n)
+		if !synonymField(field) {
 			return n
 		}
-		w := a.words(n.text)
+		w := a.words(text)
 		// Only a quoted phrase is a phrase (a term the analyzer splits
 		// matches its parts anywhere). An alternative weighs what its
 		// original does.
-		if alts := t.lookup(w, n.field, n.kind == nPhrase, n.boost); alts != nil {
-			return &node{kind: nOr, syn: true, kids: append([]*node{n}, alts...)}
+		_, phrase := n.(*Phrase)
+		if alts := t.lookup(w, field, phrase, boost); alts != nil {
+			return &Or{Synonyms: true, Kids: append([]Node{n}, alts...)}
 		}
 		return n
-	case nNot:
-		return &node{kind: nNot, kids: []*node{t.expand(n.kids[0], a)}}
-	case nOr:
-		out := &node{kind: nOr, syn: n.syn}
-		for _, k := range n.kids {
-			out.kids = append(out.kids, t.expand(k, a))
+	case *Not:
+		return &Not{Kid: t.expand(n.Kid, a)}
+	case *Or:
+		out := &Or{Synonyms: n.Synonyms}
+		for _, k := range n.Kids {
+			out.Kids = append(out.Kids, t.expand(k, a))
 		}
 		return out
+	case *And:
+		return t.expandAnd(n, a)
 	}
-	// nAnd: look for the longest synonym keys over runs of adjacent
-	// single-word terms of the same field, then expand the rest one by one.
-	out := &node{kind: nAnd}
-	kids := n.kids
+	return n
+}
+
+// expandAnd looks for the longest synonym keys over runs of adjacent
+// single-word terms of the same field, then expands the rest one by one.
+func (t *synonymTable) expandAnd(n *And, a *analyzers) Node {
+	out := &And{}
+	kids := n.Kids
 	for i := 0; i < len(kids); {
 		if run := t.matchRun(kids[i:], a); run > 1 {
 			group := kids[i : i+run]
 			var words []string
 			for _, g := range group {
-				words = append(words, a.words(g.text)...)
+				words = append(words, a.words(g.(*Term).Text)...)
 			}
-			orig := &node{kind: nAnd, kids: append([]*node(nil), group...)}
-			alts := t.lookup(words, group[0].field, false, group[0].boost)
-			out.kids = append(out.kids, &node{kind: nOr, syn: true, kids: append([]*node{orig}, alts...)})
+			orig := &And{Kids: append([]Node(nil), group...)}
+			first := group[0].(*Term)
+			alts := t.lookup(words, first.Field, false, first.Boost)
+			out.Kids = append(out.Kids, &Or{Synonyms: true, Kids: append([]Node{orig}, alts...)})
 			i += run
 			continue
 		}
-		out.kids = append(out.kids, t.expand(kids[i], a))
+		out.Kids = append(out.Kids, t.expand(kids[i], a))
 		i++
 	}
 	return out
@@ -303,18 +315,20 @@ func (t *synonymTable) expand(n *node, a *analyzers) *node {
 
 // matchRun returns how many leading nodes of kids form the longest synonym
 // key (at least 2 nodes), or 0.
-func (t *synonymTable) matchRun(kids []*node, a *analyzers) int {
-	if t.maxLen < 2 || kids[0].kind != nTerm || !synonymField(kids[0].field) {
+func (t *synonymTable) matchRun(kids []Node, a *analyzers) int {
+	first, ok := kids[0].(*Term)
+	if t.maxLen < 2 || !ok || !synonymField(first.Field) {
 		return 0
 	}
-	field := kids[0].field
+	field := first.Field
 	var words []string
 	best := 0
 	for i, k := range kids {
-		if k.kind != nTerm || k.field != field {
+		term, ok := k.(*Term)
+		if !ok || term.Field != field {
 			break
 		}
-		w := a.words(k.text)
+		w := a.words(term.Text)
 		if len(w) != 1 {
 			if len(w) == 0 && i > 0 {
 				continue // a stop word inside the run ("looked after children")

@@ -67,28 +67,28 @@ func (c *compiler) compile(q Query) query.Query {
 	return query.NewMatchNoneQuery()
 }
 
-func onlyExclusions(n *node) bool {
-	if n.kind == nNot {
+func onlyExclusions(n Node) bool {
+	switch n := n.(type) {
+	case *Not:
+		return true
+	case *And:
+		for _, k := range n.Kids {
+			if _, ok := k.(*Not); !ok {
+				return false
+			}
+		}
 		return true
 	}
-	if n.kind != nAnd {
-		return false
-	}
-	for _, k := range n.kids {
-		if k.kind != nNot {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 // node compiles n; ok is false when n vanished (stop words only).
-func (c *compiler) node(n *node) (query.Query, bool) {
-	switch n.kind {
-	case nTerm, nPhrase:
+func (c *compiler) node(n Node) (query.Query, bool) {
+	switch n := n.(type) {
+	case *Term, *Phrase:
 		return c.leaf(n)
-	case nNot:
-		k, ok := c.node(n.kids[0])
+	case *Not:
+		k, ok := c.node(n.Kid)
 		if !ok {
 			return nil, false
 		}
@@ -96,9 +96,9 @@ func (c *compiler) node(n *node) (query.Query, bool) {
 		b.AddMust(query.NewMatchAllQuery())
 		b.AddMustNot(k)
 		return b, true
-	case nOr:
+	case *Or:
 		var qs []query.Query
-		for _, k := range n.kids {
+		for _, k := range n.Kids {
 			if q, ok := c.node(k); ok {
 				qs = append(qs, q)
 			}
@@ -110,12 +110,18 @@ func (c *compiler) node(n *node) (query.Query, bool) {
 			return qs[0], true
 		}
 		return query.NewDisjunctionQuery(qs), true
+	case *And:
+		return c.and(n)
 	}
-	// nAnd
+	return nil, false
+}
+
+// and compiles an AND: its exclusions become must-nots.
+func (c *compiler) and(n *And) (query.Query, bool) {
 	var must, not []query.Query
-	for _, k := range n.kids {
-		if k.kind == nNot {
-			if q, ok := c.node(k.kids[0]); ok {
+	for _, k := range n.Kids {
+		if x, ok := k.(*Not); ok {
+			if q, ok := c.node(x.Kid); ok {
 				not = append(not, q)
 			}
 			continue
@@ -143,28 +149,31 @@ func (c *compiler) node(n *node) (query.Query, bool) {
 	return b, true
 }
 
-func (c *compiler) leaf(n *node) (query.Query, bool) {
-	if n.field == fYear || n.field == fIDSort {
+// leaf compiles a Term or a Phrase.
+func (c *compiler) leaf(n Node) (query.Query, bool) {
+	field, text, boost, _ := leafOf(n)
+	_, term := n.(*Term)
+	if field == fYear || field == fIDSort {
 		// Exact values. Only code builds id terms (LikeQuery leaves the
 		// document itself out); Parse never reads an id field.
-		tq := query.NewTermQuery(n.text)
-		tq.SetField(n.field)
+		tq := query.NewTermQuery(text)
+		tq.SetField(field)
 		return tq, true
 	}
 	targets := c.fields
-	if n.field != "" {
-		targets = fieldTargets[n.field]
-		if n.field == fLikeText && c.members {
+	if field != "" {
+		targets = fieldTargets[field]
+		if field == fLikeText && c.members {
 			targets = append(slices.Clip(targets), memberLikeText)
 		}
 	}
-	ph := c.an.phrase(n.text)
+	ph := c.an.phrase(text)
 	if len(ph) == 0 {
 		return nil, false // stop words only
 	}
 	weight := 1.0
-	if n.boost > 0 {
-		weight = n.boost
+	if boost > 0 {
+		weight = boost
 	}
 	qs := make([]query.Query, 0, len(targets))
 	for _, f := range targets {
@@ -174,7 +183,7 @@ func (c *compiler) leaf(n *node) (query.Query, bool) {
 			tq.SetField(f.name)
 			tq.SetBoost(f.boost * weight)
 			q = tq
-		} else if n.kind == nTerm {
+		} else if term {
 			// A word the analyzer splits ("multi-agency") matches its parts
 			// anywhere in the field, as when typed apart: a phrase search
 			// over long bodies took seconds at 100k resources. Quoted, it

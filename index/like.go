@@ -57,7 +57,7 @@ var likeDFFields = []string{fTitle, fSummary, fBody}
 // gives nothing to go on; don't search with it then (an empty query
 // matches everything).
 func (ix *Index) LikeQuery(ctx context.Context, l Like) (Query, error) {
-	var kids []*node
+	var kids []Node
 	themes := dedupe(l.Themes)
 	if len(themes) > maxLikeThemes {
 		themes = themes[:maxLikeThemes]
@@ -78,26 +78,25 @@ func (ix *Index) LikeQuery(ctx context.Context, l Like) (Query, error) {
 	if len(kids) == 0 {
 		return Query{}, nil
 	}
-	root := &node{kind: nOr, kids: kids}
+	var root Node = &Or{Kids: kids}
 	if l.ID != "" {
 		// Not lower-cased: ids are exact values.
-		self := &node{kind: nTerm, field: fIDSort, text: l.ID}
-		root = &node{kind: nAnd, kids: []*node{root, {kind: nNot, kids: []*node{self}}}}
+		self := &Term{Field: fIDSort, Text: l.ID}
+		root = &And{Kids: []Node{root, &Not{Kid: self}}}
 	}
-	return Query{root: simplify(root)}, nil
+	return NewQuery(root), nil
 }
 
 // appendLeaf adds a boosted term (one word) or phrase for a non-empty text.
-func appendLeaf(kids []*node, field, text string, boost float64) []*node {
+func appendLeaf(kids []Node, field, text string, boost float64) []Node {
 	text = strings.Join(strings.Fields(strings.ToLower(text)), " ")
 	if text == "" {
 		return kids
 	}
-	kind := nTerm
 	if strings.Contains(text, " ") {
-		kind = nPhrase
+		return append(kids, &Phrase{Field: field, Text: text, Boost: boost})
 	}
-	return append(kids, &node{kind: kind, field: field, text: text, boost: boost})
+	return append(kids, &Term{Field: field, Text: text, Boost: boost})
 }
 
 // likeWord is a candidate word: its stem, the word as written (which the

@@ -82,16 +82,12 @@ func TestLikeQueryBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	words := 0
-	var walk func(n *node)
-	walk = func(n *node) {
-		if n.kind == nTerm && n.field == fLikeText {
+	Walk(q.Root(), func(n Node) bool {
+		if t, ok := n.(*Term); ok && t.Field == fLikeText {
 			words++
 		}
-		for _, k := range n.kids {
-			walk(k)
-		}
-	}
-	walk(q.root)
+		return true
+	})
 	if words != maxLikeWords {
 		t.Errorf("%d words in %q, want %d", words, q, maxLikeWords)
 	}

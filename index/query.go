@@ -13,16 +13,6 @@ const (
 	maxDepth      = 8
 )
 
-type nodeKind uint8
-
-const (
-	nTerm   nodeKind = iota // one word (may analyze to several tokens)
-	nPhrase                 // "quoted words"
-	nAnd
-	nOr
-	nNot
-)
-
 // Fields users may name in a query ("publisher:nao"). Anything else before a
 // colon is plain text.
 var queryFields = map[string]bool{
@@ -30,23 +20,109 @@ var queryFields = map[string]bool{
 	"year": true, "area": true, "region": true,
 }
 
-type node struct {
-	kind  nodeKind
-	field string // "" = the default text fields
-	text  string // lower-cased term or phrase text
-	kids  []*node
-	syn   bool // an OR added by synonym expansion (rendered as its first kid)
-	// boost weights a term or phrase (0 means 1). Parse never sets it:
-	// queries built in code (LikeQuery) do, and String does not show it.
-	boost float64
+// Node is a node of a query tree: *Term, *Phrase, *And, *Or or *Not.
+// Parse builds trees; code may build them too (NewQuery).
+type Node interface {
+	// String renders the node in the syntax Parse accepts.
+	String() string
+	isNode()
 }
 
-// Query is a parsed user query: a small tree of terms, phrases, OR groups,
-// exclusions and fielded terms. The zero Query is empty and matches every
-// document.
-type Query struct {
-	root *node
+// Term is one word (it may analyze to several tokens, which then match
+// anywhere in the field).
+type Term struct {
+	Field string // "" = the default text fields; else a field of the query syntax (or an internal one)
+	Text  string // lower-cased
+	// Boost weights the term (0 means 1). Parse never sets it: queries
+	// built in code (LikeQuery) do, and String does not show it.
+	Boost float64
 }
+
+// Phrase is words in order ("quoted words").
+type Phrase struct {
+	Field string
+	Text  string // lower-cased words, one space apart
+	Boost float64
+}
+
+// And requires every kid.
+type And struct{ Kids []Node }
+
+// Or requires one kid at least.
+type Or struct {
+	Kids []Node
+	// Synonyms marks an OR that synonym expansion added: its first kid is
+	// what was asked for, the rest its alternatives (String shows only
+	// the first).
+	Synonyms bool
+}
+
+// Not excludes what Kid matches.
+type Not struct{ Kid Node }
+
+func (*Term) isNode()   {}
+func (*Phrase) isNode() {}
+func (*And) isNode()    {}
+func (*Or) isNode()     {}
+func (*Not) isNode()    {}
+
+func (n *Term) String() string   { return nodeString(n) }
+func (n *Phrase) String() string { return nodeString(n) }
+func (n *And) String() string    { return nodeString(n) }
+func (n *Or) String() string     { return nodeString(n) }
+func (n *Not) String() string    { return nodeString(n) }
+
+func nodeString(n Node) string {
+	var b strings.Builder
+	writeNode(&b, n, false)
+	return b.String()
+}
+
+// leafOf is a Term's or a Phrase's field, text and boost; ok is false for
+// other nodes.
+func leafOf(n Node) (field, text string, boost float64, ok bool) {
+	switch n := n.(type) {
+	case *Term:
+		return n.Field, n.Text, n.Boost, true
+	case *Phrase:
+		return n.Field, n.Text, n.Boost, true
+	}
+	return "", "", 0, false
+}
+
+// Walk calls visit with n and then, while visit returns true, with the
+// nodes under it, depth first, in order.
+func Walk(n Node, visit func(Node) bool) {
+	if n == nil || !visit(n) {
+		return
+	}
+	switch n := n.(type) {
+	case *And:
+		for _, k := range n.Kids {
+			Walk(k, visit)
+		}
+	case *Or:
+		for _, k := range n.Kids {
+			Walk(k, visit)
+		}
+	case *Not:
+		Walk(n.Kid, visit)
+	}
+}
+
+// Query is a parsed user query (or one built in code): a small tree of
+// terms, phrases, OR groups, exclusions and fielded terms. The zero Query
+// is empty and matches every document.
+type Query struct {
+	root Node
+}
+
+// NewQuery is the query of the tree n, simplified (Simplify).
+func NewQuery(n Node) Query { return Query{root: Simplify(n)} }
+
+// Root is the query's tree, nil when the query is empty. Don't change it:
+// build another (NewQuery).
+func (q Query) Root() Node { return q.root }
 
 // Empty reports whether the query has no terms (browse everything).
 func (q Query) Empty() bool { return q.root == nil }
@@ -57,41 +133,40 @@ func (q Query) String() string {
 	if q.root == nil {
 		return ""
 	}
-	var b strings.Builder
-	writeNode(&b, q.root, false)
-	return b.String()
+	return nodeString(q.root)
 }
 
-func writeNode(b *strings.Builder, n *node, inOr bool) {
-	switch n.kind {
-	case nTerm:
-		if n.field != "" {
-			b.WriteString(n.field)
-			b.WriteByte(':')
-		}
-		if needsQuotes(n.text) {
+func writeField(b *strings.Builder, field string) {
+	if field != "" {
+		b.WriteString(field)
+		b.WriteByte(':')
+	}
+}
+
+func writeNode(b *strings.Builder, n Node, inOr bool) {
+	switch n := n.(type) {
+	case *Term:
+		writeField(b, n.Field)
+		if needsQuotes(n.Text) {
 			b.WriteByte('"')
-			b.WriteString(n.text)
+			b.WriteString(n.Text)
 			b.WriteByte('"')
 		} else {
-			b.WriteString(n.text)
+			b.WriteString(n.Text)
 		}
-	case nPhrase:
-		if n.field != "" {
-			b.WriteString(n.field)
-			b.WriteByte(':')
-		}
+	case *Phrase:
+		writeField(b, n.Field)
 		b.WriteByte('"')
-		b.WriteString(n.text)
+		b.WriteString(n.Text)
 		b.WriteByte('"')
-	case nNot:
+	case *Not:
 		b.WriteByte('-')
-		writeGrouped(b, n.kids[0])
-	case nAnd:
+		writeGrouped(b, n.Kid)
+	case *And:
 		if inOr {
 			b.WriteByte('(')
 		}
-		for i, k := range n.kids {
+		for i, k := range n.Kids {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
@@ -100,12 +175,12 @@ func writeNode(b *strings.Builder, n *node, inOr bool) {
 		if inOr {
 			b.WriteByte(')')
 		}
-	case nOr:
-		if n.syn {
-			writeNode(b, n.kids[0], inOr)
+	case *Or:
+		if n.Synonyms {
+			writeNode(b, n.Kids[0], inOr)
 			return
 		}
-		for i, k := range n.kids {
+		for i, k := range n.Kids {
 			if i > 0 {
 				b.WriteString(" OR ")
 			}
@@ -124,12 +199,20 @@ func needsQuotes(t string) bool {
 }
 
 // writeGrouped writes n so that a prefix operator applies to all of it.
-func writeGrouped(b *strings.Builder, n *node) {
-	if n.kind == nAnd || (n.kind == nOr && !n.syn) {
+func writeGrouped(b *strings.Builder, n Node) {
+	switch n := n.(type) {
+	case *And:
 		b.WriteByte('(')
 		writeNode(b, n, false)
 		b.WriteByte(')')
 		return
+	case *Or:
+		if !n.Synonyms {
+			b.WriteByte('(')
+			writeNode(b, n, false)
+			b.WriteByte(')')
+			return
+		}
 	}
 	writeNode(b, n, false)
 }
@@ -160,8 +243,7 @@ func Parse(s string) (Query, error) {
 	if n := countTerms(root); n > MaxQueryTerms {
 		return Query{}, badRequest("query has %d terms, at most %d allowed", n, MaxQueryTerms)
 	}
-	root = simplify(root)
-	return Query{root: root}, nil
+	return NewQuery(root), nil
 }
 
 type tokKind uint8
@@ -288,8 +370,8 @@ func (p *parser) peek() (token, bool) {
 }
 
 // parseAnd reads clauses until the end or a closing parenthesis.
-func (p *parser) parseAnd(depth int) (*node, error) {
-	and := &node{kind: nAnd}
+func (p *parser) parseAnd(depth int) (Node, error) {
+	and := &And{}
 	for {
 		t, ok := p.peek()
 		if !ok {
@@ -311,21 +393,21 @@ func (p *parser) parseAnd(depth int) (*node, error) {
 			return nil, err
 		}
 		if n != nil {
-			and.kids = append(and.kids, n)
+			and.Kids = append(and.Kids, n)
 		}
 	}
 	return and, nil
 }
 
 // parseOr reads unary (OR unary)*.
-func (p *parser) parseOr(depth int) (*node, error) {
+func (p *parser) parseOr(depth int) (Node, error) {
 	first, err := p.parseUnary(depth)
 	if err != nil {
 		return nil, err
 	}
-	or := &node{kind: nOr}
+	or := &Or{}
 	if first != nil {
-		or.kids = append(or.kids, first)
+		or.Kids = append(or.Kids, first)
 	}
 	for {
 		t, ok := p.peek()
@@ -341,19 +423,19 @@ func (p *parser) parseOr(depth int) (*node, error) {
 			return nil, err
 		}
 		if n != nil {
-			or.kids = append(or.kids, n)
+			or.Kids = append(or.Kids, n)
 		}
 	}
-	switch len(or.kids) {
+	switch len(or.Kids) {
 	case 0:
 		return nil, nil
 	case 1:
-		return or.kids[0], nil
+		return or.Kids[0], nil
 	}
 	return or, nil
 }
 
-func (p *parser) parseUnary(depth int) (*node, error) {
+func (p *parser) parseUnary(depth int) (Node, error) {
 	t, ok := p.peek()
 	if !ok {
 		return nil, nil
@@ -364,15 +446,15 @@ func (p *parser) parseUnary(depth int) (*node, error) {
 		if err != nil || n == nil {
 			return nil, err
 		}
-		if n.kind == nNot { // "- -x" is still an exclusion
+		if _, ok := n.(*Not); ok { // "- -x" is still an exclusion
 			return n, nil
 		}
-		return &node{kind: nNot, kids: []*node{n}}, nil
+		return &Not{Kid: n}, nil
 	}
 	p.pos++
 	switch t.kind {
 	case tWord:
-		return &node{kind: nTerm, field: t.field, text: t.text}, nil
+		return &Term{Field: t.field, Text: t.text}, nil
 	case tPhrase:
 		if t.text == "" {
 			return nil, nil
@@ -380,9 +462,9 @@ func (p *parser) parseUnary(depth int) (*node, error) {
 		// A quoted word the analyzer may split ("multi-agency") stays a
 		// phrase: unquoted, its parts match apart.
 		if !strings.ContainsFunc(t.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-			return &node{kind: nTerm, field: t.field, text: t.text}, nil
+			return &Term{Field: t.field, Text: t.text}, nil
 		}
-		return &node{kind: nPhrase, field: t.field, text: t.text}, nil
+		return &Phrase{Field: t.field, Text: t.text}, nil
 	case tOpen:
 		if depth+1 > maxDepth {
 			return nil, badRequest("parentheses nested more than %d deep", maxDepth)
@@ -400,59 +482,94 @@ func (p *parser) parseUnary(depth int) (*node, error) {
 	return nil, nil
 }
 
-func countTerms(n *node) int {
-	if n == nil {
-		return 0
-	}
-	switch n.kind {
-	case nTerm:
+func countTerms(n Node) int {
+	switch n := n.(type) {
+	case *Term:
 		return 1
-	case nPhrase:
-		return len(strings.Fields(n.text))
+	case *Phrase:
+		return len(strings.Fields(n.Text))
+	case *Not:
+		return countTerms(n.Kid)
+	case *And:
+		return countKids(n.Kids)
+	case *Or:
+		return countKids(n.Kids)
 	}
+	return 0
+}
+
+func countKids(kids []Node) int {
 	c := 0
-	for _, k := range n.kids {
+	for _, k := range kids {
 		c += countTerms(k)
 	}
 	return c
 }
 
-// simplify flattens nested ANDs and ORs and removes empty groups; it returns
-// nil for an empty query.
-func simplify(n *node) *node {
-	if n == nil {
-		return nil
-	}
-	switch n.kind {
-	case nTerm, nPhrase:
+// Simplify flattens nested ANDs and ORs (not the ORs of synonyms) and
+// removes empty groups and double exclusions; it returns nil for an empty
+// tree. It builds new groups and keeps n's leaves.
+func Simplify(n Node) Node {
+	switch n := n.(type) {
+	case *Term, *Phrase:
 		return n
-	case nNot:
-		k := simplify(n.kids[0])
+	case *Not:
+		k := Simplify(n.Kid)
 		if k == nil {
 			return nil
 		}
-		if k.kind == nNot {
+		if _, ok := k.(*Not); ok {
 			return k
 		}
-		return &node{kind: nNot, kids: []*node{k}}
+		return &Not{Kid: k}
+	case *And:
+		kids := simplifyKids(n.Kids, func(k Node) []Node {
+			if a, ok := k.(*And); ok {
+				return a.Kids
+			}
+			return nil
+		})
+		if len(kids) < 2 {
+			return only(kids)
+		}
+		return &And{Kids: kids}
+	case *Or:
+		kids := simplifyKids(n.Kids, func(k Node) []Node {
+			if o, ok := k.(*Or); ok && !o.Synonyms && !n.Synonyms {
+				return o.Kids
+			}
+			return nil
+		})
+		if len(kids) < 2 {
+			return only(kids)
+		}
+		return &Or{Kids: kids, Synonyms: n.Synonyms}
 	}
-	out := &node{kind: n.kind, syn: n.syn}
-	for _, k := range n.kids {
-		k = simplify(k)
+	return nil
+}
+
+// simplifyKids simplifies kids, dropping empty ones and putting in the
+// kids of those flat gives kids of (a group of the same kind).
+func simplifyKids(kids []Node, flat func(Node) []Node) []Node {
+	var out []Node
+	for _, k := range kids {
+		k = Simplify(k)
 		if k == nil {
 			continue
 		}
-		if k.kind == n.kind && !k.syn && !n.syn {
-			out.kids = append(out.kids, k.kids...)
+		if ks := flat(k); ks != nil {
+			out = append(out, ks...)
 		} else {
-			out.kids = append(out.kids, k)
+			out = append(out, k)
 		}
 	}
-	switch len(out.kids) {
-	case 0:
-		return nil
-	case 1:
-		return out.kids[0]
-	}
 	return out
+}
+
+// only is the one node of kids, or nil for none.
+func only(kids []Node) Node {
+	if len(kids) == 0 {
+		return nil
+	}
+	return kids[0]
 }

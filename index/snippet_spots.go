@@ -47,7 +47,7 @@ type SpotDoc struct {
 // scan the text.
 type Spots struct {
 	fields map[string][]analysis.Token // snippet field -> tokens of query terms, in text order
-	q      *node                       // the query's tree, and
+	q      Node                        // the query's tree, and
 	group  map[string]int              // its termGroups, shared by the documents of one call
 }
 

@@ -28,17 +28,17 @@ func (ix *Index) suggest(ctx context.Context, req Request, c *compiler) string {
 		if !ok {
 			return nil
 		}
-		corrected = rewriteTerms(root, func(n *node) *node {
-			if n.field != "" && n.field != fTitle {
+		corrected = rewriteTerms(root, func(n *Term) Node {
+			if n.Field != "" && n.Field != fTitle {
 				return n
 			}
-			w := ix.an.words(n.text)
+			w := ix.an.words(n.Text)
 			if len(w) != 1 || ix.termExists(ctx, r, w[0], c) {
 				return n
 			}
-			if alt := closestWord(fz, n.text); alt != "" {
+			if alt := closestWord(fz, n.Text); alt != "" {
 				changed = true
-				return &node{kind: nTerm, field: n.field, text: alt}
+				return &Term{Field: n.Field, Text: alt}
 			}
 			return n
 		})
@@ -123,29 +123,36 @@ func levenshtein(a, b string) int {
 }
 
 // rewriteTerms copies n, replacing positive term leaves with f's result.
-func rewriteTerms(n *node, f func(*node) *node) *node {
-	switch n.kind {
-	case nTerm:
+func rewriteTerms(n Node, f func(*Term) Node) Node {
+	switch n := n.(type) {
+	case *Term:
 		return f(n)
-	case nPhrase, nNot:
-		return n
+	case *And:
+		return &And{Kids: rewriteKids(n.Kids, f)}
+	case *Or:
+		return &Or{Kids: rewriteKids(n.Kids, f), Synonyms: n.Synonyms}
 	}
-	out := &node{kind: n.kind, field: n.field, text: n.text, syn: n.syn}
-	for _, k := range n.kids {
-		out.kids = append(out.kids, rewriteTerms(k, f))
+	return n // phrases and exclusions stay
+}
+
+func rewriteKids(kids []Node, f func(*Term) Node) []Node {
+	out := make([]Node, 0, len(kids))
+	for _, k := range kids {
+		out = append(out, rewriteTerms(k, f))
 	}
 	return out
 }
 
 // loosen turns a top-level AND of two or more positive clauses into an OR,
 // keeping exclusions. It returns nil when there is nothing to loosen.
-func loosen(n *node) *node {
-	if n.kind != nAnd {
+func loosen(n Node) Node {
+	and, ok := n.(*And)
+	if !ok {
 		return nil
 	}
-	var pos, neg []*node
-	for _, k := range n.kids {
-		if k.kind == nNot {
+	var pos, neg []Node
+	for _, k := range and.Kids {
+		if _, ok := k.(*Not); ok {
 			neg = append(neg, k)
 		} else {
 			pos = append(pos, k)
@@ -154,11 +161,11 @@ func loosen(n *node) *node {
 	if len(pos) < 2 {
 		return nil
 	}
-	or := &node{kind: nOr, kids: pos}
+	or := &Or{Kids: pos}
 	if len(neg) == 0 {
 		return or
 	}
-	return &node{kind: nAnd, kids: append([]*node{or}, neg...)}
+	return &And{Kids: append([]Node{or}, neg...)}
 }
 
 // anyHit reports whether q, with req's filters and access, finds anything.

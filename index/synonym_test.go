@@ -35,22 +35,19 @@ func TestSynonymAlternatives(t *testing.T) {
 		t.Run(tc.query, func(t *testing.T) {
 			q := ix.Expand(mustParse(t, tc.query))
 			var got []string
-			var walk func(n *node)
-			walk = func(n *node) {
-				if n.kind == nOr && n.syn {
-					for _, alt := range n.kids[1:] {
-						if alt.kind == nPhrase {
-							t.Errorf("alternative %q is a phrase", Query{root: alt}.String())
-						}
-						got = append(got, Query{root: alt}.String())
+			Walk(q.Root(), func(n Node) bool {
+				or, ok := n.(*Or)
+				if !ok || !or.Synonyms {
+					return true
+				}
+				for _, alt := range or.Kids[1:] {
+					if _, ok := alt.(*Phrase); ok {
+						t.Errorf("alternative %q is a phrase", alt.String())
 					}
-					return
+					got = append(got, alt.String())
 				}
-				for _, k := range n.kids {
-					walk(k)
-				}
-			}
-			walk(q.root)
+				return false
+			})
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("alternatives %q, want %q", got, tc.want)
 			}
