@@ -204,20 +204,64 @@ func (l *Library) ImportWithProgress(ctx context.Context, rd catalog.Reader, r i
 	// validates every row and settles its id, the second writes the good
 	// rows in batches. A stream that can't seek is spooled to a temporary
 	// file during the first pass.
-	var rs io.ReadSeeker
-	if seeker, ok := r.(io.ReadSeeker); ok {
-		rs = seeker
-	} else {
-		spool, err := os.CreateTemp("", "safelib-import-*")
-		if err != nil {
-			return nil, fmt.Errorf("import: spool: %w", err)
-		}
-		defer os.Remove(spool.Name())
-		defer spool.Close()
-		r = io.TeeReader(r, spool)
-		rs = spool
+	r, rs, done, err := spool(r)
+	if err != nil {
+		return nil, err
 	}
+	defer done()
 	br := bufio.NewReaderSize(r, 1<<16)
+	read, err := importFormat(br, format)
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{l: l, ctx: ctx, filesDir: filesDir, progress: progress,
+		rep:  &ImportReport{DryRun: dryRun, Errors: []LineError{}},
+		good: map[int]string{}, seenID: map[string]int{}, batchFiles: map[string][]catalog.File{}}
+	if err := read(br, im.validate, im.reject); err != nil {
+		return im.rep, err
+	}
+	if _, err := io.Copy(io.Discard, br); err != nil { // finish the spool
+		return im.rep, fmt.Errorf("import: %w", err)
+	}
+	if dryRun || len(im.good) == 0 {
+		return im.rep, nil
+	}
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		return im.rep, fmt.Errorf("import: rewind: %w", err)
+	}
+	progress(ImportProgress{Phase: "writing", Total: len(im.good)})
+	if err := read(bufio.NewReaderSize(rs, 1<<16), im.write, func(int, string) {}); err != nil {
+		return im.rep, err
+	}
+	im.flush()
+	return im.rep, im.werr
+}
+
+// spool returns what to read the first pass from and what to seek back
+// to for the second: r itself when it can seek, else a temporary file
+// that the first pass fills. done removes the file.
+func spool(r io.Reader) (io.Reader, io.ReadSeeker, func(), error) {
+	if seeker, ok := r.(io.ReadSeeker); ok {
+		return r, seeker, func() {}, nil
+	}
+	f, err := os.CreateTemp("", "safelib-import-*")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("import: spool: %w", err)
+	}
+	done := func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return io.TeeReader(r, f), f, done, nil
+}
+
+// rowReader reads the rows of an import, calling accept with each
+// record and reject with each line it can't read.
+type rowReader func(*bufio.Reader, func(int, Record), func(int, string)) error
+
+// importFormat is the reader of format, found from the first bytes when
+// format is "".
+func importFormat(br *bufio.Reader, format string) (rowReader, error) {
 	if format == "" {
 		peek, _ := br.Peek(512)
 		if bytes.HasPrefix(bytes.TrimLeft(peek, " \t\r\n\ufeff"), []byte("{")) {
@@ -226,119 +270,117 @@ func (l *Library) ImportWithProgress(ctx context.Context, rd catalog.Reader, r i
 			format = "csv"
 		}
 	}
-	var read func(*bufio.Reader, func(int, Record), func(int, string)) error
 	switch format {
 	case "jsonl":
-		read = readJSONL
+		return readJSONL, nil
 	case "csv":
-		read = readCSV
-	default:
-		return nil, catalog.Errorf(catalog.Invalid, "unknown format %q (want jsonl or csv)", format)
+		return readCSV, nil
 	}
-	rep := &ImportReport{DryRun: dryRun, Errors: []LineError{}}
-	good := map[int]string{} // line -> id of each valid row
-	seenID := map[string]int{}
-	prepare := func(rec Record, id string) (*catalog.Resource, error) {
-		res := rec.Resource()
-		if res.Source == "" {
-			res.Source = "import"
-		}
-		if id != "" {
-			res.ID = id
-		} else if err := l.assignID(ctx, res, seenID); err != nil {
-			return nil, err
-		}
-		return res, l.prepare(res)
+	return nil, catalog.Errorf(catalog.Invalid, "unknown format %q (want jsonl or csv)", format)
+}
+
+// importer is one import's state across its two passes.
+type importer struct {
+	l          *Library
+	ctx        context.Context
+	filesDir   string // where the files lines name are ("": leave them)
+	progress   func(ImportProgress)
+	rep        *ImportReport
+	good       map[int]string // line -> id of each valid row
+	seenID     map[string]int // id -> line
+	batch      []*catalog.Resource
+	batchFiles map[string][]catalog.File // id -> files of the batch's rows
+	written    int                       // valid rows written
+	werr       error                     // the second pass's first error
+}
+
+// resource is rec as a prepared resource, with id (or a new one).
+func (im *importer) resource(rec Record, id string) (*catalog.Resource, error) {
+	res := rec.Resource()
+	if res.Source == "" {
+		res.Source = "import"
 	}
-	validate := func(line int, rec Record) {
-		rep.Rows++
-		progress(ImportProgress{Phase: "checking", Done: rep.Rows})
-		res, err := prepare(rec, "")
-		if err != nil {
-			rep.Errors = append(rep.Errors, LineError{Line: line, ID: rec.ID, Reason: strings.ReplaceAll(err.Error(), "\n", "; ")})
-			return
-		}
-		if prev, ok := seenID[res.ID]; ok {
-			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate id (also on line %d)", prev)})
-			return
-		}
-		if err := l.checkImportFiles(rec, filesDir); err != nil {
-			rep.Errors = append(rep.Errors, LineError{Line: line, ID: res.ID, Reason: err.Error()})
-			return
-		}
-		seenID[res.ID] = line
-		good[line] = res.ID
+	if id != "" {
+		res.ID = id
+	} else if err := im.l.assignID(im.ctx, res, im.seenID); err != nil {
+		return nil, err
 	}
-	reject := func(line int, reason string) {
-		rep.Rows++
-		rep.Errors = append(rep.Errors, LineError{Line: line, Reason: reason})
+	return res, im.l.prepare(res)
+}
+
+// validate is the first pass over one row.
+func (im *importer) validate(line int, rec Record) {
+	im.rep.Rows++
+	im.progress(ImportProgress{Phase: "checking", Done: im.rep.Rows})
+	res, err := im.resource(rec, "")
+	if err != nil {
+		im.rep.Errors = append(im.rep.Errors, LineError{Line: line, ID: rec.ID, Reason: strings.ReplaceAll(err.Error(), "\n", "; ")})
+		return
 	}
-	if err := read(br, validate, reject); err != nil {
-		return rep, err
+	if prev, ok := im.seenID[res.ID]; ok {
+		im.rep.Errors = append(im.rep.Errors, LineError{Line: line, ID: res.ID, Reason: fmt.Sprintf("duplicate id (also on line %d)", prev)})
+		return
 	}
-	if _, err := io.Copy(io.Discard, br); err != nil { // finish the spool
-		return rep, fmt.Errorf("import: %w", err)
+	if err := im.l.checkImportFiles(rec, im.filesDir); err != nil {
+		im.rep.Errors = append(im.rep.Errors, LineError{Line: line, ID: res.ID, Reason: err.Error()})
+		return
 	}
-	if dryRun || len(good) == 0 {
-		return rep, nil
+	im.seenID[res.ID] = line
+	im.good[line] = res.ID
+}
+
+// reject counts a line the first pass could not read.
+func (im *importer) reject(line int, reason string) {
+	im.rep.Rows++
+	im.rep.Errors = append(im.rep.Errors, LineError{Line: line, Reason: reason})
+}
+
+// write is the second pass over one row: good rows go in batches.
+func (im *importer) write(line int, rec Record) {
+	id, ok := im.good[line]
+	if !ok || im.werr != nil {
+		return
 	}
-	if _, err := rs.Seek(0, io.SeekStart); err != nil {
-		return rep, fmt.Errorf("import: rewind: %w", err)
+	res, err := im.resource(rec, id)
+	if err != nil {
+		im.werr = fmt.Errorf("line %d changed between passes: %w", line, err)
+		return
 	}
-	var batch []*catalog.Resource
-	batchFiles := map[string][]catalog.File{}
-	var werr error
-	written := 0
-	progress(ImportProgress{Phase: "writing", Total: len(good)})
-	flush := func() {
-		if werr != nil || len(batch) == 0 {
-			return
-		}
-		if werr = l.keepPages(ctx, batch); werr != nil {
-			return
-		}
-		// The files first: if the rows fail, they are harmless orphans.
-		if werr = l.importBlobs(batchFiles, filesDir); werr != nil {
-			return
-		}
-		st, err := l.Upsert(ctx, batch)
-		rep.Inserted += st.Inserted
-		rep.Updated += st.Updated
-		rep.Unchanged += st.Unchanged
-		werr = err
-		if werr == nil {
-			werr = l.setImportedFiles(ctx, batchFiles)
-		}
-		if werr == nil {
-			written += len(batch)
-			progress(ImportProgress{Phase: "writing", Done: written, Total: len(good)})
-		}
-		batch = batch[:0]
-		clear(batchFiles)
+	im.batch = append(im.batch, res)
+	if im.filesDir != "" && len(rec.Versions) > 0 {
+		im.batchFiles[res.ID] = rec.files()
 	}
-	write := func(line int, rec Record) {
-		id, ok := good[line]
-		if !ok || werr != nil {
-			return
-		}
-		res, err := prepare(rec, id)
-		if err != nil {
-			werr = fmt.Errorf("line %d changed between passes: %w", line, err)
-			return
-		}
-		batch = append(batch, res)
-		if filesDir != "" && len(rec.Versions) > 0 {
-			batchFiles[res.ID] = rec.files()
-		}
-		if len(batch) == importBatch {
-			flush()
-		}
+	if len(im.batch) == importBatch {
+		im.flush()
 	}
-	if err := read(bufio.NewReaderSize(rs, 1<<16), write, func(int, string) {}); err != nil {
-		return rep, err
+}
+
+// flush writes the batch's files, then its rows in one transaction.
+func (im *importer) flush() {
+	if im.werr != nil || len(im.batch) == 0 {
+		return
 	}
-	flush()
-	return rep, werr
+	if im.werr = im.l.keepPages(im.ctx, im.batch); im.werr != nil {
+		return
+	}
+	// The files first: if the rows fail, they are harmless orphans.
+	if im.werr = im.l.importBlobs(im.batchFiles, im.filesDir); im.werr != nil {
+		return
+	}
+	st, err := im.l.Upsert(im.ctx, im.batch)
+	im.rep.Inserted += st.Inserted
+	im.rep.Updated += st.Updated
+	im.rep.Unchanged += st.Unchanged
+	im.werr = err
+	if im.werr == nil {
+		im.werr = im.l.setImportedFiles(im.ctx, im.batchFiles)
+	}
+	if im.werr == nil {
+		im.written += len(im.batch)
+		im.progress(ImportProgress{Phase: "writing", Done: im.written, Total: len(im.good)})
+	}
+	im.batch = im.batch[:0]
+	clear(im.batchFiles)
 }
 
 // importBatch is how many rows one transaction of an import writes.
