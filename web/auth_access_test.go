@@ -434,7 +434,7 @@ func TestPrivateFeedFollowsMembership(t *testing.T) {
 	e := newAuthEnv(t)
 	ctx := context.Background()
 	feed := func(email string) string {
-		raw, _, err := e.lib.CreateFeedToken(ctx, catalog.System, email)
+		raw, _, err := e.auth.CreateFeedToken(ctx, auth.System, email)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -452,7 +452,7 @@ func TestPrivateFeedFollowsMembership(t *testing.T) {
 		t.Errorf("private feed still carries members-only items after the membership lapsed")
 	}
 	e.clock.Set(authNow)
-	if _, err := e.lib.RevokeFeedTokens(ctx, catalog.System, memberEmail); err != nil {
+	if _, err := e.auth.RevokeFeedTokens(ctx, auth.System, memberEmail); err != nil {
 		t.Fatal(err)
 	}
 	if w := e.get(t, member); w.Code != http.StatusNotFound {

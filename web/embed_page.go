@@ -228,7 +228,7 @@ func (s *Server) shareView(c *gin.Context, ch shareChoice) (shareData, error) {
 		"<p><a href=\"" + html.EscapeString(d.MoreURL) + "\">" + label + "</a></p>"
 
 	if d.SignedIn {
-		ts, err := s.lib.FeedTokens(c.Request.Context(), rd, rd.Email)
+		ts, err := s.auth.FeedTokens(c.Request.Context(), actor(c), rd.Email)
 		if err != nil {
 			return d, err
 		}

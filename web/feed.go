@@ -104,7 +104,7 @@ func (s *Server) feed(c *gin.Context) {
 		// the token must not leak through a Referer.
 		c.Header("Cache-Control", "private, no-store")
 		c.Header("Referrer-Policy", "no-referrer")
-		u, err := s.lib.FeedTokenUser(ctx, token)
+		u, err := s.auth.FeedTokenUser(ctx, token)
 		if errors.Is(err, catalog.ErrNotFound) {
 			writeProblem(c, http.StatusNotFound, "This private feed address no longer works: it was replaced or revoked. "+
 				"Get a new one from the Embed page when signed in.")

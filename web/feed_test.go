@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"safelib/internal/auth"
 	"safelib/internal/catalog"
 )
 
@@ -196,7 +197,7 @@ func indexOf(list []string, s string) int {
 func TestFeedPrivate(t *testing.T) {
 	e := newAuthEnv(t)
 	ctx := context.Background()
-	raw, _, err := e.lib.CreateFeedToken(ctx, catalog.System, memberEmail)
+	raw, _, err := e.auth.CreateFeedToken(ctx, auth.System, memberEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestFeedPrivate(t *testing.T) {
 	}
 
 	// Lapsed: public only.
-	lapsed, _, err := e.lib.CreateFeedToken(ctx, catalog.System, lapsedEmail)
+	lapsed, _, err := e.auth.CreateFeedToken(ctx, auth.System, lapsedEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestFeedPrivate(t *testing.T) {
 	}
 
 	// Revoked, replaced or made up: gone.
-	if _, err := e.lib.RevokeFeedTokens(ctx, catalog.System, memberEmail); err != nil {
+	if _, err := e.auth.RevokeFeedTokens(ctx, auth.System, memberEmail); err != nil {
 		t.Fatal(err)
 	}
 	for _, tok := range []string{raw, "slf_madeup", "", "x"} {

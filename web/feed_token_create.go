@@ -22,7 +22,7 @@ func (s *Server) createFeedToken(c *gin.Context) {
 		return
 	}
 	rd := s.reader(c)
-	raw, _, err := s.lib.CreateFeedToken(c.Request.Context(), rd, rd.Email)
+	raw, _, err := s.auth.CreateFeedToken(c.Request.Context(), actor(c), rd.Email)
 	if err != nil {
 		s.pageError(c, err)
 		return

@@ -14,7 +14,7 @@ func (s *Server) revokeFeedToken(c *gin.Context) {
 		return
 	}
 	rd := s.reader(c)
-	n, err := s.lib.RevokeFeedTokens(c.Request.Context(), rd, rd.Email)
+	n, err := s.auth.RevokeFeedTokens(c.Request.Context(), actor(c), rd.Email)
 	if err != nil {
 		s.pageError(c, err)
 		return

@@ -5,10 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"safelib/internal/auth"
 	"strings"
 	"testing"
-
-	"safelib/internal/catalog"
 )
 
 // A sign-in form over the size limit answers 413 saying so, not 403.
@@ -49,7 +48,7 @@ func TestEmptyFeedUpdated(t *testing.T) {
 func TestLapsedPrivateFeedSubtitle(t *testing.T) {
 	e := newAuthEnv(t)
 	for email, want := range map[string]string{memberEmail: "includes members-only items", lapsedEmail: "membership has lapsed"} {
-		raw, _, err := e.lib.CreateFeedToken(context.Background(), catalog.System, email)
+		raw, _, err := e.auth.CreateFeedToken(context.Background(), auth.System, email)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,13 +2,11 @@ package main
 
 import (
 	"fmt"
+	"safelib/internal/auth"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"safelib/internal/catalog"
-	"safelib/internal/library"
 )
 
 func init() { subcommands = append(subcommands, feedTokenCmd) }
@@ -29,8 +27,8 @@ Embed page.`,
 		Short: "Make a private feed address for an account (revoking its old one); printed on the last line",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withAccounts(cmd.Context(), func(h *library.Handle) error {
-				raw, t, err := h.CreateFeedToken(cmd.Context(), catalog.System, args[0])
+			return a.withAuth(cmd.Context(), func(au *auth.Auth) error {
+				raw, t, err := au.CreateFeedToken(cmd.Context(), auth.System, args[0])
 				if err != nil {
 					return err
 				}
@@ -50,8 +48,8 @@ Embed page.`,
 			if len(args) == 1 {
 				email = args[0]
 			}
-			return a.withAccounts(cmd.Context(), func(h *library.Handle) error {
-				ts, err := h.FeedTokens(cmd.Context(), catalog.System, email)
+			return a.withAuth(cmd.Context(), func(au *auth.Auth) error {
+				ts, err := au.FeedTokens(cmd.Context(), auth.System, email)
 				if err != nil {
 					return err
 				}
@@ -69,8 +67,8 @@ Embed page.`,
 		Short: "Revoke an account's private feed address; it stops working at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.withAccounts(cmd.Context(), func(h *library.Handle) error {
-				n, err := h.RevokeFeedTokens(cmd.Context(), catalog.System, args[0])
+			return a.withAuth(cmd.Context(), func(au *auth.Auth) error {
+				n, err := au.RevokeFeedTokens(cmd.Context(), auth.System, args[0])
 				if err != nil {
 					return err
 				}
