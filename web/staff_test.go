@@ -520,10 +520,10 @@ func TestResourcePageCuration(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := out[0].ID
-	opt := library.LinkCheckOptions{Client: crawl.LinkClient(fetcherOptions(true)), Describe: crawl.Describe, Delay: -1,
+	opt := crawl.LinkCheckOptions{Client: crawl.LinkClient(fetcherOptions(true)), Describe: crawl.Describe, Delay: -1,
 		Timeout: 2 * time.Second}
 	for range 2 {
-		if _, err := e.lib.CheckLinks(ctx, catalog.System, opt); err != nil {
+		if _, err := crawl.CheckLinks(ctx, e.st, catalog.System, opt); err != nil {
 			t.Fatal(err)
 		}
 	}

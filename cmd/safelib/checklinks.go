@@ -37,12 +37,13 @@ func (a *app) fetchOptions() crawl.Options {
 
 // linkCheckOptions are the link check settings serve and check-links share:
 // the crawler's SSRF-safe client and user agent.
-func (a *app) linkCheckOptions() library.LinkCheckOptions {
+func (a *app) linkCheckOptions() crawl.LinkCheckOptions {
 	opt := a.fetchOptions()
-	return library.LinkCheckOptions{
+	return crawl.LinkCheckOptions{
 		Client:    crawl.LinkClient(opt),
 		UserAgent: opt.UserAgent,
 		Describe:  crawl.Describe,
+		Log:       a.log,
 	}
 }
 
@@ -54,7 +55,7 @@ func (a *app) startCuration(ctx context.Context, h *library.Handle) (stop func()
 	if linkCheckEvery <= 0 {
 		return func() {}
 	}
-	lc := library.NewLinkChecker(h.Library, a.linkCheckOptions(), linkCheckEvery)
+	lc := crawl.NewLinkChecker(h.Store(), a.linkCheckOptions(), linkCheckEvery)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -69,7 +70,7 @@ func (a *app) startCuration(ctx context.Context, h *library.Handle) (stop func()
 
 func checkLinksCmd(a *app) *cobra.Command {
 	var olderThan time.Duration
-	var opt library.LinkCheckOptions
+	var opt crawl.LinkCheckOptions
 	cmd := &cobra.Command{
 		Use:   "check-links",
 		Short: "Check every resource link and record which are broken",
@@ -107,7 +108,7 @@ Private, loopback and link-local addresses are refused unless
 				var mu sync.Mutex
 				o.Progress = func(done, total int) { mu.Lock(); show(done, total); mu.Unlock() }
 			}
-			rep, err := h.CheckLinks(ctx, catalog.System, o)
+			rep, err := crawl.CheckLinks(ctx, h.Store(), catalog.System, o)
 			if rep != nil {
 				rate := 0.0
 				if s := rep.Took.Seconds(); s > 0 {
@@ -123,9 +124,9 @@ Private, loopback and link-local addresses are refused unless
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opt.Workers, "workers", library.DefaultLinkWorkers, "hosts checked at once")
-	f.DurationVar(&opt.Delay, "delay", library.DefaultLinkDelay, "pause between two requests to the same host")
-	f.DurationVar(&opt.Timeout, "timeout", library.DefaultLinkTimeout, "time allowed per request")
+	f.IntVar(&opt.Workers, "workers", crawl.DefaultLinkWorkers, "hosts checked at once")
+	f.DurationVar(&opt.Delay, "delay", crawl.DefaultLinkDelay, "pause between two requests to the same host")
+	f.DurationVar(&opt.Timeout, "timeout", crawl.DefaultLinkTimeout, "time allowed per request")
 	f.IntVar(&opt.Limit, "limit", 0, "check at most this many links (0: all)")
 	f.DurationVar(&olderThan, "older-than", 0, "check only links not checked for this long (0: all)")
 	f.BoolVar(&a.cfg.AllowPrivate, "allow-private", false, "let the check reach private and loopback addresses (test fixtures only)")

@@ -17,6 +17,10 @@ type LinkCheck struct {
 	Took     time.Duration
 }
 
+// BrokenAfter is the number of failed checks in a row that make a link
+// broken; a good answer mends it.
+const BrokenAfter = 2
+
 // LinkResult is the outcome of checking one URL once.
 type LinkResult struct {
 	URL    string

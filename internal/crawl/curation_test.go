@@ -72,12 +72,12 @@ func TestLinkClientRefusesPrivate(t *testing.T) {
 	}
 	opt := testOptions()
 	opt.AllowPrivate = false
-	rep, err := l.CheckLinks(ctx, catalog.System, library.LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
+	rep, err := CheckLinks(ctx, storeOf(l), catalog.System, LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
 		Delay: -1, Timeout: time.Second})
 	if err != nil || rep.Failed != 1 {
 		t.Fatalf("check: %+v %v", rep, err)
 	}
-	rep, err = l.CheckLinks(ctx, catalog.System, library.LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
+	rep, err = CheckLinks(ctx, storeOf(l), catalog.System, LinkCheckOptions{Client: LinkClient(opt), Describe: Describe,
 		Delay: -1, Timeout: time.Second})
 	if err != nil || rep.Broken != 1 {
 		t.Fatalf("second check: %+v %v", rep, err)
@@ -86,7 +86,7 @@ func TestLinkClientRefusesPrivate(t *testing.T) {
 	if len(b) != 1 || !strings.Contains(b[0].Check.Reason, "private, loopback") {
 		t.Fatalf("reason: %+v", b)
 	}
-	rep, err = l.CheckLinks(ctx, catalog.System, library.LinkCheckOptions{Client: LinkClient(testOptions()),
+	rep, err = CheckLinks(ctx, storeOf(l), catalog.System, LinkCheckOptions{Client: LinkClient(testOptions()),
 		Describe: Describe, Delay: -1})
 	if err != nil || rep.OK != 1 || rep.Broken != 0 {
 		t.Fatalf("allowed: %+v %v", rep, err)
