@@ -1,10 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 )
@@ -39,29 +40,10 @@ Embed page.`,
 		},
 	}
 	create.Flags().StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of the site (default http://127.0.0.1:8080)")
-	list := &cobra.Command{
-		Use:   "list [EMAIL]",
-		Short: "List private feed tokens (all, or one account's)",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			email := ""
-			if len(args) == 1 {
-				email = args[0]
-			}
-			return a.withAuth(cmd.Context(), func(au *auth.Auth) error {
-				ts, err := au.FeedTokens(cmd.Context(), auth.System, email)
-				if err != nil {
-					return err
-				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tACCOUNT\tCREATED\tLAST USED\tREVOKED")
-				for _, t := range ts {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.UserEmail, when(t.Created), when(t.LastUsed), when(t.Revoked))
-				}
-				return tw.Flush()
-			})
-		},
-	}
+	list := a.tokenListCommand("List private feed tokens (all, or one account's)", false,
+		func(ctx context.Context, au *auth.Auth, email string) ([]*catalog.Token, error) {
+			return au.FeedTokens(ctx, auth.System, email)
+		})
 	revoke := &cobra.Command{
 		Use:   "revoke EMAIL",
 		Short: "Revoke an account's private feed address; it stops working at once",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"safelib/internal/auth"
+	"safelib/internal/catalog"
 )
 
 func init() { subcommands = append(subcommands, tokenCmd) }
@@ -38,30 +40,10 @@ lasts. A token is shown once when created; only its SHA-256 is stored.`,
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "what the token is for")
-	list := &cobra.Command{
-		Use:   "list [EMAIL]",
-		Short: "List tokens (all, or one account's)",
-		Args:  cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			email := ""
-			if len(args) == 1 {
-				email = args[0]
-			}
-			return a.withAuth(cmd.Context(), func(au *auth.Auth) error {
-				ts, err := au.Tokens(cmd.Context(), auth.System, email)
-				if err != nil {
-					return err
-				}
-				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "ID\tACCOUNT\tNAME\tCREATED\tLAST USED\tREVOKED")
-				for _, t := range ts {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.UserEmail, dash(t.Name),
-						when(t.Created), when(t.LastUsed), when(t.Revoked))
-				}
-				return tw.Flush()
-			})
-		},
-	}
+	list := a.tokenListCommand("List tokens (all, or one account's)", true,
+		func(ctx context.Context, au *auth.Auth, email string) ([]*catalog.Token, error) {
+			return au.Tokens(ctx, auth.System, email)
+		})
 	revoke := &cobra.Command{
 		Use:   "revoke ID",
 		Short: "Revoke a token; it stops working at once",
@@ -89,4 +71,40 @@ func when(t time.Time) string {
 		return "-"
 	}
 	return t.Local().Format("2006-01-02 15:04")
+}
+
+// tokenListCommand is "list [EMAIL]" for API tokens (named) and private
+// feed tokens: a table of one account's tokens, or everyone's.
+func (a *app) tokenListCommand(short string, named bool, list func(context.Context, *auth.Auth, string) ([]*catalog.Token, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list [EMAIL]",
+		Short: short,
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			email := ""
+			if len(args) == 1 {
+				email = args[0]
+			}
+			return a.withAuth(cmd.Context(), func(au *auth.Auth) error {
+				ts, err := list(cmd.Context(), au, email)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+				if named {
+					fmt.Fprintln(tw, "ID\tACCOUNT\tNAME\tCREATED\tLAST USED\tREVOKED")
+				} else {
+					fmt.Fprintln(tw, "ID\tACCOUNT\tCREATED\tLAST USED\tREVOKED")
+				}
+				for _, t := range ts {
+					name := ""
+					if named {
+						name = dash(t.Name) + "\t"
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%s%s\t%s\t%s\n", t.ID, t.UserEmail, name, when(t.Created), when(t.LastUsed), when(t.Revoked))
+				}
+				return tw.Flush()
+			})
+		},
+	}
 }
