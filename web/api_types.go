@@ -12,20 +12,10 @@ import (
 // item the reader can't read) url and summary are empty and highlights and
 // body are absent.
 type apiHit struct {
-	ID        string   `json:"id"`
-	Title     string   `json:"title"`
-	URL       string   `json:"url"`
-	Publisher string   `json:"publisher"`
-	Type      string   `json:"type"`
-	Themes    []string `json:"themes"`
+	library.ResourceFields
 	// SuggestedThemes are the tagger's, not yet confirmed by staff: the
 	// item is found under them too (themes holds the confirmed ones).
 	SuggestedThemes []string `json:"suggested_themes"`
-	Published       string   `json:"published"`
-	Area            string   `json:"area"`
-	Region          string   `json:"region"`
-	Summary         string   `json:"summary"`
-	Access          string   `json:"access"`
 	Teaser          bool     `json:"teaser,omitempty"`
 	// Highlights are HTML snippets (text escaped, matches in <mark>).
 	Highlights map[string][]string `json:"highlights,omitempty"`
@@ -40,28 +30,14 @@ type apiHit struct {
 }
 
 func newAPIHit(r *catalog.Resource, teaser bool) apiHit {
-	h := apiHit{
-		ID:        r.ID,
-		Title:     r.Title,
-		Publisher: r.Publisher,
-		Type:      r.Type,
-		Themes:    r.Themes,
-		Published: string(r.Published),
-		Area:      r.Area,
-		Region:    r.Region,
-		Access:    string(r.Access),
-		Teaser:    teaser,
-	}
-	if h.Themes == nil {
-		h.Themes = []string{}
-	}
+	h := apiHit{ResourceFields: library.FieldsOf(r), Teaser: teaser}
 	h.SuggestedThemes = r.MachineThemes
 	if h.SuggestedThemes == nil {
 		h.SuggestedThemes = []string{}
 	}
-	if !teaser {
-		h.URL = r.URL
-		h.Summary = r.Summary
+	if teaser {
+		h.URL, h.Summary = "", "" // what anyone may see of a members-only item
+	} else {
 		h.Sport, h.Phone, h.Email = r.Sport, r.Phone, r.Email
 	}
 	return h

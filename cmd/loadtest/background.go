@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"safelib/internal/library"
 	"strconv"
 	"strings"
 	"sync"
@@ -127,16 +128,18 @@ func writeBatch(w io.Writer, run int64, b, rows int, seed int64) error {
 	enc := json.NewEncoder(bw)
 	for i := 0; i < rows; i++ {
 		rec := record{
-			ID:        fmt.Sprintf("bg-%d-%04d-%04d", run, b, i),
-			Title:     title(text(rng, 4+rng.Intn(6))) + " " + batchWord(run, b),
-			URL:       fmt.Sprintf("https://example.org/background/%d/%04d/%04d", run, b, i),
-			Publisher: "Background Import Partnership",
-			Type:      types[rng.Intn(len(types))],
-			Themes:    []string{themes[rng.Intn(len(themes))]},
-			Published: fmt.Sprintf("%04d-%02d-%02d", 2000+rng.Intn(27), 1+rng.Intn(12), 1+rng.Intn(28)),
-			Summary:   text(rng, 60),
-			Access:    "public",
-			Body:      text(rng, 500+rng.Intn(2000)),
+			ResourceFields: library.ResourceFields{
+				ID:        fmt.Sprintf("bg-%d-%04d-%04d", run, b, i),
+				Title:     title(text(rng, 4+rng.Intn(6))) + " " + batchWord(run, b),
+				URL:       fmt.Sprintf("https://example.org/background/%d/%04d/%04d", run, b, i),
+				Publisher: "Background Import Partnership",
+				Type:      types[rng.Intn(len(types))],
+				Themes:    []string{themes[rng.Intn(len(themes))]},
+				Published: fmt.Sprintf("%04d-%02d-%02d", 2000+rng.Intn(27), 1+rng.Intn(12), 1+rng.Intn(28)),
+				Summary:   text(rng, 60),
+				Access:    "public",
+			},
+			Body: text(rng, 500+rng.Intn(2000)),
 		}
 		if err := enc.Encode(rec); err != nil {
 			return err

@@ -90,16 +90,18 @@ func writeCorpus(w io.Writer, n int, seed int64) error {
 			ts[themes[r.Intn(len(themes))]] = true
 		}
 		rec := record{
-			ID:        fmt.Sprintf("gen-%06d", i),
-			Title:     title(text(r, 4+r.Intn(8))),
-			URL:       fmt.Sprintf("https://example.org/reports/%06d", i),
-			Publisher: publishers[r.Intn(len(publishers))],
-			Type:      types[r.Intn(len(types))],
-			Published: fmt.Sprintf("%04d-%02d-%02d", 2000+r.Intn(27), 1+r.Intn(12), 1+r.Intn(28)),
-			Summary:   text(r, 60),
-			Access:    "public",
-			Body:      text(r, bodyWords),
-			Source:    "import",
+			ResourceFields: library.ResourceFields{
+				ID:        fmt.Sprintf("gen-%06d", i),
+				Title:     title(text(r, 4+r.Intn(8))),
+				URL:       fmt.Sprintf("https://example.org/reports/%06d", i),
+				Publisher: publishers[r.Intn(len(publishers))],
+				Type:      types[r.Intn(len(types))],
+				Published: fmt.Sprintf("%04d-%02d-%02d", 2000+r.Intn(27), 1+r.Intn(12), 1+r.Intn(28)),
+				Summary:   text(r, 60),
+				Access:    "public",
+			},
+			Body:   text(r, bodyWords),
+			Source: "import",
 		}
 		for t := range ts {
 			rec.Themes = append(rec.Themes, t)

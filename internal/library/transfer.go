@@ -15,28 +15,45 @@ import (
 	"safelib/internal/catalog"
 )
 
+// ResourceFields are a resource's fields as JSON wherever a resource goes
+// out whole: the API's hits (web) and the exchange records (Record). One
+// shape, one set of names: a published contract (add fields, never rename
+// them).
+type ResourceFields struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	URL       string   `json:"url"`
+	Publisher string   `json:"publisher"`
+	Type      string   `json:"type"`
+	Themes    []string `json:"themes"`
+	Published string   `json:"published"`
+	Area      string   `json:"area"`
+	Region    string   `json:"region"`
+	Summary   string   `json:"summary"`
+	Access    string   `json:"access"`
+}
+
+// FieldsOf is r's ResourceFields (themes never null).
+func FieldsOf(r *catalog.Resource) ResourceFields {
+	return ResourceFields{
+		ID: r.ID, Title: r.Title, URL: r.URL, Publisher: r.Publisher, Type: r.Type,
+		Themes: append([]string{}, r.Themes...), Published: string(r.Published), Area: r.Area, Region: r.Region,
+		Summary: r.Summary, Access: string(r.Access),
+	}
+}
+
 // Record is a resource in the exchange shape shared by the API, import and
 // export (JSONL and CSV).
 type Record struct {
-	ID           string   `json:"id"`
-	Title        string   `json:"title"`
-	URL          string   `json:"url"`
-	Publisher    string   `json:"publisher"`
-	Type         string   `json:"type"`
-	Themes       []string `json:"themes"`
-	Published    string   `json:"published"`
-	Area         string   `json:"area"`
-	Region       string   `json:"region"`
-	Summary      string   `json:"summary"`
-	Access       string   `json:"access"`
-	Body         string   `json:"body,omitempty"`
-	Source       string   `json:"source,omitempty"`
-	Status       string   `json:"status,omitempty"`
-	Sport        string   `json:"sport,omitempty"`
-	Phone        string   `json:"phone,omitempty"`
-	Email        string   `json:"email,omitempty"`
-	LastVerified string   `json:"last_verified,omitempty"`
-	LastReviewed string   `json:"last_reviewed,omitempty"`
+	ResourceFields
+	Body         string `json:"body,omitempty"`
+	Source       string `json:"source,omitempty"`
+	Status       string `json:"status,omitempty"`
+	Sport        string `json:"sport,omitempty"`
+	Phone        string `json:"phone,omitempty"`
+	Email        string `json:"email,omitempty"`
+	LastVerified string `json:"last_verified,omitempty"`
+	LastReviewed string `json:"last_reviewed,omitempty"`
 	// MachineThemes are the tagger's suggestions awaiting confirmation.
 	MachineThemes []string `json:"machine_themes,omitempty"`
 	// Pages is a PDF's text per page (JSONL only; CSV rows keep the
@@ -59,9 +76,7 @@ var csvColumns = []string{"id", "title", "url", "publisher", "type", "themes", "
 // RecordOf converts a resource to its exchange shape.
 func RecordOf(r *catalog.Resource) Record {
 	return Record{
-		ID: r.ID, Title: r.Title, URL: r.URL, Publisher: r.Publisher, Type: r.Type,
-		Themes: append([]string{}, r.Themes...), Published: string(r.Published), Area: r.Area, Region: r.Region,
-		Summary: r.Summary, Access: string(r.Access), Body: r.Body, Source: r.Source, Status: r.Status,
+		ResourceFields: FieldsOf(r), Body: r.Body, Source: r.Source, Status: r.Status,
 		Sport: r.Sport, Phone: r.Phone, Email: r.Email, LastVerified: string(r.LastVerified),
 		LastReviewed: string(r.LastReviewed), MachineThemes: append([]string(nil), r.MachineThemes...),
 		Pages: append([]string(nil), r.Pages...), Slides: r.Slides,
@@ -484,9 +499,10 @@ func readCSV(r *bufio.Reader, accept func(int, Record), reject func(int, string)
 		}
 		themes := split("themes")
 		accept(line, Record{
-			ID: get("id"), Title: get("title"), URL: get("url"), Publisher: get("publisher"), Type: get("type"),
-			Themes: themes, Published: get("published"), Area: get("area"), Region: get("region"),
-			Summary: get("summary"), Access: get("access"), Body: get("body"), Source: get("source"),
+			ResourceFields: ResourceFields{ID: get("id"), Title: get("title"), URL: get("url"), Publisher: get("publisher"),
+				Type: get("type"), Themes: themes, Published: get("published"), Area: get("area"), Region: get("region"),
+				Summary: get("summary"), Access: get("access")},
+			Body: get("body"), Source: get("source"),
 			Status: get("status"), Sport: get("sport"), Phone: get("phone"), Email: get("email"),
 			LastVerified: get("last_verified"), LastReviewed: get("last_reviewed"),
 			MachineThemes: split("machine_themes"),
