@@ -61,7 +61,7 @@ var (
 	rxMonthY    = regexp.MustCompile(`(?i)\b` + monthPattern + `\.?,?\s+(\d{4})\b`)
 	rxNumericDY = regexp.MustCompile(`\b(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})\b`)
 	rxTextISO   = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	rxDateCue   = regexp.MustCompile(`(?i)\b(?:first published|published(?: on)?|publication date|date of publication|date published|posted(?: on)?|issued|released|dated?)\b\s*:?`)
+	rxDateCue   = regexp.MustCompile(`(?i)\b(?:first published|published(?: on)?|publication date|date of publication|date published|posted(?: on)?|issued|released|dated?|veröffentlicht(?: am)?|publiziert(?: am)?|erstellt(?: am)?|geschrieben(?: am)?|eingestellt(?: am)?|datum|publié(?: le)?|publicado(?: el)?|pubblicato(?: il)?|opublikowano)(?:^|\b|\s)\s*:?`)
 )
 
 // formatDate validates a date and formats it at the precision given (month

@@ -318,10 +318,12 @@ func readableText(root *html.Node, base *url.URL) string {
 		return ""
 	}
 	parser := readability.NewParser()
+	parser.KeepClasses = true // pruneBoilerplate reads them
 	article, err := parser.ParseDocument(root, base)
 	if err != nil || article.Node == nil {
 		return ""
 	}
+	pruneBoilerplate(article.Node)
 	return normaliseText(render.InnerText(article.Node))
 }
 
@@ -378,24 +380,9 @@ func simpleText(root *html.Node) string {
 // hidden attribute, and cookie and consent banners, which readability keeps
 // when they are wordy.
 func removeClutter(root *html.Node) {
-	var doomed []*html.Node
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type != html.ElementNode {
-				continue
-			}
-			if c.DataAtom == atom.Template || c.DataAtom != atom.Body && c.DataAtom != atom.Html && c.DataAtom != atom.Main && isBanner(c) {
-				doomed = append(doomed, c)
-				continue
-			}
-			walk(c)
-		}
-	}
-	walk(root)
-	for _, n := range doomed {
-		n.Parent.RemoveChild(n)
-	}
+	removeWhere(root, func(c *html.Node) bool {
+		return c.DataAtom == atom.Template || c.DataAtom != atom.Body && c.DataAtom != atom.Html && c.DataAtom != atom.Main && isBanner(c)
+	})
 }
 
 func isBanner(n *html.Node) bool {
