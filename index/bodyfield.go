@@ -34,6 +34,7 @@ type chunkedField struct {
 	options     bindex.FieldIndexingOptions
 	analyzer    *analysis.DefaultAnalyzer
 	wait        func()
+	chunk       int // piece size; 0: bodyChunk (tests use small ones)
 	length      int
 	frequencies bindex.TokenFrequencies
 }
@@ -72,8 +73,12 @@ func (f *chunkedField) Analyze() {
 	countFreq := !f.options.SkipFreqNorm()
 	offset, posBase := 0, 0
 	stems := map[string][]byte{}
+	size := f.chunk
+	if size <= 0 {
+		size = bodyChunk
+	}
 	for offset < len(f.value) {
-		end := chunkEnd(f.value, offset, bodyChunk)
+		end := chunkEnd(f.value, offset, size)
 		piece := f.value[offset:end]
 		for _, cf := range f.analyzer.CharFilters {
 			piece = cf.Filter(piece)
@@ -151,10 +156,11 @@ func (f *chunkedField) filter(tokens analysis.TokenStream, stems map[string][]by
 	return tokens
 }
 
-// chunkEnd returns where the piece starting at from ends: at the first
-// space at or after from+size that is followed by a character starting a
-// new word boundary (not a combining mark or format character, which
-// Unicode word segmentation would glue to the space), or at the end.
+// chunkEnd returns where the piece starting at from ends: after the first
+// space at or after from+size that is followed by a letter or digit (valid
+// UTF-8), where Unicode word segmentation always starts a new word (a
+// combining mark, a format character or an invalid byte after a space would
+// be glued to it), or at the end.
 func chunkEnd(b []byte, from, size int) int {
 	i := from + size
 	if i >= len(b) {
@@ -162,10 +168,13 @@ func chunkEnd(b []byte, from, size int) int {
 	}
 	for i < len(b) {
 		r, n := utf8.DecodeRune(b[i:])
-		if unicode.IsSpace(r) {
-			next, _ := utf8.DecodeRune(b[i+n:])
-			if i+n >= len(b) || !(unicode.Is(unicode.Mn, next) || unicode.Is(unicode.Me, next) ||
-				unicode.Is(unicode.Cf, next) || unicode.IsSpace(next)) {
+		if n == 1 && r == utf8.RuneError {
+			i++
+			continue
+		}
+		if unicode.IsSpace(r) && i+n < len(b) {
+			next, m := utf8.DecodeRune(b[i+n:])
+			if !(next == utf8.RuneError && m == 1) && (unicode.IsLetter(next) || unicode.IsDigit(next)) {
 				return i + n
 			}
 		}

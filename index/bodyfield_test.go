@@ -1,12 +1,15 @@
 package index
 
 import (
+	"bytes"
+	"fmt"
 	"math/rand"
 	"reflect"
 	"runtime/debug"
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
@@ -43,32 +46,61 @@ func TestChunkedFieldMatchesTextField(t *testing.T) {
 		}
 	}
 	value := []byte(b.String())
+
+	if err := sameAnalysis(da, value, 0); err != "" {
+		t.Fatal(err)
+	}
+}
+
+// FuzzChunkedField: for any text and piece size, analysing a piece at a
+// time gives exactly what one pass gives.
+func FuzzChunkedField(f *testing.F) {
+	f.Add("The child's safety: a referral to Children’s services.", 7)
+	f.Add("e \u0301tude  naïve\r\n\tcafé 子供の安全 O'Brien's", 3)
+	f.Add(strings.Repeat("neglect abuse ", 50), 16)
+	im, err := buildMapping()
+	if err != nil {
+		f.Fatal(err)
+	}
+	da := im.AnalyzerNamed(anEnglish).(*analysis.DefaultAnalyzer)
+	f.Fuzz(func(t *testing.T, text string, chunk int) {
+		if chunk <= 0 || chunk > 1<<16 || len(text) > 1<<16 || !utf8.ValidString(text) {
+			t.Skip()
+		}
+		if err := sameAnalysis(da, []byte(text), chunk); err != "" {
+			t.Fatalf("%q in pieces of %d: %s", text, chunk, err)
+		}
+	})
+}
+
+// sameAnalysis compares chunkedField (pieces of chunk bytes; 0: the
+// default) with Bleve's TextField on value, and describes a difference.
+func sameAnalysis(da *analysis.DefaultAnalyzer, value []byte, chunk int) string {
 	opts := fieldSpec{fBody, kindText}.options()
-
-	want := document.NewTextFieldCustom(fBody, nil, value, opts, da)
+	want := document.NewTextFieldCustom(fBody, nil, bytes.Clone(value), opts, da)
 	want.Analyze()
-	got := &chunkedField{name: fBody, value: value, options: opts, analyzer: da}
+	got := &chunkedField{name: fBody, value: bytes.Clone(value), options: opts, analyzer: da, chunk: chunk}
 	got.Analyze()
-
 	if got.AnalyzedLength() != want.AnalyzedLength() {
-		t.Fatalf("length %d, want %d", got.AnalyzedLength(), want.AnalyzedLength())
+		return fmt.Sprintf("length %d, want %d", got.AnalyzedLength(), want.AnalyzedLength())
 	}
 	gf, wf := got.AnalyzedTokenFrequencies(), want.AnalyzedTokenFrequencies()
 	if len(gf) != len(wf) {
-		t.Fatalf("%d distinct terms, want %d", len(gf), len(wf))
+		return fmt.Sprintf("%d distinct terms, want %d", len(gf), len(wf))
 	}
 	for term, w := range wf {
 		g := gf[term]
 		if g == nil {
-			t.Fatalf("term %q missing", term)
+			return fmt.Sprintf("term %q missing", term)
 		}
 		if g.Frequency() != w.Frequency() || string(g.Term) != string(w.Term) {
-			t.Fatalf("term %q: frequency %d, want %d", term, g.Frequency(), w.Frequency())
+			return fmt.Sprintf("term %q: frequency %d, want %d", term, g.Frequency(), w.Frequency())
 		}
 		if !reflect.DeepEqual(locations(g), locations(w)) {
-			t.Fatalf("term %q: locations differ: got %v..., want %v...", term, first(locations(g)), first(locations(w)))
+			return fmt.Sprintf("term %q: locations differ: got %v..., want %v...", term, first(locations(g)), first(locations(w)))
 		}
 	}
+	return ""
 }
 
 func locations(tf *bindex.TokenFreq) [][3]int {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -228,7 +229,9 @@ func (b *docBuilder) add(d *document.Document, field, value string, pos int) {
 		ap = []uint64{uint64(pos)}
 	}
 	a := b.analyzers[s.analyzerName()]
-	long := len(value) > bodyChunk && pos < 0
+	// Invalid UTF-8 changes how the segmenter reads what follows it, so
+	// only valid text is cut into pieces.
+	long := len(value) > bodyChunk && pos < 0 && utf8.ValidString(value)
 	if b.bodyAnalyzer != nil && (field == fBody || field == fMBody) {
 		if w, ok := b.bodyAnalyzer.(waitingAnalyzer); ok && long {
 			if da, ok := w.Analyzer.(*analysis.DefaultAnalyzer); ok {

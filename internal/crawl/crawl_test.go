@@ -233,15 +233,21 @@ func TestCrawlFixtureSite(t *testing.T) {
 		}
 	}
 	// Skipped URLs say why too, marked "skipped: ".
+	// Every skipped or failed URL is in the history with its reason.
 	failed, skipped := 0, 0
 	for _, f := range fs {
-		if strings.HasPrefix(f.Reason, "skipped: ") {
+		switch {
+		case strings.HasPrefix(f.Reason, "skipped: "):
 			skipped++
-		} else {
+		case strings.HasPrefix(f.Reason, "kept without text: "):
+		default:
 			failed++
 		}
+		if strings.TrimSpace(strings.TrimPrefix(f.Reason, "skipped: ")) == "" {
+			t.Errorf("%s: no reason", f.URL)
+		}
 	}
-	if rec.Failed != failed || skipped == 0 || skipped > rec.Skipped {
+	if rec.Failed != failed || skipped == 0 || skipped != rec.Skipped {
 		t.Errorf("run says %d failed and %d skipped, history has %d and %d: %v", rec.Failed, rec.Skipped, failed, skipped, reasons)
 	}
 	for path, want := range map[string]string{

@@ -161,6 +161,7 @@ type run struct {
 	resources map[string]bool              // resource URLs produced in this run
 	hosts     map[string]*hostInfo
 	firstErr  string
+	noText    int // documents kept without text (keptWithoutText)
 }
 
 // hostInfo is what a run knows about one host: its robots.txt rules.

@@ -33,6 +33,7 @@ func TestCrawlOfficeDocuments(t *testing.T) {
 <a href="/files/policy.rtf">Policy (RTF)</a>
 <a href="/download?id=7">Briefing</a>
 <a href="/files/figures.xlsx">Figures</a>
+<a href="/files/figures.xls">Figures (Excel 97-2003)</a>
 <a href="/files/setup.pdf">Not a PDF</a>
 <a href="/files/locked.docx">Locked</a>
 </body></html>`)
@@ -43,6 +44,7 @@ func TestCrawlOfficeDocuments(t *testing.T) {
 	s.set("/files/policy.rtf", &page{contentType: "text/plain", body: officeFixture(t, "policy.rtf")})
 	s.set("/download?id=7", &page{contentType: "application/octet-stream", body: officeFixture(t, "briefing.pptx")})
 	s.set("/files/figures.xlsx", &page{contentType: "application/vnd.ms-excel", body: officeFixture(t, "figures.xlsx")})
+	s.set("/files/figures.xls", &page{contentType: "application/vnd.ms-excel", body: officeFixture(t, "figures.xls")})
 	s.set("/files/setup.pdf", &page{contentType: "application/pdf", body: append([]byte("MZ\x90\x00"), make([]byte, 300)...)})
 	// A real DOCX cut short: a broken zip container.
 	docx := officeFixture(t, "policy.docx")
@@ -92,6 +94,10 @@ func TestCrawlOfficeDocuments(t *testing.T) {
 	if r := byURL["/files/figures.xlsx"]; r == nil || !strings.Contains(r.Body, "Q2 neglect 388") {
 		t.Errorf("xlsx: %+v", r)
 	}
+	// A legacy workbook whose text is not read is kept with its metadata.
+	if r := byURL["/files/figures.xls"]; r == nil || r.Title != "Referrals by quarter" || r.Body != "" || r.Publisher != "Fixture Publisher" {
+		t.Errorf("xls: %+v", r)
+	}
 	brief := byURL["/download?id=7"]
 	if brief == nil || !brief.Slides || len(brief.Pages) != 4 || brief.Title != "Members Briefing on Exploitation" || !strings.HasPrefix(brief.Pages[3], "Next steps") {
 		t.Fatalf("pptx: %+v", brief)
@@ -117,6 +123,7 @@ func TestCrawlOfficeDocuments(t *testing.T) {
 	for p, want := range map[string]string{
 		"/files/setup.pdf":   "executable",
 		"/files/locked.docx": "broken zip",
+		"/files/figures.xls": "kept without text: an Excel 97-2003 (.xls) workbook",
 	} {
 		if !strings.Contains(reasons[p], want) {
 			t.Errorf("%s: reason %q, want %q (all %v)", p, reasons[p], want, reasons)

@@ -89,7 +89,7 @@ func (r *run) fetched(it item, prev *catalog.URLState, j *fetchJob) {
 	}
 	if !r.claimResource(resURL) {
 		// Another URL of this run already became this resource.
-		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "")
+		r.skipReason(it.url, "the same resource as "+resURL+", already read in this crawl")
 		return
 	}
 	for _, s := range states {
@@ -104,6 +104,9 @@ func (r *run) fetched(it item, prev *catalog.URLState, j *fetchJob) {
 	r.hashes[hash] = resURL
 	r.mu.Unlock()
 	r.writer.send(op{res: r.resource(page, resURL), states: states, url: it.url})
+	if page.NoText != "" {
+		r.keptWithoutText(it.url, page.NoText)
+	}
 }
 
 // same records URLs whose content is that of resURL, unchanged. The first
@@ -115,8 +118,8 @@ func (r *run) same(states []*catalog.URLState, resURL string) {
 	}
 	if r.claimResource(resURL) {
 		r.count(func(rec *catalog.CrawlRun) { rec.Unchanged++ }, "")
-	} else {
-		r.count(func(rec *catalog.CrawlRun) { rec.Skipped++ }, "")
+	} else if len(states) > 0 {
+		r.skipReason(states[0].URL, "the same content as "+resURL+", already read in this crawl")
 	}
 	r.writer.send(op{states: states})
 }
@@ -310,6 +313,20 @@ func (r *run) skipReason(u, reason string) {
 	r.c.log.Debug("skipped", "url", u, "reason", reason)
 	if keep {
 		r.writer.send(op{failure: &catalog.CrawlFailure{RunID: r.rec.ID, URL: u, Reason: "skipped: " + reason, At: time.Now()}})
+	}
+}
+
+// keptWithoutText records in the run's history that the document at u was
+// kept with its metadata but no text, and why ("kept without text: ..."):
+// a legacy format is never a silent gap in the library.
+func (r *run) keptWithoutText(u, reason string) {
+	r.mu.Lock()
+	r.noText++
+	keep := r.noText <= maxFailuresKept
+	r.mu.Unlock()
+	r.c.log.Info("kept without text", "url", u, "reason", reason)
+	if keep {
+		r.writer.send(op{failure: &catalog.CrawlFailure{RunID: r.rec.ID, URL: u, Reason: "kept without text: " + reason, At: time.Now()}})
 	}
 }
 

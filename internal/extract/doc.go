@@ -14,8 +14,9 @@
 // display belongs to whoever renders (Page fields are plain text).
 //
 // Every input is bounded: MaxInput bytes in, MaxText bytes of text out, the
-// first 8 MiB of an HTML document parsed, MaxPDFPages (20,000) pages, MaxText and PDFTimeout
-// per PDF, at most two PDFs at once; office archives are capped while
+// first 8 MiB of an HTML document parsed, a PDF's pages read until MaxText
+// or three quarters of PDFTimeout are spent (the pages read are kept; no page
+// cap), at most two PDFs at once; office archives are capped while
 // inflating (per member, in total and by compression ratio), by member
 // count, XML depth, shared strings and slides. Malformed input yields an
 // error or a thinner Page, never a panic.

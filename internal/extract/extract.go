@@ -49,6 +49,10 @@ type Page struct {
 	NoIndex     bool     `json:"noIndex"`          // robots meta tag forbids indexing
 	Links       []string `json:"links"`            // absolute http(s) links, no fragments, deduplicated
 	ContentType string   `json:"contentType"`      // TypeHTML, TypePDF or an office type (TypeDOCX, ...)
+	// NoText says why a document of a known kind gave no text (Word 6/95,
+	// Excel 97-2003): the Page holds its metadata only, so that the
+	// library keeps the item, and this reason is recorded for staff.
+	NoText string `json:"noText,omitempty"`
 }
 
 // Document extracts a page from a body of any kind it reads, chosen by

@@ -64,13 +64,18 @@ func cfbDocument(body []byte) (p *Page, err error) {
 		return nil, fmt.Errorf("%w: %w (an encrypted Office package)", ErrOffice, ErrEncrypted)
 	case streams["WordDocument"] != nil:
 		p, err = wordDocument(read)
+		if errors.Is(err, errWord95) {
+			// No text, but a Word document all the same: keep its
+			// properties and say why (Page.NoText).
+			p, err = &Page{ContentType: TypeDOC, NoText: "a Word 6/95 document, whose text is not read (save it as .docx to index its text)"}, nil
+		}
 	case streams["PowerPoint Document"] != nil:
 		if streams["EncryptedSummary"] != nil {
 			return nil, fmt.Errorf("%w: %w", ErrOffice, ErrEncrypted)
 		}
 		p, err = pptDocument(read)
 	case streams["Workbook"] != nil || streams["Book"] != nil:
-		return nil, fmt.Errorf("%w: Excel 97-2003 (.xls) workbooks are not read; save it as .xlsx", ErrUnsupported)
+		p = &Page{ContentType: TypeXLS, NoText: "an Excel 97-2003 (.xls) workbook, whose text is not read (save it as .xlsx to index its text)"}
 	default:
 		return nil, fmt.Errorf("%w: a compound file that is not a Word or PowerPoint document", ErrUnsupported)
 	}
@@ -82,6 +87,10 @@ func cfbDocument(body []byte) (p *Page, err error) {
 	}
 	return p, nil
 }
+
+// errWord95 is wordDocument's answer for a Word 6/95 file (nFib < 101),
+// whose text it does not read.
+var errWord95 = fmt.Errorf("%w: Word 6/95 documents are not read; save it as .docx", ErrUnsupported)
 
 // summaryInfo reads title, author and creation time from the
 // SummaryInformation property set ([MS-OLEPS] 2.21), every offset and
@@ -175,7 +184,7 @@ func wordDocument(read func(string) ([]byte, error)) (*Page, error) {
 		return nil, fmt.Errorf("%w: not a Word 97-2003 document", ErrOffice)
 	}
 	if nFib := le.Uint16(wd[2:]); nFib < 101 {
-		return nil, fmt.Errorf("%w: Word 6/95 documents are not read; save it as .docx", ErrUnsupported)
+		return nil, errWord95
 	}
 	flags := le.Uint16(wd[0x0a:])
 	if flags&0x0100 != 0 { // fEncrypted

@@ -25,6 +25,7 @@ const (
 	TypeRTF  = "rtf"
 	TypeDOC  = "doc"
 	TypePPT  = "ppt"
+	TypeXLS  = "xls"
 )
 
 var (

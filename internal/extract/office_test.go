@@ -308,3 +308,35 @@ func TestRTFControls(t *testing.T) {
 		t.Fatalf("deep RTF: %v", err)
 	}
 }
+
+// Legacy files whose text is not read (Excel 97-2003, Word 6/95) still give
+// a page: their kind, their properties, and the reason in NoText.
+func TestOfficeKeptWithoutText(t *testing.T) {
+	xls := readFixture(t, "figures.xls")
+	word95 := bytes.Clone(readFixture(t, "policy.doc"))
+	i := bytes.Index(word95, []byte{0xec, 0xa5})
+	if i < 0 {
+		t.Fatal("no FIB in policy.doc")
+	}
+	word95[i+2], word95[i+3] = 100, 0 // nFib 100: Word 6/95
+	for _, c := range []struct {
+		name     string
+		body     []byte
+		kind     string
+		reason   string
+		title    string
+		wantDate string
+	}{
+		{"xls", xls, TypeXLS, "Excel 97-2003", "Referrals by quarter", ""},
+		{"word95", word95, TypeDOC, "Word 6/95", "Safeguarding Adults Multi-Agency Policy", "2019-03-14"},
+	} {
+		p, err := Document(context.Background(), c.body, "application/octet-stream", "https://example.org/f")
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if p.ContentType != c.kind || !strings.Contains(p.NoText, c.reason) || p.Text != "" || p.Title != c.title || p.Published != c.wantDate {
+			t.Errorf("%s: kind %q, no text %q, text %q, title %q, published %q", c.name, p.ContentType, p.NoText, p.Text, p.Title, p.Published)
+		}
+	}
+}

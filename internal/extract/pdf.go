@@ -27,13 +27,21 @@ import (
 
 // Limits that keep a hostile PDF (a "PDF bomb") from taking the crawler down.
 const (
-	// MaxPDFPages is the number of pages read; PageCount still reports all.
-	// What bounds a real document is PDFTimeout and MaxText: at 2,000 a
-	// 2,415-page manual lost its last 17% with time to spare.
-	MaxPDFPages = 20000
 	// PDFTimeout bounds the time spent on one PDF when the caller's context
-	// allows more.
+	// allows more. A PDF is bounded by time and text (MaxText), not by a
+	// page count (a cap of 2,000 left 17% of a 2,415-page manual unread
+	// with time to spare): pages are read until the text budget is spent
+	// or pdfReadShare of PDFTimeout has passed, and the text read so far
+	// is kept (PageCount still reports every page); the rest of PDFTimeout
+	// is the margin for a page that takes long, after which the document
+	// fails.
 	PDFTimeout = 60 * time.Second
+	// pdfReadShare is the share of PDFTimeout after which no further page
+	// is started.
+	pdfReadShare = 0.75
+	// maxPagesAlloc bounds the pages slice allocated up front: a hostile
+	// PDF can claim any page count.
+	maxPagesAlloc = 4096
 	// pdfWorkers is the number of PDFium instances: each holds its own
 	// WebAssembly memory, up to pdfMemoryPages.
 	pdfWorkers = 2
@@ -47,10 +55,7 @@ const (
 )
 
 // The limits in force; tests lower them.
-var (
-	pdfMaxPages = MaxPDFPages
-	pdfTimeout  = PDFTimeout
-)
+var pdfTimeout = PDFTimeout
 
 // engine runs PDFium. It has pdfWorkers slots, each with its own
 // single-instance pool whose context can be cancelled: cancelling stops a
@@ -216,6 +221,12 @@ func PDF(ctx context.Context, body []byte, pageURL string) (*Page, error) {
 	if err := checkStreams(body); err != nil {
 		return nil, fmt.Errorf("extract: pdf %s: %w", pageURL, err)
 	}
+	// Past readUntil no page is started and the text so far is kept, unless
+	// the caller's own deadline comes first (then the caller is told).
+	readUntil := time.Now().Add(time.Duration(pdfReadShare * float64(pdfTimeout)))
+	if d, ok := ctx.Deadline(); ok && d.Before(readUntil) {
+		readUntil = time.Time{}
+	}
 	ctx, cancel := context.WithTimeoutCause(ctx, pdfTimeout, fmt.Errorf("%w: took longer than %s", ErrPDF, pdfTimeout))
 	defer cancel()
 
@@ -250,7 +261,7 @@ func PDF(ctx context.Context, body []byte, pageURL string) (*Page, error) {
 			}
 			done <- r
 		}()
-		r.page, r.err = readPDF(ctx, inst, body, pageURL)
+		r.page, r.err = readPDF(ctx, inst, body, pageURL, readUntil)
 	}()
 
 	select {
@@ -282,7 +293,8 @@ func hasEOFMarker(body []byte) bool {
 }
 
 // readPDF does the work of PDF on one engine instance.
-func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL string) (*Page, error) {
+// Pages are read until readUntil (the zero time: no limit but ctx).
+func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL string, readUntil time.Time) (*Page, error) {
 	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &body})
 	if err != nil {
 		return nil, openError(err)
@@ -307,12 +319,15 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL strin
 		}
 	}
 
-	n := max(0, min(count.PageCount, pdfMaxPages))
-	page.Pages = make([]string, 0, n)
+	n := max(0, count.PageCount)
+	page.Pages = make([]string, 0, min(n, maxPagesAlloc))
 	total := 0
 	for i := range n {
 		if err := ctx.Err(); err != nil {
 			return nil, context.Cause(ctx)
+		}
+		if i > 0 && !readUntil.IsZero() && time.Now().After(readUntil) {
+			break // the time budget: keep what was read
 		}
 		text, err := pageText(inst, doc.Document, i)
 		if err != nil {
