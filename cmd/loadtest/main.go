@@ -104,8 +104,10 @@ func startServer(bin, data string, extra ...string) (*server, time.Duration, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	// No scheduled link checks: they would reach the corpus's example.org
-	// links; the only crawl is of the fixture site on 127.0.0.1.
-	args := append([]string{"serve", "--data", data, "--addr", addr, "--log-level", "warn", "--link-check-every", "0"}, extra...)
+	// links; the only crawl is of the fixture site on 127.0.0.1. No
+	// per-client rate limit: every client of the load test is 127.0.0.1.
+	args := append([]string{"serve", "--data", data, "--addr", addr, "--log-level", "warn", "--link-check-every", "0",
+		"--rate-limit", "0"}, extra...)
 	t0 := time.Now()
 	cmd := exec.Command(bin, args...)
 	cmd.Stderr = os.Stderr
