@@ -68,6 +68,11 @@ type Request struct {
 	// or a month is within when its period overlaps the range. The range
 	// narrows every facet's counts too (it is not a facet).
 	DateFrom, DateTo catalog.Date
+	// IDs, when not nil, keeps only these documents (at most MaxIDs): a
+	// search of given items ("id" in a query string: an alert on one
+	// item), or an alert digest asking which of the items new since its
+	// last email match.
+	IDs []string
 	// NoFacets skips facet counting (feeds, embeds, similar items).
 	NoFacets bool
 	// FacetSize is the most values per facet (0 means DefaultFacetSize).
@@ -124,6 +129,14 @@ func (r *Request) Validate() error {
 	if r.DateFrom != "" && r.DateTo != "" && r.DateFrom.First() > r.DateTo.Last() {
 		return badRequest("from (%s) is after to (%s)", r.DateFrom, r.DateTo)
 	}
+	if len(r.IDs) > MaxIDs {
+		return badRequest("at most %d ids", MaxIDs)
+	}
+	for _, id := range r.IDs {
+		if !catalog.ValidID(id) {
+			return badRequest("id %q is not a resource id", truncateID(id))
+		}
+	}
 	if !slices.Contains(Sorts, r.Sort) {
 		return badRequest("unknown sort %q (want %s)", r.Sort, orList(Sorts))
 	}
@@ -151,6 +164,35 @@ func (r *Request) Validate() error {
 		r.query = q
 	}
 	return nil
+}
+
+// MaxIDs bounds Request.IDs.
+const MaxIDs = 10_000
+
+// truncateID shortens a bad id for a message.
+func truncateID(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// narrow is the query the request's date range and ids require, or nil.
+func (r *Request) narrow() query.Query {
+	var qs []query.Query
+	if q := r.dateRange().query(); q != nil {
+		qs = append(qs, q)
+	}
+	if r.IDs != nil {
+		qs = append(qs, query.NewDocIDQuery(r.IDs))
+	}
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return query.NewConjunctionQuery(qs)
 }
 
 // validFilter checks one field's values of Filters or Excludes.

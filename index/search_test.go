@@ -534,3 +534,40 @@ func TestWritesYieldToSearches(t *testing.T) {
 		t.Fatalf("%d documents, want %d", n, len(fixture))
 	}
 }
+
+// IDs keep only those documents: with words (the ids drive the words'
+// postings), without them, and with a date range and facets.
+func TestSearchIDs(t *testing.T) {
+	ix := newFixtureIndex(t)
+	all := doSearch(t, ix, Request{NoFacets: true, PerPage: 100})
+	if len(all.Hits) < 4 {
+		t.Fatalf("fixture too small: %d", len(all.Hits))
+	}
+	some := []string{all.Hits[0].ID, all.Hits[2].ID, "no-such-doc"}
+	res := doSearch(t, ix, Request{IDs: some, PerPage: 100})
+	if got := hitIDs(res); len(got) != 2 || res.Total != 2 || !slices.Contains(got, some[0]) || !slices.Contains(got, some[1]) {
+		t.Fatalf("browse ids: %v (total %d)", got, res.Total)
+	}
+	if res := doSearch(t, ix, Request{IDs: []string{}, NoFacets: true}); res.Total != 0 {
+		t.Fatalf("empty ids found %d", res.Total)
+	}
+	words := doSearch(t, ix, Request{Q: "neglect", NoFacets: true, PerPage: 100})
+	if len(words.Hits) < 2 {
+		t.Fatalf("fixture: %d neglect hits", len(words.Hits))
+	}
+	one := doSearch(t, ix, Request{Q: "neglect", IDs: []string{words.Hits[1].ID, some[2]}, NoFacets: true})
+	if got := hitIDs(one); len(got) != 1 || got[0] != words.Hits[1].ID || one.Total != 1 {
+		t.Fatalf("words and ids: %v", got)
+	}
+	none := doSearch(t, ix, Request{Q: "neglect -neglect", IDs: []string{words.Hits[1].ID}, NoFacets: true})
+	if none.Total != 0 {
+		t.Fatalf("excluded word with ids: %d", none.Total)
+	}
+	withDates := doSearch(t, ix, Request{IDs: some, DateFrom: "1900", DateTo: "2100", PerPage: 100})
+	if withDates.Total > 2 {
+		t.Fatalf("ids and dates: %d", withDates.Total)
+	}
+	if err := (&Request{IDs: []string{"../x"}}).Validate(); err == nil {
+		t.Fatal("a bad id passed")
+	}
+}

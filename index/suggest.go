@@ -171,7 +171,7 @@ func loosen(n Node) Node {
 // anyHit reports whether q, with req's filters and access, finds anything.
 func (ix *Index) anyHit(ctx context.Context, req Request, q Query, c *compiler) bool {
 	text := c.compile(ix.Expand(q))
-	sr := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, req.dateRange().query()), 0, 0, false)
+	sr := bleve.NewSearchRequestOptions(ix.assemble(text, req.Filters, req.Excludes, req.narrow()), 0, 0, false)
 	sr.Score = "none"
 	res, err := ix.bi.SearchInContext(ctx, sr)
 	return err == nil && res.Total > 0

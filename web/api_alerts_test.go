@@ -118,7 +118,7 @@ func TestAlertFromSearchPage(t *testing.T) {
 		t.Fatalf("subscribe: %d %s", w.Code, w.Body)
 	}
 	body = e.getAs(t, withSession(sess), "/members/account").Body.String()
-	mustContain(t, body, "“neglect”, Type: report")
+	mustContain(t, body, "“neglect”, Type: Report")
 	mustContain(t, body, "weekly (friday)")
 }
 
@@ -134,5 +134,31 @@ func TestFollowTheme(t *testing.T) {
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("follow: %d", w.Code)
 	}
-	mustContain(t, e.getAs(t, withSession(sess), "/members/account").Body.String(), "Theme: neglect")
+	mustContain(t, e.getAs(t, withSession(sess), "/members/account").Body.String(), "Theme: Neglect")
+}
+
+// "Tell me about new versions" on a resource page: an alert on that one
+// item (search id=ID).
+func TestAlertOnOneItem(t *testing.T) {
+	e := newAuthEnv(t)
+	mustContain(t, e.get(t, "/resources/"+pdfID).Body.String(), `<a href="/login?next=%2Fresources%2F`+pdfID+`">Tell me about new versions</a>`)
+	sess := e.session(t, memberEmail)
+	body := e.getAs(t, withSession(sess), "/resources/"+pdfID).Body.String()
+	mustContain(t, body, `name="search" value="id=`+pdfID+`"`)
+	mustContain(t, body, `>Tell me about new versions</button>`)
+	w := e.postForm(t, withSession(sess), "/members/alerts", url.Values{"csrf_token": {csrfToken(sess)},
+		"search": {"id=" + pdfID}, "cadence": {"weekly"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("subscribe: %d %s", w.Code, w.Body)
+	}
+	mustContain(t, e.getAs(t, withSession(sess), "/members/account").Body.String(), "New versions of “")
+	// Signed out, the search page's offer comes back to the search after signing in.
+	mustContain(t, e.get(t, "/search?q=neglect&type=report").Body.String(), `<a href="/login?next=%2Fsearch%3Fq%3Dneglect%26type%3Dreport">Get email alerts`)
+	// The search string takes ids like any search, checked the same way.
+	if w := e.jsonAs(t, withBearer(e.token(t, memberEmail)), "POST", "/api/v1/alerts", `{"search": "id=../etc", "cadence": "daily"}`); w.Code != http.StatusBadRequest {
+		t.Fatalf("bad id: %d %s", w.Code, w.Body)
+	}
+	if w := e.get(t, "/api/v1/search?id="+pdfID); w.Code != 200 || !strings.Contains(w.Body.String(), `"total":1`) {
+		t.Fatalf("search by id: %d %s", w.Code, w.Body)
+	}
 }

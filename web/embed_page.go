@@ -256,5 +256,8 @@ func searchValues(p library.SearchParams) url.Values {
 			v.Add("-"+f, x)
 		}
 	}
+	for _, id := range p.IDs {
+		v.Add("id", id)
+	}
 	return v
 }

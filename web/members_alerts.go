@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net/url"
-
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/catalog"
@@ -17,36 +15,6 @@ type accountAlert struct {
 	Paused  bool
 }
 
-// describeSearch says what a search string asks for, for people.
-func describeSearch(search string) string {
-	v, err := url.ParseQuery(search)
-	if err != nil || search == "" {
-		return "Everything new in the library"
-	}
-	out := ""
-	if q := v.Get("q"); q != "" {
-		out = "“" + q + "”"
-	}
-	for _, f := range filterParams {
-		for _, x := range v[f] {
-			if out != "" {
-				out += ", "
-			}
-			out += facetNames[f] + ": " + x
-		}
-		for _, x := range v["-"+f] {
-			if out != "" {
-				out += ", "
-			}
-			out += facetNames[f] + ": not " + x
-		}
-	}
-	if out == "" {
-		return "Everything new in the library"
-	}
-	return out
-}
-
 func (s *Server) accountAlerts(c *gin.Context) ([]accountAlert, error) {
 	as, err := s.lib.Alerts(c.Request.Context(), s.reader(c))
 	if err != nil {
@@ -58,7 +26,7 @@ func (s *Server) accountAlerts(c *gin.Context) ([]accountAlert, error) {
 		if a.Cadence == catalog.Weekly {
 			cad += " (" + a.Day + ")"
 		}
-		out = append(out, accountAlert{ID: a.ID, Search: describeSearch(a.Search), URL: "/search?" + a.Search,
+		out = append(out, accountAlert{ID: a.ID, Search: s.lib.DescribeSearch(c.Request.Context(), a.Search), URL: "/search?" + a.Search,
 			Cadence: cad, Paused: a.Paused})
 	}
 	return out, nil

@@ -3,10 +3,7 @@ package web
 import (
 	"fmt"
 	"net/url"
-	"slices"
-	"sort"
 	"strconv"
-	"strings"
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
@@ -17,84 +14,13 @@ import (
 // ("-theme=sport" excludes). Every one is a facet of the library.
 var filterParams = library.FacetFields
 
-// searchParamNames are every parameter a search accepts, for messages.
-var searchParamNames = append([]string{"q", "sort", "page", "per_page", "from", "to"}, filterParams...)
-
-// parseSearch turns a query string into validated search parameters. The
-// HTML pages and the API share it, so both accept exactly the same input.
-// It only reads the parameters (names, repeats, numbers, dates): the
-// request's one validator (SearchParams.Validate, the index's) checks
-// the bounds and values. Errors wrap catalog.ErrInvalid.
+// parseSearch turns a query string into search parameters, checked by
+// the request's one validator (library.ParseSearch), and refuses one too
+// long to link to. The HTML pages, the API and alerts share it, so all
+// accept exactly the same input.
 func parseSearch(v url.Values) (library.SearchParams, error) {
-	p := library.SearchParams{Filters: map[string][]string{}, Excludes: map[string][]string{}}
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // the first error reported is stable
-	for _, key := range keys {
-		vals := v[key]
-		switch key {
-		case "q", "sort", "page", "per_page", "from", "to":
-			if len(vals) > 1 {
-				return p, invalid("%s is given %d times; give it once", key, len(vals))
-			}
-		}
-		val := strings.TrimSpace(vals[0])
-		switch key {
-		case "q":
-			p.Q = val
-		case "sort":
-			p.Sort = val
-		case "from", "to":
-			d, err := catalog.ParseDate(val)
-			if err != nil {
-				return p, invalid("%s: %v", key, err)
-			}
-			if key == "from" {
-				p.DateFrom = d
-			} else {
-				p.DateTo = d
-			}
-		case "page", "per_page":
-			if val == "" {
-				continue
-			}
-			n, err := strconv.Atoi(val)
-			if err != nil {
-				return p, invalid("%s must be a whole number", key)
-			}
-			if n == 0 {
-				n = -1 // 0 is no page (to Validate, 0 is "not given"): out of bounds
-			}
-			if key == "page" {
-				p.Page = n
-			} else {
-				p.PerPage = n
-			}
-		default:
-			field, into := key, p.Filters
-			if strings.HasPrefix(key, "-") {
-				field, into = key[1:], p.Excludes
-			}
-			if !slices.Contains(filterParams, field) {
-				if field != key {
-					return p, invalid("unknown facet %s (want one of %s)", quoteName(field), strings.Join(filterParams, ", "))
-				}
-				return p, invalid("unknown parameter %s (want one of %s)", quoteName(key), strings.Join(searchParamNames, ", "))
-			}
-			for _, x := range vals {
-				// An empty value is what an untouched form control sends.
-				if x = strings.TrimSpace(x); x != "" && !slices.Contains(into[field], x) {
-					into[field] = append(into[field], x)
-				}
-			}
-		}
-	}
-	if p.Sort == "" && p.Q == "" {
-		p.Sort = library.SortNewest // browsing everything: newest first
-	}
-	if err := p.Validate(); err != nil {
+	p, err := library.ParseSearch(v)
+	if err != nil {
 		return p, err
 	}
 	if err := boundSelections(p); err != nil {
@@ -126,14 +52,8 @@ func invalid(format string, args ...any) error {
 	return catalog.Errorf(catalog.Invalid, "%s", fmt.Sprintf(format, args...))
 }
 
-// quoteName quotes a parameter name for an error message, shortened so a
-// hostile name can't make the answer huge.
-func quoteName(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return strconv.Quote(s)
-}
+// quoteName quotes a parameter name for an error message, shortened.
+func quoteName(s string) string { return library.QuoteName(s) }
 
 // encodeSearch writes p back as a query string, leaving out defaults, so
 // links built from it (pagination, chips) are short and canonical. sort is

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +43,7 @@ func (s *Server) resourcePage(c *gin.Context) {
 		d.Meta = append(d.Meta, metaTag{"citation_pdf_url", s.baseURL(c) + filePath(r.ID, v.Files[n-1])})
 	}
 	d.CiteURL = "/api/v1/resources/" + url.PathEscape(r.ID) + "?format="
+	d.LoginNext = template.URL("/login?next=" + url.QueryEscape("/resources/"+r.ID))
 	if lists := s.listChoices(c); lists != nil {
 		d.Add = &addToList{ResourceID: r.ID, Lists: lists, CSRFToken: d.CSRFToken, Next: c.Request.URL.RequestURI()}
 	}
@@ -77,6 +79,9 @@ type resourceData struct {
 	// Files are the versions of the file the library holds, newest first
 	// (files.go); none for a teaser.
 	Files []fileRow
+	// LoginNext signs in and comes back here ("Tell me about new
+	// versions" for signed-out readers).
+	LoginNext template.URL
 }
 
 const (

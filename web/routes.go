@@ -83,6 +83,8 @@ func (s *Server) routes() {
 	s.shareRoutes(e, api)
 	// Reading lists (lists.go, api_lists.go).
 	s.listRoutes(e)
+	// Unsubscribe, pause, change and manage links of emails (mail_links.go).
+	s.mailRoutes(e.Group("/mail", pageHeaders()))
 }
 
 // memberRoutes registers pages for signed-in people (the group requires a

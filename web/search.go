@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -95,7 +96,7 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	d.Chips, d.ClearURL = s.chips(p, sortChoice)
 	d.Pager = newPager(res, sortChoice)
 	d.AlertSearch = alertQuery(p, sortChoice)
-	d.AlertLogin = url.QueryEscape("/search?" + d.AlertSearch)
+	d.AlertLogin = template.URL("/login?next=" + url.QueryEscape("/search?"+d.AlertSearch))
 	d.CiteURL = "/api/v1" + encodeSearch(p, sortChoice, 1)
 	if strings.Contains(d.CiteURL, "?") {
 		d.CiteURL += "&format="
@@ -152,7 +153,7 @@ type searchData struct {
 	// AlertSearch is this search as an alert follows it; AlertLogin the
 	// page to come back to after signing in.
 	AlertSearch string
-	AlertLogin  string
+	AlertLogin  template.URL
 }
 
 type option struct{ Value, Label string }

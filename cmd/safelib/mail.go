@@ -57,12 +57,16 @@ func london() *time.Location {
 
 // startMail starts serve's outbox sender. Without --smtp-url it sends
 // nothing and says so; messages wait in the outbox for a restart with one.
-func (a *app) startMail(ctx context.Context, h *library.Handle) (*mail.Sender, func(), error) {
+// recheck is asked about each message built for one reader just before
+// it is sent (library.MailChecker.Recheck).
+func (a *app) startMail(ctx context.Context, h *library.Handle,
+	recheck func(context.Context, *catalog.OutMail) (*catalog.OutMail, string, error)) (*mail.Sender, func(), error) {
 	srv, err := a.smtpServer()
 	if err != nil {
 		return nil, nil, err
 	}
-	s := mail.NewSender(h.Store(), mail.SenderOptions{Server: srv, From: a.cfg.MailFrom, PerMinute: a.cfg.MailRate, Log: a.log})
+	s := mail.NewSender(h.Store(), mail.SenderOptions{Server: srv, From: a.cfg.MailFrom, PerMinute: a.cfg.MailRate, Log: a.log,
+		Recheck: recheck})
 	if srv == nil {
 		counts, _ := h.Store().MailCounts(ctx)
 		a.log.Warn("no --smtp-url: email is not sent; messages wait in the outbox", "waiting", counts[catalog.MailPending]+counts[catalog.MailSending])

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 	"safelib/index"
 	"safelib/internal/auth"
 	"safelib/internal/library"
+	"safelib/internal/mail"
 	"safelib/internal/metrics"
 	"safelib/internal/version"
 	"safelib/web"
@@ -165,10 +167,24 @@ func (a *app) serve(ctx context.Context) error {
 		Done: func(r library.BackupResult) { a.metrics.BackupDone(r.Err == nil, r.At, r.Bytes) }})
 	defer stopBackups() // before the library closes
 
-	sender, stopMail, err := a.startMail(ctx, h)
+	// The sender wakes when a message is queued; it exists only once the
+	// account service and the digests it re-checks messages with do.
+	var wake atomic.Pointer[mail.Sender]
+	notify := func() {
+		if s := wake.Load(); s != nil {
+			s.Notify()
+		}
+	}
+	au := auth.New(h.Store(), a.authOptions(notify))
+	digests, checker, err := a.digests(ctx, h, au, notify)
 	if err != nil {
 		return err
 	}
+	sender, stopMail, err := a.startMail(ctx, h, checker.Recheck)
+	if err != nil {
+		return err
+	}
+	wake.Store(sender)
 	defer stopMail() // before the library closes
 
 	if debugAddr != "" {
@@ -176,11 +192,13 @@ func (a *app) serve(ctx context.Context) error {
 			return err
 		}
 	}
-	au := auth.New(h.Store(), a.authOptions(sender.Notify))
 	if err := a.firstAdmin(ctx, h.Store(), au); err != nil {
 		return err
 	}
-	runner, stopJobs := a.startJobs(ctx, au, sender)
+	runner, stopJobs, err := a.startJobs(ctx, h, au, sender, digests)
+	if err != nil {
+		return err
+	}
 	defer stopJobs() // before the library closes
 	srv, err := web.New(web.Options{Version: version.String(), Config: a.cfg, Library: h.Library, Auth: au, Log: a.log, Metrics: a.metrics, Mail: sender, Jobs: runner})
 	if err != nil {

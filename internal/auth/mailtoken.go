@@ -12,6 +12,7 @@ package auth
 //
 //	s, err := a.MailSigner(ctx)                        // once per run: loads the key
 //	tok := s.Token(u, auth.ScopeNewsletter, 0)         // or ScopeAlert with the alert's id, ScopeAlerts, ScopeAll
+//	tok = s.DigestToken(u, catalog.Daily)              // a digest's alerts: ScopeDigest
 //	link := auth.MailLink(base, auth.ActionUnsubscribe, tok) // base + "/mail/unsubscribe?token=" + tok
 //	g, err := a.MailGrant(ctx, tok)                    // on the page: who and what (ErrBadMailLink when forged)
 //	if g.Covers(auth.ScopeNewsletter, 0) { ... }       // ScopeAll covers everything, ScopeAlerts every alert
@@ -29,6 +30,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +43,9 @@ const (
 	ScopeAlert = "alert"
 	// ScopeAlerts is every alert of the person.
 	ScopeAlerts = "alerts"
+	// ScopeDigest is the alerts of one cadence: those one digest reports
+	// on (its one-click unsubscribe). Its target is the cadence.
+	ScopeDigest = "digest"
 	// ScopeNewsletter is the association's newsletter.
 	ScopeNewsletter = "newsletter"
 	// ScopeAll is everything the library sends unasked: every alert and
@@ -56,7 +61,10 @@ const (
 	ActionManage      = "manage"
 )
 
-var scopeCodes = map[string]byte{ScopeAlert: 'a', ScopeAlerts: 'l', ScopeNewsletter: 'n', ScopeAll: 'e'}
+var scopeCodes = map[string]byte{ScopeAlert: 'a', ScopeAlerts: 'l', ScopeDigest: 'd', ScopeNewsletter: 'n', ScopeAll: 'e'}
+
+// cadences are a ScopeDigest token's targets, by number (from 1).
+var cadences = []string{catalog.Daily, catalog.Weekly, catalog.Monthly}
 
 // ErrBadMailLink is the answer to a forged, damaged or outdated mail link.
 var ErrBadMailLink = &catalog.Error{Code: catalog.Unauthorized,
@@ -81,13 +89,23 @@ func (a *Auth) MailSigner(ctx context.Context) (*MailSigner, error) {
 // for ScopeAlert, else 0).
 func (s *MailSigner) Token(u *catalog.User, scope string, alertID int64) string {
 	code, ok := scopeCodes[scope]
-	if !ok {
-		panic("auth: unknown mail scope " + scope) // a programming error, never input
+	if !ok || scope == ScopeDigest {
+		panic("auth: mail scope " + scope + " has no Token") // a programming error, never input
 	}
 	if scope != ScopeAlert {
 		alertID = 0
 	}
-	payload := string(code) + strconv.FormatInt(u.ID, 36) + "." + strconv.FormatInt(alertID, 36)
+	return s.token(code, u, alertID)
+}
+
+// DigestToken is the link token covering u's alerts of cadence: the
+// one-click unsubscribe of the digest that combines them.
+func (s *MailSigner) DigestToken(u *catalog.User, cadence string) string {
+	return s.token(scopeCodes[ScopeDigest], u, int64(slices.Index(cadences, cadence)+1))
+}
+
+func (s *MailSigner) token(code byte, u *catalog.User, target int64) string {
+	payload := string(code) + strconv.FormatInt(u.ID, 36) + "." + strconv.FormatInt(target, 36)
 	return payload + "." + s.mac(payload, u.Email)
 }
 
@@ -108,20 +126,33 @@ type MailGrant struct {
 	Scope string
 	// AlertID is the alert of a ScopeAlert link.
 	AlertID int64
+	// Cadence is the cadence of a ScopeDigest link.
+	Cadence string
 }
 
 // Covers reports whether the grant reaches scope (and alertID, for
-// ScopeAlert): ScopeAll reaches everything, ScopeAlerts every alert.
+// ScopeAlert): ScopeAll reaches everything, ScopeAlerts every alert. For
+// one alert, ask CoversAlert, which knows a digest link's cadence.
 func (g *MailGrant) Covers(scope string, alertID int64) bool {
 	switch g.Scope {
 	case ScopeAll:
 		return true
 	case ScopeAlerts:
-		return scope == ScopeAlert || scope == ScopeAlerts
+		return scope == ScopeAlert || scope == ScopeAlerts || scope == ScopeDigest
 	case ScopeAlert:
 		return scope == ScopeAlert && alertID == g.AlertID
+	case ScopeDigest:
+		return false // only through CoversAlert
 	}
 	return g.Scope == scope
+}
+
+// CoversAlert reports whether the grant reaches alert a.
+func (g *MailGrant) CoversAlert(a *catalog.Alert) bool {
+	if g.Scope == ScopeDigest {
+		return a.Cadence == g.Cadence
+	}
+	return g.Covers(ScopeAlert, a.ID)
 }
 
 // MailGrant checks a mail link's token and returns whom it speaks for and
@@ -143,7 +174,8 @@ func (a *Auth) MailGrant(ctx context.Context, raw string) (*MailGrant, error) {
 	}
 	uid, err1 := strconv.ParseInt(parts[0][1:], 36, 64)
 	aid, err2 := strconv.ParseInt(parts[1], 36, 64)
-	if scope == "" || err1 != nil || err2 != nil || uid <= 0 || aid < 0 || (scope == ScopeAlert) != (aid > 0) {
+	if scope == "" || err1 != nil || err2 != nil || uid <= 0 || aid < 0 || (scope == ScopeAlert || scope == ScopeDigest) != (aid > 0) ||
+		(scope == ScopeDigest && aid > int64(len(cadences))) {
 		return nil, ErrBadMailLink
 	}
 	s, err := a.MailSigner(ctx)
@@ -161,7 +193,13 @@ func (a *Auth) MailGrant(ctx context.Context, raw string) (*MailGrant, error) {
 	if !hmac.Equal([]byte(want), []byte(parts[2])) {
 		return nil, ErrBadMailLink
 	}
-	return &MailGrant{User: u, Scope: scope, AlertID: aid}, nil
+	g := &MailGrant{User: u, Scope: scope}
+	if scope == ScopeDigest {
+		g.Cadence = cadences[aid-1]
+	} else {
+		g.AlertID = aid
+	}
+	return g, nil
 }
 
 // SetNewsletterOptOut records that the grant's person wants the newsletter

@@ -97,3 +97,28 @@ func TestMailTokens(t *testing.T) {
 		t.Fatalf("opt-outs %v %v", set, err)
 	}
 }
+
+func TestDigestToken(t *testing.T) {
+	ctx := context.Background()
+	a, _ := newTest(t)
+	ann := mustAdd(t, a, "ann@example.org", catalog.RoleMember, "2027-04-30")
+	s, err := a.MailSigner(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := a.MailGrant(ctx, s.DigestToken(ann, catalog.Weekly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Scope != ScopeDigest || g.Cadence != catalog.Weekly || g.AlertID != 0 {
+		t.Fatalf("grant %+v", g)
+	}
+	if !g.CoversAlert(&catalog.Alert{ID: 4, Cadence: catalog.Weekly}) || g.CoversAlert(&catalog.Alert{ID: 4, Cadence: catalog.Daily}) ||
+		g.Covers(ScopeNewsletter, 0) || g.Covers(ScopeAlerts, 0) {
+		t.Fatal("a weekly digest's link covers more than the weekly alerts")
+	}
+	bad := strings.Replace(s.DigestToken(ann, catalog.Weekly), ".2.", ".4.", 1)
+	if _, err := a.MailGrant(ctx, bad); !errors.Is(err, ErrBadMailLink) {
+		t.Fatalf("cadence 4: %v", err)
+	}
+}

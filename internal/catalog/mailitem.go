@@ -69,3 +69,43 @@ func (d Date) Human() string {
 	}
 	return strconv.Itoa(day) + " " + monthNames[m-1] + " " + s[:4]
 }
+
+// Digest is one person's email of one cadence: every alert of theirs with
+// something new, each with up to DigestItems items.
+type Digest struct {
+	User    *User
+	Cadence string
+	// Lapsed is set for a member whose membership has ended (on Ended):
+	// members-only items are teasers, and the email says how to renew.
+	Lapsed bool
+	Ended  string
+	// Sections are the alerts with something new, in the alerts' order.
+	Sections []DigestSection
+	// Links are the footer's: stop these alerts (one click), stop
+	// everything, manage.
+	Links MailLinks
+}
+
+// DigestItems is the most items one alert shows in a digest, before
+// "see all N".
+const DigestItems = 25
+
+// DigestSection is one alert's part of a digest.
+type DigestSection struct {
+	Alert *Alert
+	// Label says what the alert follows, for people.
+	Label string
+	Items []MailItem
+	// Total is how many new items match; SeeAll is the alert's search
+	// page (a path) when Total is more than len(Items).
+	Total  int
+	SeeAll string
+	// Links are this alert's: unsubscribe, pause, change.
+	Links MailLinks
+}
+
+// MailLinks are the absolute addresses of signed mail links ("" when not
+// offered).
+type MailLinks struct {
+	Unsubscribe, Pause, Change, Manage, Everything string
+}

@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sort"
 	"sync"
@@ -42,6 +43,18 @@ func DailyAt(hour, minute int, loc *time.Location) func(time.Time) time.Time {
 	}
 }
 
+// MonthlyAt runs a job on day (1-28) of every month at hour:minute in loc.
+func MonthlyAt(day, hour, minute int, loc *time.Location) func(time.Time) time.Time {
+	return func(t time.Time) time.Time {
+		l := t.In(loc)
+		next := time.Date(l.Year(), l.Month(), day, hour, minute, 0, 0, loc)
+		if !next.After(t) {
+			next = time.Date(l.Year(), l.Month()+1, day, hour, minute, 0, 0, loc)
+		}
+		return next
+	}
+}
+
 // Status is a job as GET /api/v1/jobs shows it.
 type Status struct {
 	Name        string     `json:"name"`
@@ -63,12 +76,22 @@ type entry struct {
 	err  string
 }
 
+// Store keeps each job's last run (the database: store.Store), so that
+// a restart neither skips a run that fell due while the process was down
+// (it runs at the first tick) nor repeats one already done.
+type Store interface {
+	JobRuns(ctx context.Context) (map[string]catalog.JobRun, error)
+	SaveJobRun(ctx context.Context, r catalog.JobRun) error
+}
+
 // Runner holds the jobs.
 type Runner struct {
 	now  func() time.Time
 	log  *slog.Logger
 	mu   sync.Mutex
 	jobs map[string]*entry
+	st   Store
+	runs map[string]catalog.JobRun
 }
 
 // New makes a runner; now nil means time.Now.
@@ -82,11 +105,33 @@ func New(log *slog.Logger, now func() time.Time) *Runner {
 	return &Runner{now: now, log: log, jobs: map[string]*entry{}}
 }
 
-// Add registers j; its first run is j.Next(now).
+// Persist keeps the jobs' last runs in st and reads those kept, for the
+// jobs added after it.
+func (r *Runner) Persist(ctx context.Context, st Store) error {
+	runs, err := st.JobRuns(ctx)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.st, r.runs = st, runs
+	return nil
+}
+
+// Add registers j. Its first run is j.Next of its last recorded run (due
+// at once when that time has passed: a run missed while the process was
+// down), or j.Next(now) when it never ran.
 func (r *Runner) Add(j Job) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.jobs[j.Name] = &entry{job: j, next: j.Next(r.now())}
+	e := &entry{job: j, next: j.Next(r.now())}
+	if last, ok := r.runs[j.Name]; ok && !last.LastRun.IsZero() {
+		e.last, e.next, e.err = last.LastRun, j.Next(last.LastRun), last.Error
+		if last.Summary != "" {
+			e.sum = json.RawMessage(last.Summary)
+		}
+	}
+	r.jobs[j.Name] = e
 }
 
 // Statuses lists the jobs by name.
@@ -141,12 +186,34 @@ func (r *Runner) run(ctx context.Context, e *entry) (any, error) {
 	}
 	e.next = e.job.Next(r.now())
 	e.mu.Unlock()
+	r.save(ctx, e.job.Name, start, sum, err)
 	if err != nil {
 		r.log.Error("job failed", "job", e.job.Name, "err", err)
 	} else {
 		r.log.Info("job done", "job", e.job.Name, "took", r.now().Sub(start).Round(time.Millisecond), "summary", sum)
 	}
 	return sum, err
+}
+
+// save records a finished run in the Store, if any. A run cut short by a
+// crash is never recorded, so the next start runs it again.
+func (r *Runner) save(ctx context.Context, name string, at time.Time, sum any, err error) {
+	r.mu.Lock()
+	st := r.st
+	r.mu.Unlock()
+	if st == nil {
+		return
+	}
+	run := catalog.JobRun{Name: name, LastRun: at}
+	if b, jerr := json.Marshal(sum); jerr == nil && sum != nil {
+		run.Summary = string(b)
+	}
+	if err != nil {
+		run.Error = err.Error()
+	}
+	if serr := st.SaveJobRun(context.WithoutCancel(ctx), run); serr != nil {
+		r.log.Error("job: record last run", "job", name, "err", serr)
+	}
 }
 
 // Tick runs every job that is due now (each in turn; one still running

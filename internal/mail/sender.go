@@ -43,6 +43,11 @@ type SenderOptions struct {
 	// before the outbox records it: tests stop here to show the one window
 	// for a repeat. An error leaves the row in sending, as a crash would.
 	AfterAccept func(*catalog.OutMail) error
+	// Recheck, when set, is asked about every message built for one
+	// reader (Recheck not "") just before it is sent: it returns the
+	// message to send (as built, or rebuilt for the reader's access now)
+	// or nil and why it must not go (library.MailChecker.Recheck).
+	Recheck func(context.Context, *catalog.OutMail) (*catalog.OutMail, string, error)
 }
 
 // Sender drains the outbox: one message at a time, claimed (state
@@ -91,9 +96,11 @@ func (s *Sender) Notify() {
 
 // Summary is what one drain did.
 type Summary struct {
-	Sent      int `json:"sent"`
-	Retried   int `json:"retried"`
-	Failed    int `json:"failed"`
+	Sent    int `json:"sent"`
+	Retried int `json:"retried"`
+	Failed  int `json:"failed"`
+	// Dropped are messages the check at sending time stopped.
+	Dropped   int `json:"dropped"`
 	Remaining int `json:"remaining"`
 }
 
@@ -144,6 +151,15 @@ func (s *Sender) Drain(ctx context.Context) (sum Summary, err error) {
 			return sum, nil
 		}
 		m := ms[0]
+		if s.opt.Recheck != nil && m.Recheck != "" {
+			var drop bool
+			if m, drop, err = s.recheck(ctx, m, &sum); err != nil {
+				return sum, err
+			}
+			if drop {
+				continue
+			}
+		}
 		if conn == nil {
 			conn, err = s.opt.Server.Dial(ctx, s.opt.From)
 			if err != nil {
@@ -188,6 +204,29 @@ func (s *Sender) Drain(ctx context.Context) (sum Summary, err error) {
 		conn = nil
 	}
 	return sum, nil
+}
+
+// recheck asks opt.Recheck about m just before sending: it returns the
+// message to send, or drop when it was stopped (recorded as failed, with
+// why). A failing check puts the message back for a retry.
+func (s *Sender) recheck(ctx context.Context, m *catalog.OutMail, sum *Summary) (*catalog.OutMail, bool, error) {
+	nm, reason, err := s.opt.Recheck(ctx, m)
+	if err != nil {
+		return m, true, s.retry(ctx, m, fmt.Errorf("check before sending: %w", err), sum)
+	}
+	ctx = context.WithoutCancel(ctx)
+	if nm == nil {
+		sum.Dropped++
+		s.log.Info("mail not sent: checked again before sending", "to", m.To, "kind", m.Kind, "reason", reason)
+		return m, true, s.st.MailFailed(ctx, m.ID, "not sent: "+reason)
+	}
+	if nm != m {
+		nm.ID, nm.MessageID = m.ID, m.MessageID
+		if err := s.st.MailRebuilt(ctx, nm); err != nil {
+			return m, true, err
+		}
+	}
+	return nm, false, nil
 }
 
 // retry puts m back with its backoff, or fails it once it has been

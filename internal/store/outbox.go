@@ -30,9 +30,9 @@ func insertMail(ctx context.Context, tx *sql.Tx, m *catalog.OutMail, at time.Tim
 		next = at
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO mail_outbox
-		(kind, to_addr, subject, text_body, html_body, headers, message_id, created, next_attempt)
-		VALUES (?,?,?,?,?,?,?,?,?)`,
-		m.Kind, m.To, m.Subject, m.Text, m.HTML, string(h), m.MessageID, stamp(at), stamp(next))
+		(kind, to_addr, subject, text_body, html_body, headers, message_id, created, next_attempt, recheck)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`,
+		m.Kind, m.To, m.Subject, m.Text, m.HTML, string(h), m.MessageID, stamp(at), stamp(next), m.Recheck)
 	if err != nil {
 		return fmt.Errorf("queue mail to %s: %w", m.To, err)
 	}
@@ -57,13 +57,13 @@ func insertMails(ctx context.Context, tx *sql.Tx, at time.Time, ms []*catalog.Ou
 }
 
 const mailCols = `id, kind, to_addr, subject, text_body, html_body, headers, message_id, state,
-	attempts, created, next_attempt, first_try, last_try, sent, last_error`
+	attempts, created, next_attempt, first_try, last_try, sent, last_error, recheck`
 
 func scanMail(sc interface{ Scan(...any) error }) (*catalog.OutMail, error) {
 	var m catalog.OutMail
 	var h, created, next, first, last, sent string
 	if err := sc.Scan(&m.ID, &m.Kind, &m.To, &m.Subject, &m.Text, &m.HTML, &h, &m.MessageID, &m.State,
-		&m.Attempts, &created, &next, &first, &last, &sent, &m.LastError); err != nil {
+		&m.Attempts, &created, &next, &first, &last, &sent, &m.LastError, &m.Recheck); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(h), &m.Headers); err != nil {
@@ -184,4 +184,23 @@ func (s *Store) NextMailDue(ctx context.Context) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("next mail: %w", err)
 	}
 	return unstamp(next.String), nil
+}
+
+// MailRebuilt replaces the recipient, subject, bodies, headers and recheck of message
+// m.ID (claimed, in sending) with m's: the sender rebuilt it for what its
+// reader may read now.
+func (s *Store) MailRebuilt(ctx context.Context, m *catalog.OutMail) error {
+	h, err := json.Marshal(m.Headers)
+	if err != nil {
+		return fmt.Errorf("outbox headers: %w", err)
+	}
+	if m.Headers == nil {
+		h = []byte("{}")
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE mail_outbox SET to_addr = ?, subject = ?, text_body = ?, html_body = ?, headers = ?, recheck = ?
+		WHERE id = ? AND state = 'sending'`, m.To, m.Subject, m.Text, m.HTML, string(h), m.Recheck, m.ID)
+	if err := mustAffect(res, err); err != nil {
+		return fmt.Errorf("rebuild mail %d: %w", m.ID, err)
+	}
+	return nil
 }
