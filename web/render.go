@@ -172,42 +172,14 @@ func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 	c.Data(status, "application/json; charset=utf-8", b)
 }
 
-var months = [...]string{"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"}
-
 // formatDate writes a Date in British style at its own precision:
-// "12 October 2016", "October 2016" or "2016".
-func formatDate(d catalog.Date) string {
-	s := string(d)
-	switch len(s) {
-	case 4:
-		return s
-	case 7, 10:
-		m, err := strconv.Atoi(s[5:7])
-		if err != nil || m < 1 || m > 12 {
-			return s
-		}
-		if len(s) == 7 {
-			return months[m-1] + " " + s[:4]
-		}
-		day, err := strconv.Atoi(s[8:10])
-		if err != nil {
-			return s
-		}
-		return fmt.Sprintf("%d %s %s", day, months[m-1], s[:4])
-	}
-	return s
-}
+// "12 October 2016", "October 2016" or "2016" (catalog.Date.Human, which
+// emails use too).
+func formatDate(d catalog.Date) string { return d.Human() }
 
 // typeLabel turns a type slug into words: "serious-case-review" ->
-// "Serious case review".
-func typeLabel(t string) string {
-	if t == "" {
-		return ""
-	}
-	s := strings.ReplaceAll(t, "-", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+// "Serious case review" (catalog.TypeLabel).
+func typeLabel(t string) string { return catalog.TypeLabel(t) }
 
 // formatNumber writes n with thousands separators.
 func formatNumber(n int) string {
