@@ -176,8 +176,13 @@ func (s *Server) logFailure(c *gin.Context, status int, err error) {
 	s.log.Log(c.Request.Context(), level, "request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 }
 
-func isAPI(c *gin.Context) bool {
-	return strings.HasPrefix(c.Request.URL.Path, "/api/")
+// isAPI says whether the request's answers are for a program, so its
+// errors are problem documents rather than pages: the API, and the feed
+// and OpenSearch description that feed readers and browsers fetch.
+func isAPI(c *gin.Context) bool { return programPath(c.Request.URL.Path) }
+
+func programPath(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/feed.atom" || path == "/opensearch.xml"
 }
 
 func (s *Server) notFound(c *gin.Context) {
