@@ -209,10 +209,19 @@ func TestNewsletterComposePreviewSendPublish(t *testing.T) {
 	if got := len(e.deliver(t)); got != len(ms) {
 		t.Fatalf("%d messages after sending again, %d before", got, len(ms))
 	}
-	// The member follows their one-click link: the next edition does not
-	// go to them, and does to the others.
-	if err := e.auth.SetNewsletterOptOut(ctx, unsubscribe[memberEmail], true); err != nil {
-		t.Fatal(err)
+	// The member's mail client follows the one-click link (RFC 8058): a
+	// GET only shows a confirmation (link scanners stop nothing), the POST
+	// stops the newsletter with no sign-in; the next edition goes to the
+	// others only.
+	link := strings.TrimPrefix(strings.Trim(byTo[memberEmail].Header.Get("List-Unsubscribe"), "<>"), "http://127.0.0.1:8080")
+	if w := e.get(t, link); w.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d", link, w.Code)
+	}
+	if out, _ := e.auth.NewsletterOptedOut(ctx, unsubscribe[memberEmail].User.ID); out {
+		t.Fatal("a GET of the unsubscribe link stopped the newsletter")
+	}
+	if w := e.do(t, mustPost(t, link, "List-Unsubscribe=One-Click")); w.Code != http.StatusOK {
+		t.Fatalf("one-click POST: %d %s", w.Code, w.Body)
 	}
 	w := e.sessionPost(t, staff, "/staff/newsletter", url.Values{"title": {"January 2027"}})
 	if w.Code != http.StatusSeeOther {

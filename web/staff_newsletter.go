@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"safelib/internal/auth"
 	"safelib/internal/catalog"
+	"safelib/internal/config"
 	"safelib/internal/library"
 	"safelib/internal/mail"
 )
@@ -256,8 +258,10 @@ func (s *Server) newsletterAudience(ctx context.Context, c *gin.Context) (int, e
 }
 
 // composer writes the library's messages with its public address.
-func (s *Server) composer() *mail.Composer {
-	return &mail.Composer{BaseURL: strings.TrimRight(s.cfg.PublicURL(), "/"), From: s.cfg.MailFrom, Loc: london}
+func (s *Server) composer() *mail.Composer { return composerFor(s.cfg) }
+
+func composerFor(cfg config.Config) *mail.Composer {
+	return &mail.Composer{BaseURL: strings.TrimRight(cfg.PublicURL(), "/"), From: cfg.MailFrom, Loc: london}
 }
 
 // editionMailer writes each reader's message of an edition: its items
@@ -265,7 +269,7 @@ func (s *Server) composer() *mail.Composer {
 // seam) for the reader's view, rendered by mail.Composer.ItemParts, and
 // its links are signed mail links (no sign-in needed to stop it).
 type editionMailer struct {
-	s      *Server
+	lib    *library.Library
 	ctx    context.Context
 	c      *mail.Composer
 	signer *auth.MailSigner
@@ -275,11 +279,16 @@ type editionMailer struct {
 }
 
 func (s *Server) editionMailer(ctx context.Context) (*editionMailer, error) {
-	signer, err := s.auth.MailSigner(ctx)
+	return newEditionMailer(ctx, s.cfg, s.lib, s.auth)
+}
+
+func newEditionMailer(ctx context.Context, cfg config.Config, lib *library.Library, au *auth.Auth) (*editionMailer, error) {
+	signer, err := au.MailSigner(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &editionMailer{s: s, ctx: ctx, c: s.composer(), signer: signer, sections: map[*library.EditionView][]mail.EditionMailSection{}}, nil
+	return &editionMailer{lib: lib, ctx: ctx, c: composerFor(cfg), signer: signer,
+		sections: map[*library.EditionView][]mail.EditionMailSection{}}, nil
 }
 
 // sectionsOf builds v's sections with their items as v's reader may see
@@ -294,7 +303,7 @@ func (m *editionMailer) sectionsOf(v *library.EditionView) ([]mail.EditionMailSe
 			refs = append(refs, library.MailItemRef{ID: en.Resource.ID})
 		}
 	}
-	items, err := m.s.lib.MailItems(m.ctx, v.Reader, "", refs)
+	items, err := m.lib.MailItems(m.ctx, v.Reader, "", refs)
 	if err != nil {
 		return nil, err
 	}
@@ -332,5 +341,60 @@ func (m *editionMailer) mail(v *library.EditionView, u *catalog.User) (*catalog.
 	em := mail.EditionMail{Title: v.Edition.Title, PageURL: base + "/newsletter/" + v.Edition.Slug, Intro: v.Intro,
 		Lapsed: v.Reader.Lapsed, Sections: secs, Unsubscribe: link(auth.ActionUnsubscribe, auth.ScopeNewsletter),
 		Everything: link(auth.ActionUnsubscribe, auth.ScopeAll), Manage: link(auth.ActionManage, auth.ScopeAll)}
-	return m.c.Newsletter(u.Email, em)
+	msg, err := m.c.Newsletter(u.Email, em)
+	if err != nil {
+		return nil, err
+	}
+	// What it shows, for the check just before sending (MailChecker).
+	rc := catalog.MailRecheck{UserID: u.ID, Members: v.Reader.Members, Items: []string{}}
+	for _, sec := range secs {
+		for _, it := range sec.Items {
+			rc.Items = append(rc.Items, it.Item.ID)
+			if !it.Item.MembersOnly {
+				rc.Full = append(rc.Full, it.Item.ID)
+			}
+		}
+	}
+	if rc.Plan, err = json.Marshal(newsletterPlan{Edition: v.Edition.ID}); err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(rc)
+	if err != nil {
+		return nil, err
+	}
+	msg.Recheck = string(b)
+	return msg, nil
+}
+
+// newsletterPlan is what a newsletter message's recheck record says about
+// it: the edition, to build it again.
+type newsletterPlan struct {
+	Edition int64 `json:"edition"`
+}
+
+// NewsletterRebuild is how the sender's check just before sending
+// (library.MailChecker) builds a newsletter message again when its
+// reader's access, or one of its items, changed since it was queued: the
+// edition as the reader may read it now, to their address now. serve
+// registers it for the kind "newsletter".
+func NewsletterRebuild(cfg config.Config, lib *library.Library, au *auth.Auth) library.Rebuild {
+	return func(ctx context.Context, m *catalog.OutMail, rc *catalog.MailRecheck, u *catalog.User, rd catalog.Reader) (*catalog.OutMail, error) {
+		var plan newsletterPlan
+		if err := json.Unmarshal(rc.Plan, &plan); err != nil || plan.Edition == 0 {
+			return nil, nil // not ours to rebuild: it is not sent
+		}
+		e, err := lib.Edition(ctx, catalog.System, plan.Edition)
+		if err != nil {
+			return nil, err
+		}
+		v, err := lib.EditionFor(ctx, e, rd)
+		if err != nil {
+			return nil, err
+		}
+		em, err := newEditionMailer(ctx, cfg, lib, au)
+		if err != nil {
+			return nil, err
+		}
+		return em.mail(v, u)
+	}
 }

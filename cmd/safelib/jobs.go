@@ -9,6 +9,7 @@ import (
 	"safelib/internal/jobs"
 	"safelib/internal/library"
 	"safelib/internal/mail"
+	"safelib/web"
 )
 
 // outboxSummary is the mail-outbox job's answer.
@@ -22,7 +23,8 @@ type outboxSummary struct {
 const digestHour = 7
 
 // digests makes the alert digests and the checker that looks at every
-// message built for one reader again just before it is sent.
+// message built for one reader again just before it is sent (rebuilding
+// digests and newsletter editions for what their reader may read then).
 func (a *app) digests(ctx context.Context, h *library.Handle, au *auth.Auth, notify func()) (*library.Digests, *library.MailChecker, error) {
 	signer, err := au.MailSigner(ctx)
 	if err != nil {
@@ -51,6 +53,7 @@ func (a *app) digests(ctx context.Context, h *library.Handle, au *auth.Auth, not
 		}, OnQueued: notify})
 	c := h.Library.NewMailChecker(au.ReaderFor)
 	c.RegisterDigests(d)
+	c.Register("newsletter", web.NewsletterRebuild(a.cfg, h.Library, au))
 	return d, c, nil
 }
 
