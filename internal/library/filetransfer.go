@@ -138,16 +138,6 @@ func (l *Library) importBlobs(files map[string][]catalog.File, dir string) error
 	return nil
 }
 
-// setImportedFiles makes each resource's file list the imported one.
-func (l *Library) setImportedFiles(ctx context.Context, files map[string][]catalog.File) error {
-	for id, fs := range files {
-		if err := l.st.ReplaceResourceFiles(ctx, id, fs); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // BackupFiles copies the files the backup database backupDB names into
 // the directory backupDB+".files" (flat, by SHA-256), from the data
 // directory dataDir, each checked against its hash. It works while serve

@@ -370,7 +370,8 @@ func (im *importer) write(line int, rec Record) {
 	}
 }
 
-// flush writes the batch's files, then its rows in one transaction.
+// flush writes the batch's files, then its rows with their file rows in
+// one transaction.
 func (im *importer) flush() {
 	if im.werr != nil || len(im.batch) == 0 {
 		return
@@ -382,14 +383,12 @@ func (im *importer) flush() {
 	if im.werr = im.l.importBlobs(im.batchFiles, im.filesDir); im.werr != nil {
 		return
 	}
-	st, err := im.l.Upsert(im.ctx, im.batch)
+	// The rows and their file rows in one transaction.
+	st, err := im.l.upsert(im.ctx, im.batch, im.batchFiles)
 	im.rep.Inserted += st.Inserted
 	im.rep.Updated += st.Updated
 	im.rep.Unchanged += st.Unchanged
 	im.werr = err
-	if im.werr == nil {
-		im.werr = im.l.setImportedFiles(im.ctx, im.batchFiles)
-	}
 	if im.werr == nil {
 		im.written += len(im.batch)
 		im.progress(ImportProgress{Phase: "writing", Done: im.written, Total: len(im.good)})

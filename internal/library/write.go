@@ -24,6 +24,12 @@ func (l *Library) prepare(r *catalog.Resource) error {
 // validated first; nothing is written if one is invalid. The index follows
 // the store; a crash in between is healed at the next start.
 func (l *Library) Upsert(ctx context.Context, rs []*catalog.Resource) (store.UpsertStats, error) {
+	return l.upsert(ctx, rs, nil)
+}
+
+// upsert is Upsert that also makes files[id] the file list of each
+// resource it names, in the same transaction as the rows (an import's).
+func (l *Library) upsert(ctx context.Context, rs []*catalog.Resource, files map[string][]catalog.File) (store.UpsertStats, error) {
 	for i, r := range rs {
 		if err := l.prepare(r); err != nil {
 			return store.UpsertStats{}, fmt.Errorf("resource %d (%s): %w", i+1, r.ID, err)
@@ -31,7 +37,7 @@ func (l *Library) Upsert(ctx context.Context, rs []*catalog.Resource) (store.Ups
 	}
 	l.writeMu.Lock()
 	defer l.writeMu.Unlock()
-	st, err := l.st.UpsertResources(ctx, rs)
+	st, err := l.st.UpsertResourcesWithFiles(ctx, rs, files)
 	if err != nil {
 		// The transaction was rolled back: nothing was inserted or
 		// updated, whatever was counted before the failure.

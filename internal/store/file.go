@@ -120,20 +120,19 @@ type scanPrefix struct {
 
 func (p scanPrefix) Scan(dest ...any) error { return p.rows.Scan(append([]any{p.id}, dest...)...) }
 
-// ReplaceResourceFiles makes files the whole file list of resource id (an
-// import carrying them), in one transaction.
-func (s *Store) ReplaceResourceFiles(ctx context.Context, id string, files []catalog.File) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+// replaceFiles makes files[id] the whole file list of each resource id.
+func replaceFiles(ctx context.Context, tx *sql.Tx, files map[string][]catalog.File) error {
+	for id, fs := range files {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM resource_files WHERE resource_id = ?`, id); err != nil {
 			return fmt.Errorf("replace files of %q: %w", id, err)
 		}
-		for i := range files {
-			if err := insertFile(ctx, tx, id, &files[i]); err != nil {
+		for i := range fs {
+			if err := insertFile(ctx, tx, id, &fs[i]); err != nil {
 				return err
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // HeldFile is one row of resource_files with the resource it belongs to.

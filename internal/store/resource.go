@@ -477,6 +477,14 @@ type UpsertStats struct {
 // whose id exists replaces it unless its content hash is unchanged; others
 // are inserted. Version checks are skipped.
 func (s *Store) UpsertResources(ctx context.Context, rs []*catalog.Resource) (UpsertStats, error) {
+	return s.UpsertResourcesWithFiles(ctx, rs, nil)
+}
+
+// UpsertResourcesWithFiles is UpsertResources that also makes files[id]
+// the whole file list of each resource id it names, in the same
+// transaction: an import never leaves a resource without the file rows
+// its line named, whatever moment it stops at.
+func (s *Store) UpsertResourcesWithFiles(ctx context.Context, rs []*catalog.Resource, files map[string][]catalog.File) (UpsertStats, error) {
 	var st UpsertStats
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		st = UpsertStats{}
@@ -504,7 +512,7 @@ func (s *Store) UpsertResources(ctx context.Context, rs []*catalog.Resource) (Up
 				st.Updated++
 			}
 		}
-		return nil
+		return replaceFiles(ctx, tx, files)
 	})
 	return st, err
 }

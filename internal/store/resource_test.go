@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"safelib/internal/catalog"
 )
@@ -206,5 +208,32 @@ func TestUpdateKeepsSharedURL(t *testing.T) {
 	r.Title = "Executive summary"
 	if err := s.UpdateResource(ctx, r); err != nil {
 		t.Fatalf("update of a resource sharing its landing page: %v", err)
+	}
+}
+
+// TestUpsertWithFilesIsOneTransaction: an import's rows and their file
+// rows commit together; a file row that cannot be written (here a SHA-256
+// the table refuses) takes the batch's resources with it.
+func TestUpsertWithFilesIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	file := func(sha string) []catalog.File {
+		return []catalog.File{{Version: 1, Name: "paper.pdf", Size: 3, ContentType: "application/pdf", SHA256: sha, Added: time.Now()}}
+	}
+	good := strings.Repeat("ab", 32)
+	if _, err := s.UpsertResourcesWithFiles(ctx, []*catalog.Resource{res("a", "https://x.org/a")},
+		map[string][]catalog.File{"a": file(good)}); err != nil {
+		t.Fatal(err)
+	}
+	if fs, err := s.FilesOf(ctx, []string{"a"}); err != nil || len(fs["a"]) != 1 || fs["a"][0].SHA256 != good {
+		t.Fatalf("files of a = %+v, %v", fs, err)
+	}
+	_, err := s.UpsertResourcesWithFiles(ctx, []*catalog.Resource{res("b", "https://x.org/b")},
+		map[string][]catalog.File{"b": file("short")})
+	if err == nil {
+		t.Fatal("a file row with a bad SHA-256 was accepted")
+	}
+	if ok, err := s.ResourceExists(ctx, "b"); err != nil || ok {
+		t.Fatalf("resource b exists = %v (%v): its row outlived its refused file row", ok, err)
 	}
 }
