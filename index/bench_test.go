@@ -529,7 +529,7 @@ func BenchmarkSearchSelected10k(b *testing.B) {
 	ctx := context.Background()
 	runSearches(b, func(i int) (uint64, error) {
 		d := c.docs[i%len(c.docs)]
-		req := Request{PerPage: 20, Filters: map[string][]string{"theme": d.Themes[:1], "type": {d.Type}}}
+		req := Request{PerPage: 20, Filters: Selections{"theme": d.Themes[:1], "type": {d.Type}}}
 		req.SetQuery(queries[i%len(queries)])
 		res, err := ix.Search(ctx, req)
 		if err != nil {
@@ -607,7 +607,7 @@ func BenchmarkSearchNarrowed100k(b *testing.B) {
 				req := Request{PerPage: 20}
 				req.SetQuery(queries[i%len(queries)])
 				if strings.HasPrefix(mode, "broader") {
-					req.Filters = map[string][]string{"theme": {"abuse-and-exploitation"}}
+					req.Filters = Selections{"theme": {"abuse-and-exploitation"}}
 				}
 				switch {
 				case strings.HasSuffix(mode, "dates"): // whole years: year keywords

@@ -47,7 +47,7 @@ type facetPostings struct {
 	// everyOnce/every: the counts over every document (browsing), the
 	// same for every search on the snapshot, counted once.
 	everyOnce sync.Once
-	every     map[string][]FacetValue
+	every     map[Field][]FacetValue
 }
 
 // snapshotFacets is one segment's facet tables in a snapshot.
@@ -190,21 +190,21 @@ func docNumber(id bindex.IndexInternalID) (uint32, error) {
 // selections in the other facet fields: a field with no selection is
 // counted over the results the reader sees, a field with a selection as if
 // that one selection were removed (multi-select).
-func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]string, size int) map[string][]FacetValue {
+func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters Selections, size int) map[Field][]FacetValue {
 	selected := fp.selections(filters)
 	if base == fp.all && len(selected) == 0 {
 		fp.everyOnce.Do(func() {
-			fp.every = make(map[string][]FacetValue, len(FacetFields))
+			fp.every = make(map[Field][]FacetValue, len(FacetFields))
 			fp.countInto(fp.every, base, FacetFields, MaxFacetSize)
 		})
-		out := make(map[string][]FacetValue, len(FacetFields))
+		out := make(map[Field][]FacetValue, len(FacetFields))
 		for f, vs := range fp.every {
 			out[f] = slices.Clone(vs[:min(len(vs), size)]) // callers own their results
 		}
 		return out
 	}
 	// within(skip) = base narrowed by every selection but skip's.
-	within := func(skip string) *roaring.Bitmap {
+	within := func(skip Field) *roaring.Bitmap {
 		out := base
 		for f, bm := range selected {
 			if f != skip {
@@ -213,11 +213,11 @@ func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]
 		}
 		return out
 	}
-	out := make(map[string][]FacetValue, len(FacetFields))
-	var unselected []string // counted together, over base narrowed by every selection
+	out := make(map[Field][]FacetValue, len(FacetFields))
+	var unselected []Field // counted together, over base narrowed by every selection
 	for _, f := range FacetFields {
 		if _, ok := selected[f]; ok {
-			fp.countInto(out, within(f), []string{f}, size)
+			fp.countInto(out, within(f), []Field{f}, size)
 		} else {
 			unselected = append(unselected, f)
 		}
@@ -232,7 +232,7 @@ func (fp *facetPostings) facetCounts(base *roaring.Bitmap, filters map[string][]
 // frequent values among docs, walking docs once through the segments'
 // tables; or, when docs are dense, from the sizes of their intersections
 // with each value's documents.
-func (fp *facetPostings) countInto(out map[string][]FacetValue, docs *roaring.Bitmap, facets []string, size int) {
+func (fp *facetPostings) countInto(out map[Field][]FacetValue, docs *roaring.Bitmap, facets []Field, size int) {
 	if fp.dense(docs) {
 		for _, f := range facets {
 			out[f] = countValues(fp.fields[filterFields[f]], docs, size)
@@ -243,10 +243,11 @@ func (fp *facetPostings) countInto(out map[string][]FacetValue, docs *roaring.Bi
 }
 
 // countTables is countInto through the segments' tables.
-func (fp *facetPostings) countTables(out map[string][]FacetValue, docs *roaring.Bitmap, facets []string, size int) {
+func (fp *facetPostings) countTables(out map[Field][]FacetValue, docs *roaring.Bitmap, facets []Field, size int) {
 	type counting struct {
-		facet, field string
-		counts       []int
+		facet  Field
+		field  string
+		counts []int
 	}
 	cs := make([]counting, len(facets))
 	for i, f := range facets {
@@ -292,8 +293,8 @@ func (fp *facetPostings) countTables(out map[string][]FacetValue, docs *roaring.
 
 // selections returns, for each facet with a selection in filters, the
 // documents having any selected value.
-func (fp *facetPostings) selections(filters map[string][]string) map[string]*roaring.Bitmap {
-	selected := map[string]*roaring.Bitmap{}
+func (fp *facetPostings) selections(filters Selections) map[Field]*roaring.Bitmap {
+	selected := map[Field]*roaring.Bitmap{}
 	for _, f := range FacetFields {
 		vs := nonEmpty(filters[f])
 		if len(vs) == 0 {
@@ -313,7 +314,7 @@ func (fp *facetPostings) selections(filters map[string][]string) map[string]*roa
 
 // withinSelections returns the documents with a selected value in every
 // facet that has a selection in filters, or nil when none has.
-func (fp *facetPostings) withinSelections(filters map[string][]string) *roaring.Bitmap {
+func (fp *facetPostings) withinSelections(filters Selections) *roaring.Bitmap {
 	var out *roaring.Bitmap
 	for _, bm := range fp.selections(filters) {
 		if out == nil {

@@ -87,26 +87,27 @@ func TestFacetCountsByDefinition(t *testing.T) {
 	ix := randomIndex(t, rng)
 	words, areas := randomWords, randomAreas
 	pick := func(vs []string) string { return vs[rng.IntN(len(vs))] }
-	values := map[string][]string{
+	pickField := func(vs []Field) Field { return vs[rng.IntN(len(vs))] }
+	values := map[Field][]string{
 		"theme": {"neglect", "cse", "online-abuse", "education", "health", "absent"},
 		"type":  {"report", "guidance", "briefing", "local-policy"}, "publisher": {"NSPCC", "Ofsted", "NAO", "DfE", "Kent SCP"},
 		"year": {"2015", "2016", "2017", "2018", "2019", "2020"}, "area": areas, "region": {"South East", "London", "Yorkshire"},
 	}
 	for i := range 80 {
-		req := Request{Members: rng.IntN(2) == 0, Filters: map[string][]string{}, Excludes: map[string][]string{},
-			Sort: pick([]string{"", SortNewest, SortOldest, SortTitle}), Page: 1 + rng.IntN(2), PerPage: 10}
+		req := Request{Members: rng.IntN(2) == 0, Filters: Selections{}, Excludes: Selections{},
+			Sort: Sort(pick([]string{"", string(SortNewest), string(SortOldest), string(SortTitle)})), Page: 1 + rng.IntN(2), PerPage: 10}
 		if rng.IntN(4) > 0 {
 			req.Q = pick(words) + " " + strings.Repeat("OR "+pick(words)+" ", rng.IntN(2))
 		}
 		for range rng.IntN(3) {
-			f := pick(FacetFields)
+			f := pickField(FacetFields)
 			req.Filters[f] = append(req.Filters[f], pick(values[f]))
 		}
 		if rng.IntN(4) == 0 {
 			req.Filters["access"] = []string{AccessPublic}
 		}
 		if rng.IntN(5) == 0 {
-			f := pick(FacetFields)
+			f := pickField(FacetFields)
 			req.Excludes[f] = []string{pick(values[f])}
 		}
 		name := fmt.Sprintf("%d q=%v members=%v filters=%v excludes=%v", i, req.Q, req.Members, req.Filters, req.Excludes)
@@ -124,10 +125,7 @@ func TestFacetCountsByDefinition(t *testing.T) {
 			for _, v := range values[f] {
 				one := req
 				one.NoFacets = true
-				one.Filters = map[string][]string{}
-				for k, vs := range req.Filters {
-					one.Filters[k] = vs
-				}
+				one.Filters = req.Filters.Clone()
 				one.Filters[f] = []string{v}
 				if n := doSearch(t, ix, one).Total; n > 0 {
 					want = append(want, FacetValue{Value: v, Count: int(n)})
@@ -166,7 +164,7 @@ func TestFacetTablesAgreeWithIntersections(t *testing.T) {
 				}
 			}
 			size := []int{1, 3, 100}[rng.IntN(3)]
-			tables := map[string][]FacetValue{}
+			tables := map[Field][]FacetValue{}
 			fp.countTables(tables, docs, FacetFields, size)
 			for _, f := range FacetFields {
 				want := countValues(fp.fields[filterFields[f]], docs, size)

@@ -21,7 +21,7 @@ type searchHook struct {
 	ix       *Index
 	sort     search.SortOrder
 	done     func(r indexReader, matched *roaring.Bitmap) error
-	selected map[string][]string
+	selected Selections
 	within   uint64
 }
 

@@ -61,13 +61,13 @@ func TestScorchInternalsShape(t *testing.T) {
 				for _, facet := range FacetFields {
 					field := filterFields[facet]
 					req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-					req.AddFacet(facet, bleve.NewFacetRequest(field, 1000))
+					req.AddFacet(string(facet), bleve.NewFacetRequest(field, 1000))
 					res, err := ix.bi.Search(req)
 					if err != nil {
 						t.Fatal(err)
 					}
 					want := map[string]uint64{}
-					for _, tf := range res.Facets[facet].Terms.Terms() {
+					for _, tf := range res.Facets[string(facet)].Terms.Terms() {
 						want[tf.Term] = uint64(tf.Count)
 					}
 					got := map[string]uint64{}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,27 +28,109 @@ const (
 	MaxSelections = 20
 )
 
-// FacetFields are the public facet names, in display order: a region
-// before the (many) local areas within it.
-var FacetFields = []string{"theme", "publisher", "type", "year", "region", "area"}
+// Field is a field a search may filter on (Request.Filters and
+// Excludes): a facet, or access or source. Strings from readers become
+// Fields in one place, ParseField; code names them by the constants.
+type Field string
 
-// filterFields maps filter names to keyword fields. Besides the facets,
-// "access" and "source" may be filtered on.
-var filterFields = map[string]string{
-	"theme": fTheme, "publisher": fPublisher, "type": fType, "year": fYear,
-	"area": fArea, "region": fRegion, "access": fAccess, "source": fSource,
+// The filterable fields.
+const (
+	FieldTheme     Field = "theme"
+	FieldPublisher Field = "publisher"
+	FieldType      Field = "type"
+	FieldYear      Field = "year"
+	FieldRegion    Field = "region"
+	FieldArea      Field = "area"
+	FieldAccess    Field = "access"
+	FieldSource    Field = "source"
+)
+
+// FacetFields are the facets, in display order: a region before the
+// (many) local areas within it.
+var FacetFields = []Field{FieldTheme, FieldPublisher, FieldType, FieldYear, FieldRegion, FieldArea}
+
+// filterFields maps the filterable fields to keyword fields. Besides the
+// facets, access and source may be filtered on.
+var filterFields = map[Field]string{
+	FieldTheme: fTheme, FieldPublisher: fPublisher, FieldType: fType, FieldYear: fYear,
+	FieldArea: fArea, FieldRegion: fRegion, FieldAccess: fAccess, FieldSource: fSource,
 }
 
-// Sort orders accepted in Request.Sort.
+// ParseField is the Field named name, if there is one.
+func ParseField(name string) (Field, bool) {
+	f := Field(name)
+	_, ok := filterFields[f]
+	return f, ok
+}
+
+// IsFacet reports whether f is one of FacetFields.
+func (f Field) IsFacet() bool { return slices.Contains(FacetFields, f) }
+
+// Selections are values chosen by field: OR within a field, AND across
+// fields (Request.Filters), or each excluded (Request.Excludes).
+type Selections map[Field][]string
+
+// Has reports whether v is selected in field f.
+func (s Selections) Has(f Field, v string) bool { return slices.Contains(s[f], v) }
+
+// Add selects the values vs in field f, leaving out empty values and
+// values already selected. s must not be nil.
+func (s Selections) Add(f Field, vs ...string) {
+	for _, v := range vs {
+		if v != "" && !s.Has(f, v) {
+			s[f] = append(s[f], v)
+		}
+	}
+}
+
+// Remove unselects v in field f, and f when no value is left.
+func (s Selections) Remove(f Field, v string) {
+	if vs := slices.DeleteFunc(slices.Clone(s[f]), func(x string) bool { return x == v }); len(vs) > 0 {
+		s[f] = vs
+	} else {
+		delete(s, f)
+	}
+}
+
+// Clone is a copy of s that shares nothing with it (nil stays nil).
+func (s Selections) Clone() Selections {
+	if s == nil {
+		return nil
+	}
+	out := make(Selections, len(s))
+	for f, vs := range s {
+		out[f] = slices.Clone(vs)
+	}
+	return out
+}
+
+// Count is the number of values selected, over every field.
+func (s Selections) Count() int {
+	n := 0
+	for _, vs := range s {
+		n += len(vs)
+	}
+	return n
+}
+
+// Fields are the fields of s, sorted.
+func (s Selections) Fields() []Field {
+	return slices.Sorted(maps.Keys(s))
+}
+
+// Sort is an order of results (Request.Sort).
+type Sort string
+
+// The sort orders.
 const (
-	SortRelevance = "relevance"
-	SortNewest    = "newest"
-	SortOldest    = "oldest"
-	SortTitle     = "title"
+	SortRelevance Sort = "relevance"
+	SortNewest    Sort = "newest"
+	SortOldest    Sort = "oldest"
+	SortTitle     Sort = "title"
 )
 
 // Sorts lists the sort orders, the one list every layer checks against.
-var Sorts = []string{SortRelevance, SortNewest, SortOldest, SortTitle}
+var Sorts = []Sort{SortRelevance, SortNewest, SortOldest, SortTitle}
 
 // Request is one search, the one definition of a search from the web
 // front end through the library to the index: the library adds only who
@@ -56,11 +139,11 @@ type Request struct {
 	// Q is the query in Parse's syntax, as the reader typed it. Validate
 	// parses it; Query returns the tree.
 	Q        string
-	Filters  map[string][]string // field -> selected values; OR within a field, AND across fields
-	Excludes map[string][]string // field -> excluded values (NOT)
+	Filters  Selections // field -> selected values; OR within a field, AND across fields
+	Excludes Selections // field -> excluded values (NOT)
 	// Sort is one of Sorts ("" is relevance). Relevance needs positive
 	// words: without them the newest come first.
-	Sort    string
+	Sort    Sort
 	Page    int // from 1; 0 means 1
 	PerPage int // 0 means DefaultPerPage; at most MaxPerPage
 	// DateFrom and DateTo keep items published within them, both
@@ -140,19 +223,14 @@ func (r *Request) Validate() error {
 	if !slices.Contains(Sorts, r.Sort) {
 		return badRequest("unknown sort %q (want %s)", r.Sort, orList(Sorts))
 	}
-	for _, m := range []map[string][]string{r.Filters, r.Excludes} {
-		for _, f := range sortedKeys(m) {
+	for _, m := range []Selections{r.Filters, r.Excludes} {
+		for _, f := range m.Fields() {
 			if err := validFilter(f, m[f]); err != nil {
 				return err
 			}
 		}
 	}
-	selections := 0
-	for _, m := range []map[string][]string{r.Filters, r.Excludes} {
-		for _, vs := range m {
-			selections += len(vs)
-		}
-	}
+	selections := r.Filters.Count() + r.Excludes.Count()
 	if selections > MaxSelections {
 		return badRequest("a search may hold at most %d facet selections (chosen and excluded values together); this one has %d: remove some", MaxSelections, selections)
 	}
@@ -196,7 +274,7 @@ func (r *Request) narrow() query.Query {
 }
 
 // validFilter checks one field's values of Filters or Excludes.
-func validFilter(f string, vs []string) error {
+func validFilter(f Field, vs []string) error {
 	if _, ok := filterFields[f]; !ok {
 		return badRequest("unknown facet %q", f)
 	}
@@ -207,7 +285,7 @@ func validFilter(f string, vs []string) error {
 		if len(v) > MaxFilterValue {
 			return badRequest("facet value too long")
 		}
-		if f == "year" {
+		if f == FieldYear {
 			if _, err := strconv.Atoi(v); err != nil {
 				return badRequest("year %q is not a number", v)
 			}
@@ -217,11 +295,15 @@ func validFilter(f string, vs []string) error {
 }
 
 // orList is "a, b, c or d".
-func orList(vs []string) string {
-	if len(vs) < 2 {
-		return strings.Join(vs, "")
+func orList[S ~string](vs []S) string {
+	ss := make([]string, len(vs))
+	for i, v := range vs {
+		ss[i] = string(v)
 	}
-	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
+	if len(ss) < 2 {
+		return strings.Join(ss, "")
+	}
+	return strings.Join(ss[:len(ss)-1], ", ") + " or " + ss[len(ss)-1]
 }
 
 // badRequest is a request error: catalog.Invalid, which ErrBadQuery

@@ -19,8 +19,8 @@ import (
 type Result struct {
 	Total      uint64
 	Hits       []Hit
-	Facets     map[string][]FacetValue // field -> values, count desc then value
-	Suggestion string                  // when Total == 0: a corrected or loosened query, or ""
+	Facets     map[Field][]FacetValue // field -> values, count desc then value
+	Suggestion string                 // when Total == 0: a corrected or loosened query, or ""
 	Took       time.Duration
 	// Highlight is the query with synonyms expanded: pass it to Snippets so
 	// "cse" also marks "child sexual exploitation".
@@ -143,14 +143,14 @@ func (ix *Index) takeSlot(ctx context.Context) (func(), error) {
 type facetRun struct {
 	ix     *Index
 	size   int
-	counts map[string][]FacetValue
+	counts map[Field][]FacetValue
 	err    error
 	wg     sync.WaitGroup
 }
 
 // count counts the facets over base (nil: every document), each facet
 // narrowed by the selections of the others in filters.
-func (f *facetRun) count(r indexReader, base *roaring.Bitmap, filters map[string][]string) error {
+func (f *facetRun) count(r indexReader, base *roaring.Bitmap, filters Selections) error {
 	fp, err := f.ix.postings(r)
 	if err != nil {
 		return err
@@ -163,11 +163,11 @@ func (f *facetRun) count(r indexReader, base *roaring.Bitmap, filters map[string
 }
 
 // result is every facet's values (an empty list for a facet without any).
-func (f *facetRun) result() (map[string][]FacetValue, error) {
+func (f *facetRun) result() (map[Field][]FacetValue, error) {
 	if f.err != nil {
 		return nil, fmt.Errorf("index: facets: %w", f.err)
 	}
-	out := make(map[string][]FacetValue, len(FacetFields))
+	out := make(map[Field][]FacetValue, len(FacetFields))
 	for _, name := range FacetFields {
 		out[name] = f.counts[name]
 		if out[name] == nil {
@@ -212,19 +212,19 @@ func (ix *Index) planFacets(ctx context.Context, req *Request, text, published q
 
 // assemble adds filters, exclusions and narrow (another required query,
 // or nil) to the text query.
-func (ix *Index) assemble(text query.Query, filters, excludes map[string][]string, narrow query.Query) query.Query {
+func (ix *Index) assemble(text query.Query, filters, excludes Selections, narrow query.Query) query.Query {
 	var must, not []query.Query
 	if narrow != nil {
 		must = append(must, narrow)
 	}
-	for _, name := range sortedKeys(filters) {
+	for _, name := range filters.Fields() {
 		vs := nonEmpty(filters[name])
 		if len(vs) == 0 {
 			continue
 		}
 		must = append(must, keywordAny(filterFields[name], vs))
 	}
-	for _, name := range sortedKeys(excludes) {
+	for _, name := range excludes.Fields() {
 		vs := nonEmpty(excludes[name])
 		if len(vs) == 0 {
 			continue
@@ -262,7 +262,7 @@ func (ix *Index) assemble(text query.Query, filters, excludes map[string][]strin
 // sortFor returns the Bleve sort order. Every order ends with the id so
 // equal keys come back in a stable order; keys are read from per-segment
 // tables (sortkeys.go), never from docvalues or stored fields.
-func sortFor(order string) search.SortOrder {
+func sortFor(order Sort) search.SortOrder {
 	id := newSortKey(fIDSort, false)
 	switch order {
 	case SortNewest:
@@ -277,10 +277,10 @@ func sortFor(order string) search.SortOrder {
 
 // withoutFacets returns the filters on fields that are not facets (access,
 // source), leaving out empty selections.
-func withoutFacets(filters map[string][]string) map[string][]string {
-	out := map[string][]string{}
+func withoutFacets(filters Selections) Selections {
+	out := Selections{}
 	for f, vs := range filters {
-		if !slices.Contains(FacetFields, f) && len(nonEmpty(vs)) > 0 {
+		if !f.IsFacet() && len(nonEmpty(vs)) > 0 {
 			out[f] = vs
 		}
 	}
@@ -288,12 +288,12 @@ func withoutFacets(filters map[string][]string) map[string][]string {
 }
 
 // facetSelected reports whether a value of any facet is selected.
-func facetSelected(filters map[string][]string) bool {
-	return slices.ContainsFunc(FacetFields, func(f string) bool { return len(nonEmpty(filters[f])) > 0 })
+func facetSelected(filters Selections) bool {
+	return slices.ContainsFunc(FacetFields, func(f Field) bool { return len(nonEmpty(filters[f])) > 0 })
 }
 
 // hasValues reports whether m selects any value.
-func hasValues(m map[string][]string) bool {
+func hasValues(m Selections) bool {
 	for _, vs := range m {
 		if len(nonEmpty(vs)) > 0 {
 			return true
@@ -309,15 +309,6 @@ func sortFacetValues(vs []FacetValue) {
 		}
 		return vs[i].Value < vs[j].Value
 	})
-}
-
-func sortedKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func nonEmpty(vs []string) []string {

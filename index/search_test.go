@@ -133,7 +133,7 @@ func TestSearchWeights(t *testing.T) {
 
 func TestSearchFacets(t *testing.T) {
 	ix := newFixtureIndex(t)
-	all := map[string][]FacetValue{
+	all := map[Field][]FacetValue{
 		"type": {{"guidance", 3}, {"briefing", 2}, {"report", 2}, {"toolkit", 2}, {"glossary", 1}, {"policy", 1}, {"statistics", 1}},
 		"year": {{"2020", 3}, {"2019", 2}, {"2015", 1}, {"2016", 1}, {"2017", 1}, {"2018", 1}, {"2021", 1}, {"2022", 1}},
 		"theme": {{"neglect", 3}, {"care", 2}, {"education", 2}, {"inspection", 2}, {"child-sexual-exploitation", 1},
@@ -144,21 +144,21 @@ func TestSearchFacets(t *testing.T) {
 		"region": {{"South East", 2}, {"London", 1}},
 		"area":   {{"Kent", 2}, {"Tower Hamlets", 1}},
 	}
-	empty := map[string][]FacetValue{"type": {}, "year": {}, "theme": {}, "publisher": {}, "region": {}, "area": {}}
+	empty := map[Field][]FacetValue{"type": {}, "year": {}, "theme": {}, "publisher": {}, "region": {}, "area": {}}
 	tests := []struct {
 		name     string
 		q        string
 		members  bool
-		filters  map[string][]string
-		excludes map[string][]string
+		filters  Selections
+		excludes Selections
 		wantIDs  []string
-		want     map[string][]FacetValue // only the fields listed are checked
+		want     map[Field][]FacetValue // only the fields listed are checked
 	}{
 		{name: "browse all", wantIDs: allIDs, want: all},
 		{
-			name: "multi-select keeps own counts", filters: map[string][]string{"type": {"toolkit"}},
+			name: "multi-select keeps own counts", filters: Selections{"type": {"toolkit"}},
 			wantIDs: []string{"d04", "d11"},
-			want: map[string][]FacetValue{
+			want: map[Field][]FacetValue{
 				"type":  all["type"],
 				"theme": {{"exploitation", 1}, {"neglect", 1}},
 				"year":  {{"2020", 2}},
@@ -166,63 +166,63 @@ func TestSearchFacets(t *testing.T) {
 			},
 		},
 		{
-			name: "values within a field are OR", filters: map[string][]string{"type": {"toolkit", "report"}},
+			name: "values within a field are OR", filters: Selections{"type": {"toolkit", "report"}},
 			wantIDs: []string{"d02", "d03", "d04", "d11"},
-			want:    map[string][]FacetValue{"type": all["type"], "year": {{"2020", 2}, {"2016", 1}, {"2018", 1}}},
+			want:    map[Field][]FacetValue{"type": all["type"], "year": {{"2020", 2}, {"2016", 1}, {"2018", 1}}},
 		},
 		{
 			name:    "fields are AND; each facet ignores only its own selection",
-			filters: map[string][]string{"type": {"toolkit"}, "theme": {"neglect"}},
+			filters: Selections{"type": {"toolkit"}, "theme": {"neglect"}},
 			wantIDs: []string{"d11"},
-			want: map[string][]FacetValue{
+			want: map[Field][]FacetValue{
 				"type":  {{"briefing", 1}, {"policy", 1}, {"toolkit", 1}},
 				"theme": {{"exploitation", 1}, {"neglect", 1}},
 				"year":  {{"2020", 1}},
 			},
 		},
 		{
-			name: "excludes apply to all counts", excludes: map[string][]string{"theme": {"neglect"}},
+			name: "excludes apply to all counts", excludes: Selections{"theme": {"neglect"}},
 			wantIDs: without("d09", "d10", "d11"),
-			want: map[string][]FacetValue{
+			want: map[Field][]FacetValue{
 				"type":  {{"guidance", 3}, {"report", 2}, {"briefing", 1}, {"glossary", 1}, {"statistics", 1}, {"toolkit", 1}},
 				"theme": {{"care", 2}, {"education", 2}, {"inspection", 2}, {"child-sexual-exploitation", 1}, {"exploitation", 1}, {"health", 1}, {"residential-care", 1}},
 				"area":  {},
 			},
 		},
 		{
-			name: "excludes with a selection in the same field", filters: map[string][]string{"year": {"2020", "2019"}},
-			excludes: map[string][]string{"year": {"2019"}},
+			name: "excludes with a selection in the same field", filters: Selections{"year": {"2020", "2019"}},
+			excludes: Selections{"year": {"2019"}},
 			wantIDs:  []string{"d04", "d10", "d11"},
-			want:     map[string][]FacetValue{"year": {{"2020", 3}, {"2015", 1}, {"2016", 1}, {"2017", 1}, {"2018", 1}, {"2021", 1}, {"2022", 1}}},
+			want:     map[Field][]FacetValue{"year": {{"2020", 3}, {"2015", 1}, {"2016", 1}, {"2017", 1}, {"2018", 1}, {"2021", 1}, {"2022", 1}}},
 		},
 		{
-			name: "region filter", filters: map[string][]string{"region": {"South East"}},
+			name: "region filter", filters: Selections{"region": {"South East"}},
 			wantIDs: []string{"d09", "d10"},
-			want:    map[string][]FacetValue{"area": {{"Kent", 2}}, "region": all["region"]},
+			want:    map[Field][]FacetValue{"area": {{"Kent", 2}}, "region": all["region"]},
 		},
 		{
-			name: "region filter with a query", q: "neglect", filters: map[string][]string{"region": {"London"}},
+			name: "region filter with a query", q: "neglect", filters: Selections{"region": {"London"}},
 			wantIDs: []string{"d11"},
-			want:    map[string][]FacetValue{"region": {{"South East", 2}, {"London", 1}}, "area": {{"Tower Hamlets", 1}}},
+			want:    map[Field][]FacetValue{"region": {{"South East", 2}, {"London", 1}}, "area": {{"Tower Hamlets", 1}}},
 		},
 		{
 			name: "query and facets", q: "neglect",
 			wantIDs: []string{"d09", "d10", "d11"},
-			want:    map[string][]FacetValue{"type": {{"briefing", 1}, {"policy", 1}, {"toolkit", 1}}, "year": {{"2020", 2}, {"2022", 1}}},
+			want:    map[Field][]FacetValue{"type": {{"briefing", 1}, {"policy", 1}, {"toolkit", 1}}, "year": {{"2020", 2}, {"2022", 1}}},
 		},
 		{
-			name: "query with filter", q: "neglect", filters: map[string][]string{"area": {"Kent"}},
+			name: "query with filter", q: "neglect", filters: Selections{"area": {"Kent"}},
 			wantIDs: []string{"d09", "d10"},
-			want:    map[string][]FacetValue{"area": {{"Kent", 2}, {"Tower Hamlets", 1}}, "type": {{"briefing", 1}, {"policy", 1}}},
+			want:    map[Field][]FacetValue{"area": {{"Kent", 2}, {"Tower Hamlets", 1}}, "type": {{"briefing", 1}, {"policy", 1}}},
 		},
 		{name: "secret word gives no counts to non-members", q: "zanzibarite", want: empty},
 		{
 			name: "secret word counts for members", q: "zanzibarite", members: true, wantIDs: []string{"d09"},
-			want: map[string][]FacetValue{"type": {{"briefing", 1}}, "area": {{"Kent", 1}}, "region": {{"South East", 1}}},
+			want: map[Field][]FacetValue{"type": {{"briefing", 1}}, "area": {{"Kent", 1}}, "region": {{"South East", 1}}},
 		},
 		{
-			name: "access filter", filters: map[string][]string{"access": {"members"}}, wantIDs: []string{"d09"},
-			want: map[string][]FacetValue{"theme": {{"neglect", 1}}},
+			name: "access filter", filters: Selections{"access": {"members"}}, wantIDs: []string{"d09"},
+			want: map[Field][]FacetValue{"theme": {{"neglect", 1}}},
 		},
 	}
 	for _, tc := range tests {
@@ -264,7 +264,7 @@ func TestSearchSort(t *testing.T) {
 	tests := []struct {
 		name string
 		q    string
-		sort string
+		sort Sort
 		want []string
 	}{
 		{"empty query browses newest first", "", "", newest},
@@ -366,10 +366,10 @@ func TestSearchBadRequests(t *testing.T) {
 		{"window too deep", Request{Page: MaxWindow/MaxPerPage + 1, PerPage: MaxPerPage, NoFacets: true}},
 		{"facet size too big", Request{FacetSize: MaxFacetSize + 1, NoFacets: true}},
 		{"unknown sort", Request{Sort: "random", NoFacets: true}},
-		{"unknown filter", Request{Filters: map[string][]string{"colour": {"red"}}, NoFacets: true}},
-		{"unknown exclude", Request{Excludes: map[string][]string{"colour": {"red"}}, NoFacets: true}},
-		{"too many filter values", Request{Filters: map[string][]string{"type": many}, NoFacets: true}},
-		{"too many selections", Request{Filters: map[string][]string{"type": many[:MaxSelections/2+1]}, Excludes: map[string][]string{"year": many[:MaxSelections/2]}, NoFacets: true}},
+		{"unknown filter", Request{Filters: Selections{"colour": {"red"}}, NoFacets: true}},
+		{"unknown exclude", Request{Excludes: Selections{"colour": {"red"}}, NoFacets: true}},
+		{"too many filter values", Request{Filters: Selections{"type": many}, NoFacets: true}},
+		{"too many selections", Request{Filters: Selections{"type": many[:MaxSelections/2+1]}, Excludes: Selections{"year": many[:MaxSelections/2]}, NoFacets: true}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ func TestSortKeysMatchBleve(t *testing.T) {
 	field := func(f string, desc bool) search.SearchSort {
 		return &search.SortField{Field: f, Desc: desc, Type: search.SortFieldAsString, Missing: search.SortFieldMissingLast}
 	}
-	bleveOrder := map[string]search.SortOrder{
+	bleveOrder := map[Sort]search.SortOrder{
 		SortRelevance: {&search.SortScore{Desc: true}, field(fIDSort, false)},
 		SortNewest:    {field(fPublished, true), field(fIDSort, false)},
 		SortOldest:    {field(fPublished, false), field(fIDSort, false)},

@@ -61,8 +61,8 @@ func canonicalSearch(raw string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sort := v.Get("sort")
-	if sort == "relevance" {
+	sort := library.Sort(v.Get("sort"))
+	if sort == library.SortRelevance {
 		sort = ""
 	}
 	return alertQuery(p, sort), nil
@@ -70,7 +70,7 @@ func canonicalSearch(raw string) (string, error) {
 
 // alertQuery writes p as an alert's search string: canonical, without
 // page or per_page.
-func alertQuery(p library.SearchParams, sort string) string {
+func alertQuery(p library.SearchParams, sort library.Sort) string {
 	p.PerPage = 0
 	return strings.TrimPrefix(strings.TrimPrefix(encodeSearch(p, sort, 1), "/search"), "?")
 }

@@ -11,17 +11,17 @@ import (
 
 // apiSearchResult is the answer of GET /api/v1/search.
 type apiSearchResult struct {
-	Query      string                          `json:"query"`
-	Total      int                             `json:"total"`
-	Page       int                             `json:"page"`
-	PerPage    int                             `json:"per_page"`
-	Pages      int                             `json:"pages"`
-	Sort       string                          `json:"sort"`
-	Suggestion string                          `json:"suggestion,omitempty"`
-	TookMS     float64                         `json:"took_ms"`
-	Hits       []apiHit                        `json:"hits"`
-	Facets     map[string][]library.FacetValue `json:"facets"`
-	Links      searchLinks                     `json:"links"`
+	Query      string                                 `json:"query"`
+	Total      int                                    `json:"total"`
+	Page       int                                    `json:"page"`
+	PerPage    int                                    `json:"per_page"`
+	Pages      int                                    `json:"pages"`
+	Sort       library.Sort                           `json:"sort"`
+	Suggestion string                                 `json:"suggestion,omitempty"`
+	TookMS     float64                                `json:"took_ms"`
+	Hits       []apiHit                               `json:"hits"`
+	Facets     map[library.Field][]library.FacetValue `json:"facets"`
+	Links      searchLinks                            `json:"links"`
 }
 
 // searchLinks are the absolute addresses of this page of a search and of
@@ -81,7 +81,7 @@ func (s *Server) apiSearch(c *gin.Context) {
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, searchHit(h))
 	}
-	out.Links = s.searchLinksOf(c, res, v.Get("sort"))
+	out.Links = s.searchLinksOf(c, res, library.Sort(v.Get("sort")))
 	c.Header("Link", out.Links.header())
 	s.writeJSON(c, 200, out)
 }
@@ -110,8 +110,8 @@ func (s *Server) citeSearch(c *gin.Context, format string, p library.SearchParam
 }
 
 // facetsOf returns every facet key, with empty lists rather than null.
-func facetsOf(res *library.SearchResult) map[string][]library.FacetValue {
-	out := make(map[string][]library.FacetValue, len(library.FacetFields))
+func facetsOf(res *library.SearchResult) map[library.Field][]library.FacetValue {
+	out := make(map[library.Field][]library.FacetValue, len(library.FacetFields))
 	for _, f := range library.FacetFields {
 		vals := res.Facets[f]
 		if vals == nil {
@@ -126,7 +126,7 @@ func facetsOf(res *library.SearchResult) map[string][]library.FacetValue {
 // parameters (encodeSearch: defaults left out, the same order every
 // time), so every link is one the server accepts: the last page is at
 // most library.MaxPage.
-func (s *Server) searchLinksOf(c *gin.Context, res *library.SearchResult, sortChoice string) searchLinks {
+func (s *Server) searchLinksOf(c *gin.Context, res *library.SearchResult, sortChoice library.Sort) searchLinks {
 	base := s.baseURL(c) + "/api/v1"
 	p := res.Params
 	link := func(page int) string { return base + encodeSearch(p, sortChoice, page) }

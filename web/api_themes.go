@@ -43,7 +43,7 @@ func (s *Server) themes(ctx context.Context, rd catalog.Reader) ([]apiTheme, err
 		return nil, err
 	}
 	counts := map[string]int{}
-	for _, f := range res.Facets["theme"] {
+	for _, f := range res.Facets[library.FieldTheme] {
 		counts[f.Value] = f.Count
 	}
 	all := s.lib.Taxonomy().Themes()

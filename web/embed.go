@@ -118,7 +118,7 @@ func (s *Server) sportListings(c *gin.Context, sport string) (apiListings, error
 	}
 	base := s.baseURL(c)
 	out := apiListings{Title: sportTitle, Listings: []apiListing{},
-		LibraryURL: base + "/search?" + url.Values{"type": {library.ListingType}, "theme": {library.SportTheme}}.Encode()}
+		LibraryURL: base + "/search?" + url.Values{string(library.FieldType): {library.ListingType}, string(library.FieldTheme): {library.SportTheme}}.Encode()}
 	for _, r := range rs {
 		if sport != "" && !strings.EqualFold(r.Sport, sport) {
 			continue

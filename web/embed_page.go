@@ -121,26 +121,17 @@ func parseShareChoice(v url.Values, validTheme func(string) bool) (shareChoice, 
 
 // search is the saved search of a choice.
 func (ch shareChoice) search() library.SearchParams {
-	p := library.SearchParams{Q: ch.Q, Filters: map[string][]string{}}
-	if ch.Theme != "" {
-		p.Filters["theme"] = []string{ch.Theme}
-	}
-	if ch.Type != "" {
-		p.Filters["type"] = []string{ch.Type}
-	}
+	p := library.SearchParams{Q: ch.Q, Filters: library.Selections{}}
+	p.Filters.Add(library.FieldTheme, ch.Theme)
+	p.Filters.Add(library.FieldType, ch.Type)
 	return p
 }
 
 // filters is the choice's search without the query, as a query string.
 func (ch shareChoice) filters() string {
-	v := url.Values{}
-	if ch.Theme != "" {
-		v.Set("theme", ch.Theme)
-	}
-	if ch.Type != "" {
-		v.Set("type", ch.Type)
-	}
-	return v.Encode()
+	p := ch.search()
+	p.Q = ""
+	return searchValues(p).Encode()
 }
 
 // shareView builds the page for a choice.
@@ -169,7 +160,7 @@ func (s *Server) shareView(c *gin.Context, ch shareChoice) (shareData, error) {
 	var divAttrs []string
 	if ch.Listing == "sport" {
 		d.Heading = sportTitle
-		d.MoreURL = base + "/search?" + url.Values{"type": {library.ListingType}, "theme": {library.SportTheme}}.Encode()
+		d.MoreURL = base + "/search?" + url.Values{string(library.FieldType): {library.ListingType}, string(library.FieldTheme): {library.SportTheme}}.Encode()
 		d.FrameSrc = "/embed/sport"
 		d.FrameHeight = 720
 		if ch.Compact {
@@ -250,10 +241,10 @@ func searchValues(p library.SearchParams) url.Values {
 	}
 	for _, f := range filterParams {
 		for _, x := range p.Filters[f] {
-			v.Add(f, x)
+			v.Add(string(f), x)
 		}
 		for _, x := range p.Excludes[f] {
-			v.Add("-"+f, x)
+			v.Add("-"+string(f), x)
 		}
 	}
 	for _, id := range p.IDs {

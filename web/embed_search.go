@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"safelib/internal/catalog"
+	"safelib/internal/library"
 )
 
 // embedSearch answers GET /embed/search?q=&theme=&type=...: the newest (or
@@ -29,7 +30,7 @@ func (s *Server) embedSearch(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	sortChoice := v.Get("sort")
+	sortChoice := library.Sort(v.Get("sort"))
 	p.Page, p.PerPage, p.NoFacets = 1, o.N, true
 	res, err := s.lib.Search(c.Request.Context(), catalog.Anonymous, p)
 	if err != nil {

@@ -58,7 +58,7 @@ func quoteName(s string) string { return library.QuoteName(s) }
 // encodeSearch writes p back as a query string, leaving out defaults, so
 // links built from it (pagination, chips) are short and canonical. sort is
 // the sort the reader chose ("" for the default).
-func encodeSearch(p library.SearchParams, sort string, page int) string {
+func encodeSearch(p library.SearchParams, sort library.Sort, page int) string {
 	v := searchValues(p)
 	if p.DateFrom != "" {
 		v.Set("from", string(p.DateFrom))
@@ -67,7 +67,7 @@ func encodeSearch(p library.SearchParams, sort string, page int) string {
 		v.Set("to", string(p.DateTo))
 	}
 	if sort != "" {
-		v.Set("sort", sort)
+		v.Set("sort", string(sort))
 	}
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))

@@ -59,7 +59,7 @@ func (s *Server) badSearch(c *gin.Context, err error) {
 // searchView builds everything search.html shows from one result.
 func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchData {
 	p := res.Params
-	sortChoice := c.Query("sort")
+	sortChoice := library.Sort(c.Query("sort"))
 	if sortChoice == library.SortRelevance {
 		sortChoice = "" // the default option says the same
 	}
@@ -70,7 +70,7 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	d := searchData{
 		Page:     s.basePage(c, title),
 		Q:        p.Q,
-		Sort:     sortChoice,
+		Sort:     string(sortChoice),
 		Sorts:    sortOptions,
 		Result:   res,
 		Browsing: p.Q == "",
@@ -103,7 +103,7 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 	} else {
 		d.CiteURL += "?format="
 	}
-	d.Chart = newYearChart(res.Facets["year"])
+	d.Chart = newYearChart(res.Facets[library.FieldYear])
 	if d.Chart != nil {
 		for i := range d.Chart.Bars {
 			q := p
@@ -112,7 +112,7 @@ func (s *Server) searchView(c *gin.Context, res *library.SearchResult) searchDat
 		}
 	}
 	for _, f := range d.Facets {
-		d.YearFacet = d.YearFacet || f.Field == "year"
+		d.YearFacet = d.YearFacet || f.Field == library.FieldYear
 	}
 	if res.Suggestion != "" && res.Suggestion != p.Q {
 		q := p
@@ -162,9 +162,9 @@ type option struct{ Value, Label string }
 // best match for a query and newest first when browsing.
 var sortOptions = []option{
 	{"", "Best match"},
-	{library.SortNewest, "Newest first"},
-	{library.SortOldest, "Oldest first"},
-	{library.SortTitle, "Title (A to Z)"},
+	{string(library.SortNewest), "Newest first"},
+	{string(library.SortOldest), "Oldest first"},
+	{string(library.SortTitle), "Title (A to Z)"},
 }
 
 // dateChoice is a quick date range: a link to the same search with it.
@@ -175,7 +175,7 @@ type dateChoice struct {
 
 // dateChoices are the quick ranges, counted back from today, and "any
 // date" when a range is set.
-func dateChoices(p library.SearchParams, sortChoice string, now time.Time) []dateChoice {
+func dateChoices(p library.SearchParams, sortChoice library.Sort, now time.Time) []dateChoice {
 	var out []dateChoice
 	for _, c := range []struct {
 		label string
@@ -201,14 +201,14 @@ type chip struct {
 	RemoveURL string
 }
 
-var facetNames = map[string]string{
-	"theme": "Theme", "publisher": "Publisher", "type": "Type", "year": "Year",
-	"area": "Area", "region": "Region",
+var facetNames = map[library.Field]string{
+	library.FieldTheme: "Theme", library.FieldPublisher: "Publisher", library.FieldType: "Type", library.FieldYear: "Year",
+	library.FieldArea: "Area", library.FieldRegion: "Region",
 }
 
 // chips lists the active filters, each with the address of the same
 // search without it, and the address with no filters at all.
-func (s *Server) chips(p library.SearchParams, sortChoice string) ([]chip, string) {
+func (s *Server) chips(p library.SearchParams, sortChoice library.Sort) ([]chip, string) {
 	var out []chip
 	for _, f := range filterParams {
 		for _, excl := range []bool{false, true} {
@@ -248,31 +248,23 @@ func (s *Server) chips(p library.SearchParams, sortChoice string) ([]chip, strin
 }
 
 // withoutValue copies p leaving out one filter value.
-func withoutValue(p library.SearchParams, field, value string, excl bool) library.SearchParams {
-	cp := func(m map[string][]string, drop bool) map[string][]string {
-		out := make(map[string][]string, len(m))
-		for f, vs := range m {
-			for _, v := range vs {
-				if drop && f == field && v == value {
-					continue
-				}
-				out[f] = append(out[f], v)
-			}
-		}
-		return out
-	}
+func withoutValue(p library.SearchParams, field library.Field, value string, excl bool) library.SearchParams {
 	q := p
-	q.Filters = cp(p.Filters, !excl)
-	q.Excludes = cp(p.Excludes, excl)
+	q.Filters, q.Excludes = p.Filters.Clone(), p.Excludes.Clone()
+	m := q.Filters
+	if excl {
+		m = q.Excludes
+	}
+	m.Remove(field, value)
 	return q
 }
 
 // valueLabel is how a filter value is shown.
-func (s *Server) valueLabel(field, value string) string {
+func (s *Server) valueLabel(field library.Field, value string) string {
 	switch field {
-	case "theme":
+	case library.FieldTheme:
 		return s.lib.Taxonomy().Label(value)
-	case "type":
+	case library.FieldType:
 		return typeLabel(value)
 	}
 	return value

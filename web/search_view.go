@@ -152,7 +152,7 @@ func snippetHTML(s string) template.HTML { return template.HTML(s) }
 
 // facetView is one facet's fieldset in the filter form.
 type facetView struct {
-	Field  string
+	Field  library.Field
 	Legend string
 	Values []facetValueView // shown
 	More   []facetValueView // behind "Show more"
@@ -161,7 +161,7 @@ type facetView struct {
 }
 
 type facetValueView struct {
-	Field    string
+	Field    library.Field
 	Value    string
 	Label    string
 	Count    int
@@ -186,7 +186,7 @@ func (s *Server) facetViews(res *library.SearchResult) []facetView {
 	for _, f := range library.FacetFields {
 		fv := facetView{Field: f, Legend: facetNames[f]}
 		vals := slices.Clone(res.Facets[f])
-		if f == "year" {
+		if f == library.FieldYear {
 			slices.SortStableFunc(vals, func(a, b library.FacetValue) int { return compareYear(b.Value, a.Value) })
 		}
 		seen := map[string]bool{}
@@ -204,7 +204,7 @@ func (s *Server) facetViews(res *library.SearchResult) []facetView {
 		var views []facetValueView
 		for i, v := range vals {
 			label := v.Label
-			if f == "type" {
+			if f == library.FieldType {
 				label = typeLabel(v.Value)
 			}
 			if label == "" {
@@ -212,14 +212,14 @@ func (s *Server) facetViews(res *library.SearchResult) []facetView {
 			}
 			vv := facetValueView{
 				Field: f, Value: v.Value, Label: label, Count: v.Count,
-				Included:  slices.Contains(p.Filters[f], v.Value),
-				Excluded:  slices.Contains(p.Excludes[f], v.Value),
+				Included:  p.Filters.Has(f, v.Value),
+				Excluded:  p.Excludes.Has(f, v.Value),
 				ID:        fmt.Sprintf("f-%s-%d", f, i),
 				ExcludeID: fmt.Sprintf("x-%s-%d", f, i),
 			}
 			views = append(views, vv)
 		}
-		if f == "theme" {
+		if f == library.FieldTheme {
 			views = s.themeTree(views)
 		}
 		for i, vv := range views {
@@ -295,7 +295,7 @@ type pageLink struct {
 	Gap     bool // an ellipsis before this link
 }
 
-func newPager(res *library.SearchResult, sortChoice string) pager {
+func newPager(res *library.SearchResult, sortChoice library.Sort) pager {
 	p := res.Params
 	n := res.Pages()
 	pg := pager{Page: p.Page, Pages: n}

@@ -136,7 +136,7 @@ func TestStaffAddLink(t *testing.T) {
 		t.Fatalf("after save: %+v", res)
 	}
 	res, err := e.lib.Search(context.Background(), catalog.Anonymous, library.SearchParams{
-		Filters: map[string][]string{"area": {"Exampleshire"}, "region": {"North West"}}})
+		Filters: library.Selections{"area": {"Exampleshire"}, "region": {"North West"}}})
 	if err != nil || res.Total == 0 {
 		t.Fatalf("area filter: %v %v", res, err)
 	}

@@ -123,16 +123,16 @@ func writeCorpus(w io.Writer, n int, seed int64) error {
 // query is one search of the load mix.
 type query struct {
 	Q       string
-	Filters map[string][]string
-	Sort    string
+	Filters library.Selections
+	Sort    library.Sort
 	Page    int
 }
 
 func (q query) values() string {
-	v := []string{"q=" + urlEscape(q.Q), "sort=" + q.Sort, fmt.Sprintf("page=%d", q.Page)}
+	v := []string{"q=" + urlEscape(q.Q), "sort=" + string(q.Sort), fmt.Sprintf("page=%d", q.Page)}
 	for f, vals := range q.Filters {
 		for _, x := range vals {
-			v = append(v, f+"="+urlEscape(x))
+			v = append(v, string(f)+"="+urlEscape(x))
 		}
 	}
 	return strings.Join(v, "&")
@@ -144,9 +144,9 @@ func queryMix(n int, seed int64) []query {
 	r := rand.New(rand.NewSource(seed))
 	seen := map[string]bool{}
 	var out []query
-	sorts := []string{"relevance", "relevance", "relevance", "newest", "oldest", "title"}
+	sorts := []library.Sort{library.SortRelevance, library.SortRelevance, library.SortRelevance, library.SortNewest, library.SortOldest, library.SortTitle}
 	for len(out) < n {
-		q := query{Sort: sorts[r.Intn(len(sorts))], Page: 1 + r.Intn(3), Filters: map[string][]string{}}
+		q := query{Sort: sorts[r.Intn(len(sorts))], Page: 1 + r.Intn(3), Filters: library.Selections{}}
 		if r.Intn(10) > 0 {
 			k := 1 + r.Intn(3)
 			var ws []string
@@ -156,13 +156,13 @@ func queryMix(n int, seed int64) []query {
 			q.Q = strings.Join(ws, " ")
 		}
 		if r.Intn(2) == 0 {
-			q.Filters["theme"] = []string{themes[r.Intn(len(themes))]}
+			q.Filters[library.FieldTheme] = []string{themes[r.Intn(len(themes))]}
 		}
 		if r.Intn(4) == 0 {
-			q.Filters["type"] = []string{types[r.Intn(len(types))]}
+			q.Filters[library.FieldType] = []string{types[r.Intn(len(types))]}
 		}
 		if r.Intn(4) == 0 {
-			q.Filters["year"] = []string{fmt.Sprint(2000 + r.Intn(27))}
+			q.Filters[library.FieldYear] = []string{fmt.Sprint(2000 + r.Intn(27))}
 		}
 		key := q.values()
 		if seen[key] {

@@ -44,9 +44,9 @@ type plainRecord struct {
 }
 
 // plainFacets are Plain's facet fields by index.FacetFields name.
-var plainFacets = map[string]string{
-	"theme": "Themes", "publisher": "Publisher", "type": "Type",
-	"year": "Year", "region": "Region", "area": "Area",
+var plainFacets = map[index.Field]string{
+	index.FieldTheme: "Themes", index.FieldPublisher: "Publisher", index.FieldType: "Type",
+	index.FieldYear: "Year", index.FieldRegion: "Region", index.FieldArea: "Area",
 }
 
 func plainMapping() *mapping.IndexMappingImpl {
@@ -118,7 +118,7 @@ func (p *Plain) Close() error { return p.bi.Close() }
 // filters (index.FacetFields names, OR within a field), sorted by one of the
 // Sort names, and counts the first facetSize values of every facet over
 // the matches. It returns the total.
-func (p *Plain) Search(ctx context.Context, words string, filters map[string][]string, sort string, from, size, facetSize int) (uint64, error) {
+func (p *Plain) Search(ctx context.Context, words string, filters index.Selections, sort index.Sort, from, size, facetSize int) (uint64, error) {
 	var must []bq.Query
 	for _, w := range strings.Fields(words) {
 		m := bleve.NewMatchQuery(w)
@@ -154,7 +154,7 @@ func (p *Plain) Search(ctx context.Context, words string, filters map[string][]s
 		sr.SortBy([]string{"-_score", "_id"})
 	}
 	for _, f := range index.FacetFields {
-		sr.AddFacet(f, bleve.NewFacetRequest(plainFacets[f], facetSize))
+		sr.AddFacet(string(f), bleve.NewFacetRequest(plainFacets[f], facetSize))
 	}
 	res, err := p.bi.SearchInContext(ctx, sr)
 	if err != nil {

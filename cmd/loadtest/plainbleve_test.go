@@ -41,7 +41,7 @@ func TestPlain(t *testing.T) {
 		t.Fatalf("reopened with %d documents, want %d", n, len(plainFixture))
 	}
 	ctx := context.Background()
-	total := func(words string, filters map[string][]string, sort string) uint64 {
+	total := func(words string, filters index.Selections, sort index.Sort) uint64 {
 		t.Helper()
 		n, err := p.Search(ctx, words, filters, sort, 0, 5, 10)
 		if err != nil {
@@ -69,13 +69,13 @@ func TestPlain(t *testing.T) {
 	if got := total("neglect zzzqqq", nil, ""); got != 0 {
 		t.Fatalf("a word nothing holds still matched %d", got)
 	}
-	if got := total("neglect", map[string][]string{"type": {"toolkit"}}, index.SortNewest); got == 0 || got >= uint64(want) {
+	if got := total("neglect", index.Selections{"type": {"toolkit"}}, index.SortNewest); got == 0 || got >= uint64(want) {
 		t.Fatalf("neglect in toolkits: %d, want between 1 and %d", got, want-1)
 	}
-	if got := total("", map[string][]string{"publisher": {"NSPCC"}}, index.SortTitle); got == 0 {
+	if got := total("", index.Selections{"publisher": {"NSPCC"}}, index.SortTitle); got == 0 {
 		t.Fatal("browsing NSPCC found nothing")
 	}
-	if _, err := p.Search(ctx, "neglect", map[string][]string{"colour": {"red"}}, "", 0, 5, 10); err == nil {
+	if _, err := p.Search(ctx, "neglect", index.Selections{"colour": {"red"}}, "", 0, 5, 10); err == nil {
 		t.Fatal("an unknown facet was accepted")
 	}
 }

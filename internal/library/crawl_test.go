@@ -184,7 +184,7 @@ func TestRecrawlKeepsRejectedThemes(t *testing.T) {
 	if slices.Contains(got.MachineThemes, "grooming") || got.Body != changed.Body {
 		t.Fatalf("after the recrawl: machine themes %v, body %q", got.MachineThemes, got.Body)
 	}
-	res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Filters: map[string][]string{"theme": {"grooming"}}, PerPage: 100})
+	res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Filters: Selections{"theme": {"grooming"}}, PerPage: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func TestUpdate(t *testing.T) {
 	if got := searchIDs(t, l, member, "refresh"); len(got) != 1 || got[0] != cur.ID {
 		t.Fatalf("search after edit: %v", got)
 	}
-	res, err := l.Search(ctx, member, SearchParams{Filters: map[string][]string{"area": {"Southshire"}, "region": {"South West"}}})
+	res, err := l.Search(ctx, member, SearchParams{Filters: Selections{"area": {"Southshire"}, "region": {"South West"}}})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("area/region filter: %v %v", res, err)
 	}

@@ -406,20 +406,21 @@ func (l *Library) DescribeSearch(ctx context.Context, search string) string {
 		parts = append(parts, "“"+q+"”")
 	}
 	for _, f := range FacetFields {
-		name := strings.ToUpper(f[:1]) + f[1:]
+		param := string(f)
+		name := strings.ToUpper(param[:1]) + param[1:]
 		label := func(x string) string {
-			if f == "theme" {
+			if f == FieldTheme {
 				return l.tax.Label(x)
 			}
-			if f == "type" {
+			if f == FieldType {
 				return catalog.TypeLabel(x)
 			}
 			return x
 		}
-		for _, x := range v[f] {
+		for _, x := range v[param] {
 			parts = append(parts, name+": "+label(x))
 		}
-		for _, x := range v["-"+f] {
+		for _, x := range v["-"+param] {
 			parts = append(parts, name+": not "+label(x))
 		}
 	}

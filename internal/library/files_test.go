@@ -83,7 +83,7 @@ func TestUploadEachFormat(t *testing.T) {
 			if f.Name != tt.file || f.ContentType != tt.ctype || f.Size != int64(len(body)) || f.SHA256 != hex.EncodeToString(sum[:]) || f.Version != 1 || !strings.HasPrefix(f.Label, "V1 ") {
 				t.Fatalf("file %+v", f)
 			}
-			res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Q: tt.word, Filters: map[string][]string{"publisher": {tt.file}}})
+			res, err := l.Search(ctx, catalog.Anonymous, SearchParams{Q: tt.word, Filters: Selections{"publisher": {tt.file}}})
 			if err != nil || len(res.Hits) != 1 || res.Hits[0].Resource.ID != r.ID {
 				t.Fatalf("search %q: %v %v", tt.word, ids(res), err)
 			}

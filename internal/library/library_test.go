@@ -111,7 +111,7 @@ func TestSearchFacetsAndFilters(t *testing.T) {
 	if res.Total < 3 {
 		t.Fatalf("exploitation: %d hits", res.Total)
 	}
-	res, err = l.Search(ctx, catalog.Anonymous, SearchParams{Filters: map[string][]string{"theme": {"neglect"}}})
+	res, err = l.Search(ctx, catalog.Anonymous, SearchParams{Filters: Selections{"theme": {"neglect"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestSearchFacetsAndFilters(t *testing.T) {
 			t.Fatalf("facet without label: %+v", fv)
 		}
 	}
-	res, err = l.Search(ctx, catalog.Anonymous, SearchParams{Filters: map[string][]string{"area": {"Northshire"}}})
+	res, err = l.Search(ctx, catalog.Anonymous, SearchParams{Filters: Selections{"area": {"Northshire"}}})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("area filter: %v %v", res, err)
 	}
@@ -142,7 +142,7 @@ func TestSearchBadInput(t *testing.T) {
 	l := newTestLibrary(t)
 	for _, p := range []SearchParams{
 		{Page: -1}, {PerPage: 101}, {Sort: "random"}, {Q: strings.Repeat("a ", 600)},
-		{Filters: map[string][]string{"colour": {"red"}}}, {Filters: map[string][]string{"year": {"twenty"}}},
+		{Filters: Selections{"colour": {"red"}}}, {Filters: Selections{"year": {"twenty"}}},
 	} {
 		if _, err := l.Search(context.Background(), catalog.Anonymous, p); !errors.Is(err, catalog.ErrInvalid) {
 			t.Errorf("%+v: want catalog.ErrInvalid, got %v", p, err)

@@ -35,7 +35,7 @@ const maxListings = 500
 // Members-only contacts a reader may not read are left out altogether: a
 // contact without its details is of no use on a partnership's page.
 func (l *Library) SportListings(ctx context.Context, rd catalog.Reader) ([]*catalog.Resource, error) {
-	hits, err := l.listings(ctx, rd, map[string][]string{"type": {ListingType}, "theme": {SportTheme}})
+	hits, err := l.listings(ctx, rd, Selections{FieldType: {ListingType}, FieldTheme: {SportTheme}})
 	if err != nil {
 		return nil, err
 	}
@@ -59,10 +59,10 @@ func (l *Library) SportListings(ctx context.Context, rd catalog.Reader) ([]*cata
 }
 
 // listings reads every active resource matching filters, by title, as rd.
-func (l *Library) listings(ctx context.Context, rd catalog.Reader, filters map[string][]string) ([]Hit, error) {
+func (l *Library) listings(ctx context.Context, rd catalog.Reader, filters Selections) ([]Hit, error) {
 	var out []Hit
 	for page := 1; len(out) < maxListings; page++ {
-		res, err := l.Search(ctx, rd, SearchParams{Filters: filters, Sort: "title", Page: page,
+		res, err := l.Search(ctx, rd, SearchParams{Filters: filters, Sort: SortTitle, Page: page,
 			PerPage: MaxPerPage, NoFacets: true})
 		if err != nil {
 			return nil, fmt.Errorf("listings: %w", err)
@@ -90,7 +90,7 @@ func (l *Library) StaleListings(ctx context.Context, rd catalog.Reader, olderTha
 	if !rd.IsStaff() {
 		return nil, catalog.Errorf(catalog.Forbidden, "only staff see stale listings")
 	}
-	hits, err := l.listings(ctx, rd, map[string][]string{"type": {ListingType}})
+	hits, err := l.listings(ctx, rd, Selections{FieldType: {ListingType}})
 	if err != nil {
 		return nil, err
 	}

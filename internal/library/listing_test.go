@@ -180,7 +180,7 @@ func TestChangeMarkerMovesOnWrites(t *testing.T) {
 func TestFeedItems(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLibrary(t)
-	p := SearchParams{Filters: map[string][]string{"theme": {"partnership-arrangements"}}}
+	p := SearchParams{Filters: Selections{"theme": {"partnership-arrangements"}}}
 	anon, err := l.FeedItems(ctx, catalog.Anonymous, p, 50)
 	if err != nil {
 		t.Fatal(err)

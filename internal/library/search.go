@@ -27,6 +27,32 @@ var (
 	FacetFields = index.FacetFields
 )
 
+// SearchParams is a search request: the index's one definition of it
+// (index.Request, with its one validator, Validate). Search adds only the
+// reader. Field, Selections and Sort are its filter fields, their chosen
+// values and its orders.
+type (
+	SearchParams = index.Request
+	Field        = index.Field
+	Selections   = index.Selections
+	Sort         = index.Sort
+)
+
+// The filterable fields (ParseField reads them from strings).
+const (
+	FieldTheme     = index.FieldTheme
+	FieldPublisher = index.FieldPublisher
+	FieldType      = index.FieldType
+	FieldYear      = index.FieldYear
+	FieldRegion    = index.FieldRegion
+	FieldArea      = index.FieldArea
+	FieldAccess    = index.FieldAccess
+	FieldSource    = index.FieldSource
+)
+
+// ParseField is the Field named name, if there is one.
+func ParseField(name string) (Field, bool) { return index.ParseField(name) }
+
 // The sort orders, by name.
 const (
 	SortRelevance = index.SortRelevance
@@ -34,11 +60,6 @@ const (
 	SortOldest    = index.SortOldest
 	SortTitle     = index.SortTitle
 )
-
-// SearchParams is a search request: the index's one definition of it
-// (index.Request, with its one validator, Validate). Search adds only the
-// reader.
-type SearchParams = index.Request
 
 // Hit is one search result as the reader may see it.
 type Hit struct {
@@ -66,7 +87,7 @@ type SearchResult struct {
 	Params     SearchParams
 	Total      int
 	Hits       []Hit
-	Facets     map[string][]FacetValue
+	Facets     map[Field][]FacetValue
 	Suggestion string
 	Took       time.Duration
 }
@@ -134,7 +155,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 		Params:     p,
 		Total:      int(res.Total),
 		Suggestion: res.Suggestion,
-		Facets:     map[string][]FacetValue{},
+		Facets:     map[Field][]FacetValue{},
 	}
 	if out.Hits, err = l.hitsWith(ctx, rd, hq, rs, ahead); err != nil {
 		return nil, err
@@ -143,7 +164,7 @@ func (l *Library) Search(ctx context.Context, rd catalog.Reader, p SearchParams)
 		fv := make([]FacetValue, 0, len(vals))
 		for _, v := range vals {
 			label := v.Value
-			if field == "theme" {
+			if field == FieldTheme {
 				label = l.tax.Label(v.Value)
 			}
 			fv = append(fv, FacetValue{Value: v.Value, Label: label, Count: v.Count})

@@ -12,7 +12,16 @@ import (
 )
 
 // searchParamNames are every parameter a search accepts, for messages.
-var searchParamNames = append([]string{"q", "sort", "page", "per_page", "from", "to", "id"}, FacetFields...)
+var searchParamNames = append([]string{"q", "sort", "page", "per_page", "from", "to", "id"}, fieldNames(FacetFields)...)
+
+// fieldNames are the names of fields, as parameters name them.
+func fieldNames(fs []Field) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
+	}
+	return out
+}
 
 // MaxSearchIDs bounds the id parameter: a search of given items (an
 // alert on one item: "Tell me about new versions").
@@ -25,7 +34,7 @@ const MaxSearchIDs = 20
 // request's one validator (SearchParams.Validate, the index's) checks
 // the bounds and values. Errors wrap catalog.ErrInvalid.
 func ParseSearch(v url.Values) (SearchParams, error) {
-	p := SearchParams{Filters: map[string][]string{}, Excludes: map[string][]string{}}
+	p := SearchParams{Filters: Selections{}, Excludes: Selections{}}
 	keys := make([]string, 0, len(v))
 	for k := range v {
 		keys = append(keys, k)
@@ -44,7 +53,7 @@ func ParseSearch(v url.Values) (SearchParams, error) {
 		case "q":
 			p.Q = val
 		case "sort":
-			p.Sort = val
+			p.Sort = Sort(val)
 		case "from", "to":
 			d, err := catalog.ParseDate(val)
 			if err != nil {
@@ -81,21 +90,22 @@ func ParseSearch(v url.Values) (SearchParams, error) {
 				p.PerPage = n
 			}
 		default:
-			field, into := key, p.Filters
+			name, into := key, p.Filters
 			if strings.HasPrefix(key, "-") {
-				field, into = key[1:], p.Excludes
+				name, into = key[1:], p.Excludes
 			}
-			if !slices.Contains(FacetFields, field) {
-				if field != key {
-					return p, invalid("unknown facet %s (want one of %s)", QuoteName(field), strings.Join(FacetFields, ", "))
+			// The one place a parameter's name becomes a Field: only the
+			// facets are parameters.
+			field, ok := ParseField(name)
+			if !ok || !field.IsFacet() {
+				if name != key {
+					return p, invalid("unknown facet %s (want one of %s)", QuoteName(name), strings.Join(fieldNames(FacetFields), ", "))
 				}
 				return p, invalid("unknown parameter %s (want one of %s)", QuoteName(key), strings.Join(searchParamNames, ", "))
 			}
 			for _, x := range vals {
 				// An empty value is what an untouched form control sends.
-				if x = strings.TrimSpace(x); x != "" && !slices.Contains(into[field], x) {
-					into[field] = append(into[field], x)
-				}
+				into.Add(field, strings.TrimSpace(x))
 			}
 		}
 	}
