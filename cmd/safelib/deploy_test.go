@@ -1,14 +1,18 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -61,7 +65,9 @@ const publicHost = "library.example.org"
 // TestBehindNginx starts Debian's nginx with deploy/nginx.conf (addresses,
 // ports and certificate paths changed to the test's) in front of serve,
 // configured as safelib.env.example says, and reaches it over https from
-// several loopback addresses.
+// several loopback addresses: client addresses, lockouts, public links, and
+// an import and a document upload of the allowed sizes (the upload read back
+// whole through nginx).
 func TestBehindNginx(t *testing.T) {
 	nginx, err := exec.LookPath("nginx")
 	if err != nil {
@@ -118,20 +124,31 @@ func TestBehindNginx(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "site.conf"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// nginx's workers (nobody, when the test runs as root) spool large
+	// answers to its temp paths: they must be able to reach them, which a
+	// test's private directory does not let them.
+	spool, err := os.MkdirTemp("", "safelib-nginx-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(spool) })
+	if err := os.Chmod(spool, 0o777); err != nil {
+		t.Fatal(err)
+	}
 	main := fmt.Sprintf(`pid %[1]s/nginx.pid;
 error_log %[1]s/error.log warn;
 worker_processes 1;
 events { worker_connections 64; }
 http {
     access_log off;
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
+    client_body_temp_path %[2]s/body;
+    proxy_temp_path %[2]s/proxy;
+    fastcgi_temp_path %[2]s/fastcgi;
+    uwsgi_temp_path %[2]s/uwsgi;
+    scgi_temp_path %[2]s/scgi;
     include %[1]s/site.conf;
 }
-`, dir)
+`, dir, spool)
 	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(main), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -267,6 +284,83 @@ http {
 	if r, _ := get(admin, "/resources/nginx-big"); r.StatusCode != http.StatusOK {
 		t.Fatalf("imported resource: %d", r.StatusCode)
 	}
+
+	// A document upload near the library's upload limit passes through too,
+	// and the held file comes back whole over https.
+	doc := largeDOCX(t, fixture(t, "policy.docx"), 24<<20)
+	_, page = get(admin, "/staff/upload")
+	form.Reset()
+	mw = multipart.NewWriter(&form)
+	mw.WriteField("csrf_token", csrf(page))
+	mw.WriteField("title", "A large policy through nginx")
+	fw, _ = mw.CreateFormFile("file", "large-policy.docx")
+	fw.Write(doc)
+	mw.Close()
+	req, _ = http.NewRequest(http.MethodPost, base+"/staff/upload", &form)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	noRedirect := *admin
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/resources/") {
+		t.Fatalf("upload of %d bytes through nginx: %d %q\n%.1000s", len(doc), resp.StatusCode, loc, out)
+	}
+	id := strings.TrimPrefix(loc, "/staff/resources/")
+	_, js := get(admin, "/api/v1/resources/"+id)
+	var res struct {
+		File struct {
+			URL    string `json:"url"`
+			SHA256 string `json:"sha256"`
+			Size   int64  `json:"size"`
+		} `json:"file"`
+	}
+	if err := json.Unmarshal([]byte(js), &res); err != nil || !strings.HasPrefix(res.File.URL, base+"/files/") || res.File.Size != int64(len(doc)) {
+		t.Fatalf("uploaded resource's file through nginx (%v): %.600s", err, js)
+	}
+	resp, err = admin.Get(res.File.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if sum := sha256.Sum256(got); resp.StatusCode != http.StatusOK || hex.EncodeToString(sum[:]) != res.File.SHA256 || !bytes.Equal(got, doc) {
+		elog, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+		t.Fatalf("download through nginx: %d, %d bytes, sha256 %x (want %s)\nnginx: %s", resp.StatusCode, len(got), sum, res.File.SHA256, elog)
+	}
+}
+
+// largeDOCX is the document docx with a stored (uncompressed) picture of
+// random bytes added, so the file is about size bytes: large, yet no zip
+// bomb.
+func largeDOCX(t *testing.T, docx []byte, size int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "word/media/image1.png", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic := make([]byte, size-len(docx))
+	rand.Read(pic)
+	w.Write(pic)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // startServeAt is startServe on a chosen address.
