@@ -65,6 +65,23 @@ func (s *Server) apiSignedIn(c *gin.Context, err error) (catalog.Reader, bool) {
 	return rd, true
 }
 
+// apiStaff is the reader when they are staff, or false after answering
+// 401 (with a Bearer challenge) to anyone not signed in and 403 to members.
+// The library checks the role itself; checking here spares reading a body.
+func (s *Server) apiStaff(c *gin.Context) (catalog.Reader, bool) {
+	rd := s.reader(c)
+	switch {
+	case rd.Role == "":
+		c.Header("WWW-Authenticate", `Bearer realm="safelib"`)
+		s.apiError(c, catalog.ErrUnauthorized)
+		return rd, false
+	case !rd.IsStaff():
+		s.apiError(c, catalog.ErrForbidden)
+		return rd, false
+	}
+	return rd, true
+}
+
 // listReader is the signed-in reader, or false after answering 401.
 func (s *Server) listReader(c *gin.Context) (catalog.Reader, bool) {
 	return s.apiSignedIn(c, catalog.Errorf(catalog.Unauthorized, "sign in (or send a member's API token) to keep reading lists"))

@@ -123,14 +123,8 @@ func (s *Server) apiUploadResource(c *gin.Context, rd catalog.Reader) {
 // file becomes the resource's newest version (and its text the search
 // text); 201 with the resource as staff see it.
 func (s *Server) apiAddVersion(c *gin.Context) {
-	rd := s.reader(c)
-	if rd.Role == "" {
-		c.Header("WWW-Authenticate", `Bearer realm="safelib"`)
-		s.apiError(c, catalog.ErrUnauthorized)
-		return
-	}
-	if !rd.IsStaff() {
-		s.apiError(c, catalog.ErrForbidden)
+	rd, ok := s.apiStaff(c)
+	if !ok {
 		return
 	}
 	form, fh, err := readUploadForm(c, []string{"label", "published"})

@@ -149,21 +149,12 @@ func (s *Store) LastEditionSent(ctx context.Context) (time.Time, error) {
 func (s *Store) ResourceIDsAddedSince(ctx context.Context, since time.Time, limit int) ([]string, error) {
 	// created is RFC 3339 with trimmed fractions, which do not compare as
 	// text: compare as times.
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM resources WHERE status = 'active'
+	out, err := s.queryStrings(ctx, `SELECT id FROM resources WHERE status = 'active'
 		AND julianday(created) > julianday(?) ORDER BY julianday(created) DESC, id LIMIT ?`, since.UTC().Format(timeLayout), limit)
 	if err != nil {
 		return nil, fmt.Errorf("resources added since %s: %w", since, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // EditionDelivery is one person's message of an edition.

@@ -440,18 +440,27 @@ func (s *Store) ResourceCounts(ctx context.Context) (map[string]int, error) {
 
 // ActiveIDs returns the ids of every active resource, sorted.
 func (s *Store) ActiveIDs(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM resources WHERE status = 'active' ORDER BY id`)
+	out, err := s.queryStrings(ctx, `SELECT id FROM resources WHERE status = 'active' ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("active ids: %w", err)
+	}
+	return out, nil
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, id)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
