@@ -1,11 +1,9 @@
 package web
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +14,7 @@ import (
 
 	"safelib/internal/catalog"
 	"safelib/internal/library"
+	"safelib/internal/testkit"
 )
 
 // docFixture reads a LibreOffice-made document
@@ -227,7 +226,7 @@ func TestAPIUploadBadInput(t *testing.T) {
 	}{
 		{"PDF renamed .docx", "report.docx", pdf, http.StatusUnsupportedMediaType, "but its content is a PDF"},
 		{"executable renamed .pdf", "setup.pdf", append([]byte("MZ\x90\x00\x03"), make([]byte, 300)...), http.StatusUnsupportedMediaType, "executable"},
-		{"zip bomb", "bomb.docx", replaceZipMember(t, docx, "word/document.xml", strings.Repeat("a", 8<<20)), http.StatusBadRequest, "compression ratio"},
+		{"zip bomb", "bomb.docx", testkit.ReplaceZipMember(t, docx, "word/document.xml", strings.Repeat("a", 8<<20)), http.StatusBadRequest, "compression ratio"},
 		{"encrypted Word file", "secret.doc", encrypted, http.StatusBadRequest, "password"},
 		{"over the size limit", "big.pdf", append(bytes.Clone(pdf), make([]byte, catalog.MaxUpload+(2<<20))...), http.StatusRequestEntityTooLarge, "larger than"},
 		{"just over the file limit", "big.pdf", append(bytes.Clone(pdf), make([]byte, catalog.MaxUpload)...), http.StatusRequestEntityTooLarge, "larger than"},
@@ -262,29 +261,6 @@ func TestAPIUploadBadInput(t *testing.T) {
 	if len(files) != 0 {
 		t.Fatalf("files kept: %v", files)
 	}
-}
-
-// replaceZipMember returns the zip with one member's content replaced.
-func replaceZipMember(t testing.TB, body []byte, name, content string) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
-		if f.Name == name {
-			io.WriteString(w, content)
-			continue
-		}
-		rc, _ := f.Open()
-		io.Copy(w, rc)
-		rc.Close()
-	}
-	zw.Close()
-	return out.Bytes()
 }
 
 // TestStaffUploadForm: the staff area's upload form needs its CSRF token,

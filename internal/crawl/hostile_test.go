@@ -10,12 +10,11 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"safelib/internal/catalog"
+	"safelib/internal/testkit"
 )
 
 // A crawl of a hostile site finishes, with the hostile pages failed, the
@@ -97,30 +96,6 @@ func streamBomb(n int) []byte {
 		append(append([]byte(fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n", len(stream))), stream...), "\nendstream"...),
 		[]byte("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
 	)
-}
-
-// peakHeap samples the heap in use until stop is closed and returns the
-// largest value seen.
-func peakHeap(stop <-chan struct{}) func() uint64 {
-	var peak atomic.Uint64
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}()
-	return func() uint64 { wg.Wait(); return peak.Load() }
 }
 
 func TestCrawlHostileSite(t *testing.T) {
@@ -205,12 +180,10 @@ func TestCrawlHostileSite(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	before := ms.HeapInuse
-	stop := make(chan struct{})
-	peak := peakHeap(stop)
+	peak := testkit.PeakHeap()
 	start := time.Now()
 	rec, err := c.Run(context.Background(), src)
 	took := time.Since(start)
-	close(stop)
 	grew := int64(peak()) - int64(before)
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, s.log())

@@ -4,9 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
+	"safelib/internal/testkit"
 	"testing"
-	"time"
 )
 
 func BenchmarkHTML(b *testing.B) {
@@ -59,7 +58,7 @@ func BenchmarkOffice(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			body := readFixture(b, filepath.Join("large", name))
 			var textBytes int
-			peak := trackPeakHeap()
+			peak := testkit.PeakHeap()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -74,28 +73,4 @@ func BenchmarkOffice(b *testing.B) {
 			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 		})
 	}
-}
-
-// trackPeakHeap samples the live heap until the returned function is
-// called, which returns the largest value seen.
-func trackPeakHeap() func() uint64 {
-	done := make(chan struct{})
-	result := make(chan uint64)
-	go func() {
-		var peak uint64
-		var ms runtime.MemStats
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-done:
-				result <- peak
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { close(done); return <-result }
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"safelib/internal/testkit"
 	"strings"
 	"testing"
 )
@@ -129,53 +130,6 @@ func zipOf(t testing.TB, members ...[2]string) []byte {
 	return buf.Bytes()
 }
 
-// replaceMember rewrites one member of a real document.
-func replaceMember(t testing.TB, body []byte, name, content string) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		w, err := zw.Create(f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == name {
-			_, err = w.Write([]byte(content))
-		} else {
-			var rc interface {
-				Read([]byte) (int, error)
-				Close() error
-			}
-			rc, err = f.Open()
-			if err == nil {
-				_, err = buf2(w, rc)
-				rc.Close()
-			}
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func buf2(w interface{ Write([]byte) (int, error) }, r interface{ Read([]byte) (int, error) }) (int64, error) {
-	var b bytes.Buffer
-	n, err := b.ReadFrom(r)
-	if err != nil {
-		return n, err
-	}
-	_, err = w.Write(b.Bytes())
-	return n, err
-}
-
 func TestOfficeBadInput(t *testing.T) {
 	docx := readFixture(t, "policy.docx")
 	doc := readFixture(t, "policy.doc")
@@ -183,15 +137,15 @@ func TestOfficeBadInput(t *testing.T) {
 	xlsx := readFixture(t, "figures.xlsx")
 	pdf := readPDFFixture(t)
 
-	bomb := replaceMember(t, docx, "word/document.xml", `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>`+strings.Repeat("a", 8<<20)+`</w:t></w:r></w:p></w:body></w:document>`)
-	deep := replaceMember(t, docx, "word/document.xml", strings.Repeat("<a>", 1000)+strings.Repeat("</a>", 1000))
-	encryptedODT := replaceMember(t, odt, "META-INF/manifest.xml", `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1"/></manifest:file-entry></manifest:manifest>`)
+	bomb := testkit.ReplaceZipMember(t, docx, "word/document.xml", `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>`+strings.Repeat("a", 8<<20)+`</w:t></w:r></w:p></w:body></w:document>`)
+	deep := testkit.ReplaceZipMember(t, docx, "word/document.xml", strings.Repeat("<a>", 1000)+strings.Repeat("</a>", 1000))
+	encryptedODT := testkit.ReplaceZipMember(t, odt, "META-INF/manifest.xml", `<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1"/></manifest:file-entry></manifest:manifest>`)
 	var many [][2]string
 	for i := range maxZipEntries + 1 {
 		many = append(many, [2]string{fmt.Sprintf("f%d", i), ""})
 	}
 	manyEntries := zipOf(t, many...)
-	manyStrings := replaceMember(t, xlsx, "xl/sharedStrings.xml", `<sst>`+strings.Repeat("<si><t>x</t></si>", 2000)+`</sst>`)
+	manyStrings := testkit.ReplaceZipMember(t, xlsx, "xl/sharedStrings.xml", `<sst>`+strings.Repeat("<si><t>x</t></si>", 2000)+`</sst>`)
 
 	// Word's fEncrypted flag set in the real .doc's file information block.
 	encryptedDoc := bytes.Clone(doc)

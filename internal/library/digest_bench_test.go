@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
+	"safelib/internal/testkit"
 )
 
 // BenchmarkDigestDaily builds the daily digests of 1,000 members with 3
@@ -97,7 +98,7 @@ func BenchmarkDigestDaily(b *testing.B) {
 	runtime.GC()
 	b.StartTimer()
 	var sum *DigestSummary
-	peak := trackPeakHeap()
+	peak := testkit.PeakHeap()
 	for b.Loop() {
 		var err error
 		if sum, err = e.d.Run(ctx, catalog.Daily); err != nil {

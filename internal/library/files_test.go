@@ -1,7 +1,6 @@
 package library
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
+	"safelib/internal/testkit"
 )
 
 var staffReader = catalog.Reader{UserID: 9, Email: "sam@example.org", Role: "staff", Members: true}
@@ -202,32 +202,6 @@ func TestFileVersions(t *testing.T) {
 	}
 }
 
-// zipWith returns the zip body with member name's content replaced.
-func zipWith(t testing.TB, body []byte, name, content string) []byte {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	zw := zip.NewWriter(&out)
-	for _, f := range zr.File {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name == name {
-			io.WriteString(w, content)
-			continue
-		}
-		rc, _ := f.Open()
-		io.Copy(w, rc)
-		rc.Close()
-	}
-	zw.Close()
-	return out.Bytes()
-}
-
 // badUploads are the hostile and wrong files an upload must refuse, each
 // with the error code and words of its message.
 func badUploads(t testing.TB) []struct {
@@ -241,7 +215,7 @@ func badUploads(t testing.TB) []struct {
 	if i := bytes.Index(encrypted, []byte{0xec, 0xa5}); i >= 0 {
 		encrypted[i+0x0b] |= 0x01 // Word's fEncrypted flag in the file information block
 	}
-	bomb := zipWith(t, docx, "word/document.xml", `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>`+strings.Repeat("a", 8<<20)+`</w:t></w:r></w:p></w:body></w:document>`)
+	bomb := testkit.ReplaceZipMember(t, docx, "word/document.xml", `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>`+strings.Repeat("a", 8<<20)+`</w:t></w:r></w:p></w:body></w:document>`)
 	return []struct {
 		Name, File string
 		Body       []byte

@@ -7,9 +7,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"safelib/internal/catalog"
+	"safelib/internal/testkit"
 )
 
 // largeBodies are 10 MB texts: real words, and one long token.
@@ -34,7 +34,7 @@ func BenchmarkLargeBody(b *testing.B) {
 			body := largeBodies()[name]
 			l := newEmptyLibrary(b)
 			runtime.GC()
-			peak := trackPeakHeap()
+			peak := testkit.PeakHeap()
 			for i := 0; b.Loop(); i++ {
 				r := &catalog.Resource{ID: fmt.Sprintf("large-%d", i), Title: "A very long document", Type: "report",
 					Body: body, Source: "curated"}
@@ -49,26 +49,4 @@ func BenchmarkLargeBody(b *testing.B) {
 			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 		})
 	}
-}
-
-func trackPeakHeap() func() uint64 {
-	done := make(chan struct{})
-	result := make(chan uint64)
-	go func() {
-		var peak uint64
-		var ms runtime.MemStats
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			peak = max(peak, ms.HeapInuse)
-			select {
-			case <-done:
-				result <- peak
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { close(done); return <-result }
 }
