@@ -23,8 +23,9 @@ import (
 // type is refused too), 400 for encrypted, broken or hostile documents.
 // Nothing is kept of a refused upload.
 
-// maxUploadRequest bounds an upload request: the file and its fields.
-const maxUploadRequest = catalog.MaxUpload + 1<<20
+// maxUploadRequest bounds an upload request: the file (serve's
+// --max-upload) and its fields.
+func (s *Server) maxUploadRequest() int64 { return s.lib.MaxUpload() + 1<<20 }
 
 // uploadFields are the form fields POST /api/v1/resources takes beside the
 // file: those of the JSON create.
@@ -34,15 +35,15 @@ var uploadFields = []string{"title", "url", "publisher", "type", "themes", "publ
 // readUploadForm parses a multipart upload request within the size limit
 // and returns its one file part; allowed names the other fields it may
 // have. The caller removes the form's temporary files (form.RemoveAll).
-func readUploadForm(c *gin.Context, allowed []string) (*multipart.Form, *multipart.FileHeader, error) {
+func (s *Server) readUploadForm(c *gin.Context, allowed []string) (*multipart.Form, *multipart.FileHeader, error) {
 	if !strings.HasPrefix(c.ContentType(), "multipart/form-data") {
 		return nil, nil, catalog.Errorf(catalog.Unsupported, "send the file as multipart/form-data with a \"file\" part")
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxUploadRequest)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxUploadRequest())
 	if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, nil, catalog.Errorf(catalog.TooLarge, "the file is larger than %d MB, the most the library takes", catalog.MaxUpload>>20)
+			return nil, nil, library.TooLarge(s.lib.MaxUpload())
 		}
 		return nil, nil, catalog.Errorf(catalog.Invalid, "unreadable multipart form: %v", err)
 	}
@@ -93,7 +94,7 @@ func splitThemes(values []string) []string {
 // resource holding the file, its missing metadata filled from the
 // document as add-a-link does.
 func (s *Server) apiUploadResource(c *gin.Context, rd catalog.Reader) {
-	form, fh, err := readUploadForm(c, uploadFields)
+	form, fh, err := s.readUploadForm(c, uploadFields)
 	if err != nil {
 		s.apiError(c, err)
 		return
@@ -127,7 +128,7 @@ func (s *Server) apiAddVersion(c *gin.Context) {
 	if !ok {
 		return
 	}
-	form, fh, err := readUploadForm(c, []string{"label", "published"})
+	form, fh, err := s.readUploadForm(c, []string{"label", "published"})
 	if err != nil {
 		s.apiError(c, err)
 		return

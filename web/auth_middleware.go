@@ -172,7 +172,7 @@ func (s *Server) csrf() gin.HandlerFunc {
 		api := isAPI(c)
 		got := c.GetHeader("X-CSRF-Token")
 		if !api {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, formLimit(c))
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.formLimit(c))
 			if got == "" {
 				// Parse here to tell a form over the limit (413, said so)
 				// from one without a token (403).
@@ -184,10 +184,7 @@ func (s *Server) csrf() gin.HandlerFunc {
 					err = c.Request.ParseMultipartForm(32 << 20)
 				}
 				if errors.As(err, &tooBig) {
-					limit := fmt.Sprintf("%d KB", formLimit(c)>>10)
-					if formLimit(c) >= 1<<20 {
-						limit = fmt.Sprintf("%d MB", formLimit(c)>>20)
-					}
+					limit := catalog.SizeText(s.formLimit(c))
 					s.renderError(c, http.StatusRequestEntityTooLarge,
 						"This form is larger than this page accepts ("+limit+"). Shorten what you entered, or choose a smaller file, and try again.")
 					c.Abort()

@@ -84,7 +84,7 @@ var problemKinds = []problemKind{
 	{http.StatusRequestEntityTooLarge, "too-large", "The body is larger than this address accepts.", "Send less: the detail gives the limit."},
 	{http.StatusRequestURITooLong, "query-too-long", "The query string is longer than 8 KiB.", "Ask for fewer selections at once."},
 	{http.StatusUnsupportedMediaType, "unsupported-media-type", "The body's Content-Type is not one this address reads.", "Send application/json (or application/merge-patch+json for a PATCH of a resource)."},
-	{http.StatusUnprocessableEntity, "unprocessable", "The upload was read but could not be used (a form's file missing or unreadable).", "Choose the file again; the page says what was wrong."},
+	{http.StatusUnprocessableEntity, "unprocessable", "The form was read but a field could not be used (a file not chosen, a date that is none).", "Choose the file again; the page says what was wrong."},
 	{http.StatusPreconditionRequired, "version-required", "A change to a resource must name the version it was made from.", "Send the version field, or If-Match with the version a GET gave."},
 	{http.StatusTooManyRequests, "too-many-requests", "This client made more requests than its rate limit (--rate-limit a second, --rate-burst at once), or too many failed sign-ins.", "Wait the Retry-After seconds, then go on more slowly."},
 	{http.StatusInternalServerError, "internal", "Something failed on the server; it is logged.", "Try again later; tell the library's admin if it goes on."},

@@ -12,12 +12,12 @@ const maxImportUpload = 256 << 20
 
 // formLimit is the body limit the csrf middleware puts on a form: the
 // import upload may be large, every other form is small.
-func formLimit(c *gin.Context) int64 {
+func (s *Server) formLimit(c *gin.Context) int64 {
 	switch c.FullPath() {
 	case "/staff/import":
 		return maxImportUpload
 	case "/staff/upload", "/staff/resources/:id/versions":
-		return maxUploadRequest
+		return s.maxUploadRequest()
 	case "/staff/newsletter/:id":
 		return maxEditionForm
 	}

@@ -104,7 +104,10 @@ func (s *Server) formUpload(c *gin.Context) (library.Upload, func(), bool) {
 
 // uploadFailure sorts an upload's error into the message about the file
 // and those about other fields, with the status to answer (0: not the
-// uploader's mistake).
+// uploader's mistake). A refused document answers what the API answers
+// for it (413, 415, and 400 for one unreadable, encrypted or empty); 422,
+// as on every staff form, is for fields typed wrong (a label too long, a
+// date that is none) and for a form sent without its file.
 func uploadFailure(err error) (int, string, map[string]string) {
 	switch catalog.ErrorCode(err) {
 	case catalog.TooLarge, catalog.Unsupported:
@@ -118,6 +121,9 @@ func uploadFailure(err error) (int, string, map[string]string) {
 		}
 		delete(errs, "file")
 		delete(errs, "")
+		if len(errs) == 0 {
+			return http.StatusBadRequest, fileErr, nil
+		}
 		return http.StatusUnprocessableEntity, fileErr, errs
 	}
 	return 0, "", nil
@@ -143,6 +149,9 @@ func (s *Server) staffVersionSave(c *gin.Context) {
 		return
 	}
 	status, fileErr, errs := uploadFailure(err)
+	if !ok {
+		status = http.StatusUnprocessableEntity // the form came without its file
+	}
 	if status == 0 {
 		s.pageError(c, err)
 		return

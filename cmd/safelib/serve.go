@@ -61,6 +61,8 @@ the search site and API until interrupted (SIGINT or SIGTERM).`,
 	f.DurationVar(&a.cfg.WriteTimeout, "write-timeout", a.cfg.WriteTimeout, "longest time to answer a request")
 	f.DurationVar(&a.cfg.ImportTimeout, "import-timeout", a.cfg.ImportTimeout,
 		"read and write time allowed to a signed-in staff member's import (POST /staff/import) and export; keep the reverse proxy's timeouts as long")
+	f.Var(sizeValue{&a.cfg.MaxUpload}, "max-upload",
+		"largest document staff may upload, with a unit (KB, MB; 1024s), at most 32MB; keep the reverse proxy's body limit (nginx client_max_body_size) above it")
 	f.BoolVar(&a.cfg.NoSeed, "no-seed", false, "do not load the embedded default library into an empty data directory")
 	f.IntVar(&indexWorkers, "index-workers", max(1, runtime.GOMAXPROCS(0)/2),
 		"goroutines analysing documents for the index while serving (the rest of the cores answer searches)")
@@ -150,6 +152,7 @@ func (a *app) serve(ctx context.Context) error {
 		return err
 	}
 	defer h.Close()
+	h.SetMaxUpload(a.cfg.MaxUpload)
 	a.metrics = metrics.New() // served on /metrics; the crawler and web feed it
 	stopCuration := a.startCuration(ctx, h)
 	defer stopCuration() // before the library closes

@@ -10,6 +10,8 @@ import (
 	"net/mail"
 	"net/url"
 	"time"
+
+	"safelib/internal/catalog"
 )
 
 // Config is the whole configuration of a safelib process.
@@ -60,6 +62,9 @@ type Config struct {
 	ReadTimeout   time.Duration
 	WriteTimeout  time.Duration
 	ImportTimeout time.Duration
+	// MaxUpload is the largest document staff may upload, in bytes (at
+	// most catalog.MaxUpload, the most the text extractor reads).
+	MaxUpload int64
 }
 
 // Default returns the defaults.
@@ -78,6 +83,7 @@ func Default() Config {
 		ReadTimeout:     60 * time.Second,
 		WriteTimeout:    60 * time.Second,
 		ImportTimeout:   10 * time.Minute,
+		MaxUpload:       catalog.MaxUpload,
 	}
 }
 
@@ -132,11 +138,18 @@ func (c *Config) Validate() error {
 	if c.ImportTimeout < 0 {
 		errs = append(errs, errors.New("--import-timeout: 0 (same as the others) or a duration"))
 	}
+	if c.MaxUpload < minUpload || c.MaxUpload > catalog.MaxUpload {
+		errs = append(errs, fmt.Errorf("--max-upload: from %s to %s (the most whose text is read)",
+			catalog.SizeText(minUpload), catalog.SizeText(catalog.MaxUpload)))
+	}
 	if c.BackupKeep < 1 {
 		errs = append(errs, errors.New("--backup-keep: at least 1"))
 	}
 	return errors.Join(errs...)
 }
+
+// minUpload is the smallest --max-upload: below it no real document fits.
+const minUpload = 64 << 10
 
 // PublicURL is BaseURL, or http://Addr when unset.
 func (c *Config) PublicURL() string {

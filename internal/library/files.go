@@ -35,6 +35,23 @@ type fileStore struct{ dir string }
 // it, uploads answer that the library holds no files.
 func (l *Library) SetFilesDir(dir string) { l.files = &fileStore{dir: dir} }
 
+// SetMaxUpload sets the largest upload taken, in bytes (serve's
+// --max-upload); at most, and by default, catalog.MaxUpload.
+func (l *Library) SetMaxUpload(n int64) {
+	if n <= 0 || n > catalog.MaxUpload {
+		n = catalog.MaxUpload
+	}
+	l.maxUpload.Store(n)
+}
+
+// MaxUpload is the largest upload taken, in bytes.
+func (l *Library) MaxUpload() int64 {
+	if n := l.maxUpload.Load(); n > 0 {
+		return n
+	}
+	return catalog.MaxUpload
+}
+
 func (fs *fileStore) path(sum string) string { return filepath.Join(fs.dir, sum[:2], sum) }
 
 // errNoFiles: the library was wired without a files directory.
@@ -100,8 +117,8 @@ func syncDir(dir string) error {
 type Upload struct {
 	// Name is the file name the browser or client sent.
 	Name string
-	// Data is the content; at most catalog.MaxUpload bytes are read, and
-	// more is catalog.TooLarge.
+	// Data is the content; at most MaxUpload bytes are read, and more is
+	// catalog.TooLarge.
 	Data io.Reader
 }
 
@@ -115,27 +132,27 @@ type heldUpload struct {
 
 // readUpload reads and checks up: size, document type by content, name,
 // and that its text can be read. Nothing is written.
-func readUpload(ctx context.Context, up Upload) (*heldUpload, error) {
+func readUpload(ctx context.Context, up Upload, limit int64) (*heldUpload, error) {
 	if up.Data == nil {
 		return nil, fieldError("file", "is required: choose the document to upload")
 	}
-	data, err := io.ReadAll(io.LimitReader(up.Data, catalog.MaxUpload+1))
+	data, err := io.ReadAll(io.LimitReader(up.Data, limit+1))
 	if err != nil {
 		var mb interface{ MaxBytesLimit() int64 }
 		if errors.As(err, &mb) || strings.Contains(err.Error(), "too large") {
-			return nil, tooLarge()
+			return nil, TooLarge(limit)
 		}
 		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	if len(data) > catalog.MaxUpload {
-		return nil, tooLarge()
+	if int64(len(data)) > limit {
+		return nil, TooLarge(limit)
 	}
 	if len(data) == 0 {
 		return nil, fieldError("file", "is empty")
 	}
 	p, err := extract.Document(ctx, data, "application/octet-stream", "")
 	if err != nil {
-		return nil, uploadError(err)
+		return nil, uploadError(err, limit)
 	}
 	t, ok := catalog.DocumentTypes[p.ContentType]
 	if !ok {
@@ -159,16 +176,17 @@ func readUpload(ctx context.Context, up Upload) (*heldUpload, error) {
 	return h, nil
 }
 
-func tooLarge() error {
-	return catalog.Errorf(catalog.TooLarge, "the file is larger than %d MB, the most the library takes", catalog.MaxUpload>>20)
+// TooLarge is the error of an upload over limit bytes.
+func TooLarge(limit int64) error {
+	return catalog.Errorf(catalog.TooLarge, "the file is larger than %s, the most the library takes", catalog.SizeText(limit))
 }
 
 // uploadError turns an extraction failure into a message for staff.
-func uploadError(err error) error {
+func uploadError(err error, limit int64) error {
 	reason := strings.TrimPrefix(err.Error(), "extract: ")
 	switch {
 	case errors.Is(err, extract.ErrTooLarge):
-		return tooLarge()
+		return TooLarge(limit)
 	case errors.Is(err, extract.ErrEncrypted):
 		return catalog.Errorf(catalog.Invalid, "the document is password-protected or encrypted, so its text can't be read: upload a copy saved without a password")
 	case errors.Is(err, extract.ErrUnsupported):
@@ -195,7 +213,7 @@ func (l *Library) UploadResource(ctx context.Context, rd catalog.Reader, r *cata
 	if l.files == nil {
 		return nil, errNoFiles
 	}
-	h, err := readUpload(ctx, up)
+	h, err := readUpload(ctx, up, l.MaxUpload())
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +291,7 @@ func (l *Library) AddFileVersion(ctx context.Context, rd catalog.Reader, id stri
 	if _, err := l.st.GetResource(ctx, id); err != nil {
 		return nil, err
 	}
-	h, err := readUpload(ctx, up)
+	h, err := readUpload(ctx, up, l.MaxUpload())
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,8 @@ type Library struct {
 	backups lastBackup
 	// files keeps the files the library holds (files.go); nil: none.
 	files *fileStore
+	// maxUpload is the largest upload taken (0: catalog.MaxUpload).
+	maxUpload atomic.Int64
 	// searchObs receives search timings (metrics): observe.go.
 	searchObs atomic.Pointer[SearchObserver]
 }
