@@ -1,10 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -302,12 +302,15 @@ func hasValues(m Selections) bool {
 	return false
 }
 
+// sortFacetValues sorts vs by count, highest first, then by value. The
+// values of one facet are distinct, so the order is total (no stable sort
+// needed; sort.SliceStable's reflection was 5% of a search's CPU).
 func sortFacetValues(vs []FacetValue) {
-	sort.SliceStable(vs, func(i, j int) bool {
-		if vs[i].Count != vs[j].Count {
-			return vs[i].Count > vs[j].Count
+	slices.SortFunc(vs, func(a, b FacetValue) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
 		}
-		return vs[i].Value < vs[j].Value
+		return strings.Compare(a.Value, b.Value)
 	})
 }
 
