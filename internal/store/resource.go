@@ -83,7 +83,7 @@ func (s *Store) Resources(ctx context.Context, ids []string, withBody bool) ([]*
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM `+resourcesFrom(withBody)+` WHERE id IN (`+
+	rows, err := s.queryPrepared(ctx, `SELECT `+cols+` FROM `+resourcesFrom(withBody)+` WHERE id IN (`+
 		placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("load resources: %w", err)
@@ -126,28 +126,41 @@ func resourcesFrom(withBody bool) string {
 
 // LoadTexts fills in the body and pages of rs, loaded without them by
 // Resources: a search loads the texts only of the hits it cuts snippets
-// from, bodies being most of a row.
+// from, bodies being most of a row. One query says which have pages or
+// slides; only those have their pages read.
 func (s *Store) LoadTexts(ctx context.Context, rs []*catalog.Resource) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	byID, args := keyed(rs, func(r *catalog.Resource) { r.Body = "" })
-	rows, err := s.db.QueryContext(ctx, `SELECT id, body FROM resources WHERE id IN (`+placeholders(len(args))+`)`, args...)
+	byID, args := keyed(rs, func(r *catalog.Resource) { r.Body, r.Pages, r.Slides = "", nil, false })
+	rows, err := s.queryPrepared(ctx, `SELECT id, body,
+		EXISTS (SELECT 1 FROM resource_pages p WHERE p.resource_id = resources.id),
+		EXISTS (SELECT 1 FROM resource_slides s WHERE s.resource_id = resources.id)
+		FROM resources WHERE id IN (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("load texts: %w", err)
 	}
 	defer rows.Close()
+	var paged []any
 	for rows.Next() {
 		var id, body string
-		if err := rows.Scan(&id, &body); err != nil {
+		var pages, slides bool
+		if err := rows.Scan(&id, &body, &pages, &slides); err != nil {
 			return fmt.Errorf("load texts: %w", err)
 		}
-		byID[id].Body = body
+		r := byID[id]
+		r.Body, r.Slides = body, slides
+		if pages {
+			paged = append(paged, id)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("load texts: %w", err)
 	}
-	return s.loadPages(ctx, rs)
+	if len(paged) == 0 {
+		return nil
+	}
+	return s.loadPageTexts(ctx, byID, paged)
 }
 
 func (s *Store) loadPages(ctx context.Context, rs []*catalog.Resource) error {
@@ -171,7 +184,12 @@ func (s *Store) loadPages(ctx context.Context, rs []*catalog.Resource) error {
 	if err := errors.Join(slides.Err(), slides.Close()); err != nil {
 		return fmt.Errorf("load slides: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT resource_id, text FROM resource_pages
+	return s.loadPageTexts(ctx, byID, args)
+}
+
+// loadPageTexts appends to byID[id].Pages the pages of each id in args.
+func (s *Store) loadPageTexts(ctx context.Context, byID map[string]*catalog.Resource, args []any) error {
+	rows, err := s.queryPrepared(ctx, `SELECT resource_id, text FROM resource_pages
 		WHERE resource_id IN (`+placeholders(len(args))+`) ORDER BY resource_id, page`, args...)
 	if err != nil {
 		return fmt.Errorf("load pages: %w", err)
@@ -209,7 +227,7 @@ func (s *Store) loadThemes(ctx context.Context, rs []*catalog.Resource) error {
 		return nil
 	}
 	byID, args := keyed(rs, func(r *catalog.Resource) { r.Themes, r.MachineThemes = nil, nil })
-	rows, err := s.db.QueryContext(ctx, `SELECT resource_id, slug, machine FROM resource_themes
+	rows, err := s.queryPrepared(ctx, `SELECT resource_id, slug, machine FROM resource_themes
 		WHERE resource_id IN (`+placeholders(len(args))+`) ORDER BY rowid`, args...)
 	if err != nil {
 		return fmt.Errorf("load themes: %w", err)

@@ -32,6 +32,7 @@ type Store struct {
 	db *sql.DB
 	// migrationBackup is the copy made before this Open migrated.
 	migrationBackup string
+	prepared        prepared // statements kept (prepared.go)
 }
 
 // Open opens (creating if needed) the database at file and applies pending
@@ -63,7 +64,7 @@ func Open(ctx context.Context, file string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return errors.Join(s.closePrepared(), s.db.Close()) }
 
 // Ping checks the database answers, for health checks.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
