@@ -70,8 +70,17 @@ func (s *Store) ResourceByURL(ctx context.Context, u string) (*catalog.Resource,
 }
 
 // Resources loads the resources with the given ids, in that order, skipping
-// ids that don't exist. Bodies are loaded only when withBody is set.
+// ids that don't exist. Bodies are loaded only when withBody is set
+// (without them, they may come from the cache of hitcache.go).
 func (s *Store) Resources(ctx context.Context, ids []string, withBody bool) ([]*catalog.Resource, error) {
+	if !withBody {
+		return s.cachedResources(ctx, ids)
+	}
+	return s.loadResources(ctx, ids, withBody)
+}
+
+// loadResources is Resources, from the database.
+func (s *Store) loadResources(ctx context.Context, ids []string, withBody bool) ([]*catalog.Resource, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

@@ -32,7 +32,8 @@ type Store struct {
 	db *sql.DB
 	// migrationBackup is the copy made before this Open migrated.
 	migrationBackup string
-	prepared        prepared // statements kept (prepared.go)
+	prepared        prepared      // statements kept (prepared.go)
+	cache           resourceCache // hits without texts (hitcache.go)
 }
 
 // Open opens (creating if needed) the database at file and applies pending
