@@ -80,10 +80,4 @@ func (s *Store) TouchFeedToken(ctx context.Context, id int64, at time.Time) erro
 // ChangeCounter returns the library's change counter: it moves in the same
 // transaction as any write to a resource, its themes or its index flag
 // (triggers of migration 0005), so caches keyed by it see every change.
-func (s *Store) ChangeCounter(ctx context.Context) (int64, error) {
-	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT counter FROM library_changes WHERE id = 1`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("change counter: %w", err)
-	}
-	return n, nil
-}
+func (s *Store) ChangeCounter(ctx context.Context) (int64, error) { return s.changeCounter(ctx) }

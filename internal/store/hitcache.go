@@ -113,7 +113,7 @@ func cloneResource(r *catalog.Resource) *catalog.Resource {
 	return &c
 }
 
-// changeCounter is ChangeCounter through a kept statement.
+// changeCounter reads the change counter through a kept statement.
 func (s *Store) changeCounter(ctx context.Context) (int64, error) {
 	rows, err := s.queryPrepared(ctx, `SELECT counter FROM library_changes WHERE id = 1`)
 	if err != nil {
