@@ -88,13 +88,28 @@ func rtlLines(cs []bidiChar, g charGeometry) []bidiChar {
 // rtlLine reorders one line in place and reports whether it is right to
 // left.
 func rtlLine(line []bidiChar, g charGeometry, prevRTL bool) bool {
-	nR, nL := 0, 0
+	// The line's direction is that of most of its words (a run of
+	// letters of one direction), the letters breaking a tie.
+	nR, nL, wR, wL := 0, 0, 0, 0
+	prev := bidi.WS
 	for _, c := range line {
-		switch bidiClass(c.r) {
+		cl := bidiClass(c.r)
+		switch cl {
 		case bidi.R, bidi.AL:
 			nR++
+			if prev != bidi.R {
+				wR++
+			}
+			prev = bidi.R
 		case bidi.L:
 			nL++
+			if prev != bidi.L {
+				wL++
+			}
+			prev = bidi.L
+		case bidi.NSM:
+		default:
+			prev = cl
 		}
 	}
 	if nR == 0 {
@@ -133,7 +148,7 @@ func rtlLine(line []bidiChar, g charGeometry, prevRTL bool) bool {
 		reverseChars(run)
 		a = b
 	}
-	rtl := nR > nL
+	rtl := wR > wL || wR == wL && nR > nL
 	reorderVisual(line, rtl)
 	return rtl
 }
