@@ -109,7 +109,19 @@ func pdfSeeds() [][]byte {
 		append(good[:len(good)/2:len(good)/2], "\n%%EOF\n"...),
 		[]byte("%PDF-1.7\n%%EOF\n"),
 		[]byte("not a pdf at all"),
+		readFile("pdf", "footnotes.pdf"), // real footnote markers (pdfchars.go)
+		readFile("pdf", "rtl.pdf"),       // right-to-left lines (pdfbidi.go)
+		readFile("pdf", "rtl-chromium.pdf"),
 	}
+}
+
+// readFile reads a fixture under testdata, for the seeds.
+func readFile(dir, name string) []byte {
+	b, err := os.ReadFile(filepath.Join("testdata", dir, name))
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // TestWriteFuzzSeeds keeps the committed seed corpus under testdata/fuzz in

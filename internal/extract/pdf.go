@@ -406,7 +406,7 @@ func pageText(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (string, 
 	if err != nil {
 		return "", err
 	}
-	return refineText(textPage{inst, tp.TextPage}, text.Text, count), nil
+	return refineText(textPage{inst, tp.TextPage, new(int)}, text.Text, count), nil
 }
 
 // pdfParagraphs rebuilds paragraphs from the lines PDFium gives: lines are

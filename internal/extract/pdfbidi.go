@@ -173,12 +173,15 @@ func sortNeutrals(line []bidiChar, g charGeometry) {
 		for b < len(line) && neutral(line[b].r) {
 			b++
 		}
-		if b-a >= 2 && (a > 0 && isRTLRune(line[a-1].r) || b < len(line) && isRTLRune(line[b].r)) {
+		if b-a >= 2 && b-a <= maxNeutrals && (a > 0 && isRTLRune(line[a-1].r) || b < len(line) && isRTLRune(line[b].r)) {
 			sortByX(line[a:b], g)
 		}
 		a = b
 	}
 }
+
+// maxNeutrals is the longest run of neutrals sortNeutrals sorts.
+const maxNeutrals = 8
 
 // sortByX orders cs by the horizontal origins of their glyphs (insertion
 // sort: runs are short), unless a position is unknown.
