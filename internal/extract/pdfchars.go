@@ -79,27 +79,37 @@ type charPositions interface {
 // refineText applies the repairs to text, the whole text of a page of
 // count characters. When the text does not hold exactly one rune per
 // character (PDFium's count and its UTF-16 can disagree), characters cannot
-// be found by index, and the text is returned as it is.
+// be found by index: markers are left alone and right-to-left lines are
+// reordered from the text alone.
 func refineText(p charPositions, text string, count int) string {
 	markers := mayHaveMarkers(text)
 	rtl := hasRTL(text)
 	if !markers && !rtl {
 		return text
 	}
-	if utf8.RuneCountInString(text) != count {
+	indexed := utf8.RuneCountInString(text) == count
+	if !indexed && !rtl {
 		return text
 	}
-	cs := make([]bidiChar, 0, count)
+	cs := make([]bidiChar, 0, len(text))
 	i := int32(0)
 	for _, r := range text {
-		cs = append(cs, bidiChar{r, i})
+		c := bidiChar{r, -1}
+		if indexed {
+			c.i = i
+		}
+		cs = append(cs, c)
 		i++
 	}
-	if markers {
+	if markers && indexed {
 		cs = separateMarkers(cs, p)
 	}
 	if rtl {
-		cs = rtlLines(cs, p)
+		var g charGeometry
+		if indexed {
+			g = p
+		}
+		cs = rtlLines(cs, g)
 	}
 	var sb strings.Builder
 	sb.Grow(len(text) + 16)
