@@ -321,10 +321,10 @@ func readableText(root *html.Node, base *url.URL) string {
 	parser.KeepClasses = true // pruneBoilerplate reads them
 	article, err := parser.ParseDocument(root, base)
 	if err != nil || article.Node == nil {
-		return ""
+		return secondOpinion(root, nil, "")
 	}
 	pruneBoilerplate(article.Node)
-	return normaliseText(render.InnerText(article.Node))
+	return secondOpinion(root, article.Node, normaliseText(render.InnerText(article.Node)))
 }
 
 func countElements(n *html.Node, limit int) int {
