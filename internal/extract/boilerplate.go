@@ -53,6 +53,9 @@ func boilerplateName(v string) bool {
 		if rxArticleName.MatchString(tok) {
 			continue
 		}
+		// A BEM modifier says what an element has, not what it is:
+		// "testreport__section--ads" is a section of the report.
+		tok, _, _ = strings.Cut(tok, "--")
 		parts := strings.FieldsFunc(tok, func(r rune) bool { return r == '-' || r == '_' })
 		if len(parts) == 0 {
 			continue

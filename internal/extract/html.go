@@ -96,10 +96,14 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 	// Everything above reads the document; what follows changes it.
 	removeClutter(root)
 	main := readableText(root, base)
-	simple := simpleText(root)
+	scope := simpleScope(root)
+	simple := scopeText(scope)
 	page.Text = main
 	if utf8.RuneCountInString(main) < minReadableText && len(simple) > len(main) {
-		page.Text = simple
+		// The fallback's text without its boilerplate; the date is
+		// still looked for in the whole of it.
+		pruneBoilerplate(scope)
+		page.Text = scopeText(scope)
 	}
 	page.Text = prefix(page.Text, MaxText)
 	if page.Published == "" {
@@ -342,10 +346,11 @@ func countElements(n *html.Node, limit int) int {
 	return count
 }
 
-// simpleText is the fallback extraction: the text of <main> (or the single
-// <article>, or <body>) without scripts, navigation, headers, footers,
-// asides, forms' controls or hidden elements. It modifies root.
-func simpleText(root *html.Node) string {
+// simpleScope finds the fallback extraction's element: <main> (or the
+// single <article>, or <body>) without scripts, navigation, headers,
+// footers, asides, forms' controls or hidden elements, which it removes
+// from root. It returns nil when there is no body.
+func simpleScope(root *html.Node) *html.Node {
 	doc := goquery.NewDocumentFromNode(root)
 	doc.Find(strings.Join([]string{
 		"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
@@ -370,9 +375,16 @@ func simpleText(root *html.Node) string {
 		scope = doc.Find("body").First()
 	}
 	if scope.Length() == 0 {
+		return nil
+	}
+	return scope.Get(0)
+}
+
+func scopeText(scope *html.Node) string {
+	if scope == nil {
 		return ""
 	}
-	return normaliseText(render.InnerText(scope.Get(0)))
+	return normaliseText(render.InnerText(scope))
 }
 
 // removeClutter deletes what neither extraction should see: templates
