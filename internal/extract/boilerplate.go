@@ -96,6 +96,8 @@ var rxBoilerplateLine = regexp.MustCompile(`(?i)^\s*(?:` + strings.Join([]string
 	`kommentare? (?:sind geschlossen|schreiben|insgesamt)`, `(?:möchten sie|den|diesen) (?:artikel|beitrag) (?:mit anderen )?teilen`,
 	`teilen (?:mit|sie dies mit)\s*:`, `artikel gefallen`, `wird geladen`, `reklama\b`, `anzeige\b`, `werbung\b`, `advertisement\b`,
 	`vorschau auf den nächsten`, `zurück\b`,
+	`(?:à )?lire aussi\b`, `pour lire la suite`, `permalien\b`, `le puede interesar`, `puede escribirnos`, `puedes ver\s*:`, `lee también\b`,
+	`kuva\s*:`, `image illustrative`, `imágenes? capturadas`, `originalartikel\b`, `online-pressemappe`, `dieses skript als pdf`,
 	`crédits? photos?`, `über (?:den|die) autor(?:in)?`, `about the author`, `czytaj (?:też|także|więcej)`, `dowiedz się więcej`, `publikacja\s*:`,
 	`aktualisiert\s*:`, `von\s*:`, `lade weitere`, `drukuj\b`, `externer inhalt`, `dieser (?:text|beitrag|artikel) wurde`, `weiterführende[rn]? links?`,
 	`alle angaben ohne gewähr`, `\d+ min(?:ute)?s? read`, `veröffentlichung\s*$`, `we want to hear`, `weitere \w+tipps`, `mehr zu\b`,
@@ -103,6 +105,11 @@ var rxBoilerplateLine = regexp.MustCompile(`(?i)^\s*(?:` + strings.Join([]string
 	`quellen (?:ausblenden|anzeigen)`, `highlights aus`, `(?:imagen|image|bild|photo|foto)\s*:`, `gefällt (?:dir|ihnen)`, `zapraszamy`,
 	`\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\s*$`, `\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?\s*(?:uhr)?\s*$`,
 }, `|`) + `)`)
+
+// rxAgencyCredit matches a short line that is a picture credit naming an
+// agency or stock library: "Judy Eddy/WENN.com", "AFP / MARCO
+// BERTORELLO", "(Quelle: Fleischmann/Unsplash/DJV)".
+var rxAgencyCredit = regexp.MustCompile(`(?i)^\W*(?:[^/]{0,40}/\s*)?(?:getty(?: images)?|reuters|afp|dpa|epa|ap|shutterstock(?:\.com)?|unsplash|istock(?:photo)?|imago(?: images)?|wenn(?:\.com)?|picture[- ]alliance|keystone|pixabay|adobe ?stock)\b(?:\s*/[^/]{0,40}){0,2}\W*$|^\W*(?:quelle|source|fuente|foto|photo|kuva|bild)\s*:[^.]{0,60}/[^.]{0,60}\W*$`)
 
 // rxCredit matches picture credits in captions.
 var rxCredit = regexp.MustCompile(`(?i)^\W*(?:foto|fotos|photo|photos|bild|image|imagen|credit|crédits?|crédito|getty|reuters|afp|dpa|ap photo|shutterstock|istock|unsplash|pixabay|keystone|imago|picture alliance)\b|©`)
@@ -122,6 +129,9 @@ const (
 	// maxBoilerplateShare is the largest share of the article's text an
 	// element may hold and still be removed as boilerplate.
 	maxBoilerplateShare = 0.3
+	// maxCreditLine is the longest line (in characters) taken for a
+	// picture credit wherever it stands.
+	maxCreditLine = 80
 	// maxBoilerplateLine is the longest line (in characters) the line
 	// rules remove.
 	maxBoilerplateLine = 200
@@ -254,6 +264,9 @@ func (m sizes) boilerplate(n *html.Node, total int) string {
 	if size == 0 {
 		return ""
 	}
+	if size <= maxCreditLine && lineLike(n) && rxAgencyCredit.MatchString(textOf(n)) {
+		return "credit"
+	}
 	if size <= maxBoilerplateLine && lineLike(n) {
 		if line := textOf(n); rxBoilerplateLine.MatchString(line) || rxBoilerplateHeading.MatchString(line) {
 			return "line"
@@ -330,7 +343,8 @@ func headingLevel(n *html.Node) int {
 func lineLike(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.P, atom.Div, atom.Span, atom.Li, atom.Ul, atom.Small, atom.Section,
-		atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Strong, atom.B, atom.Em, atom.Dl, atom.Table:
+		atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Strong, atom.B, atom.Em, atom.Dl, atom.Table,
+		atom.Time, atom.Figcaption, atom.Cite:
 		return true
 	}
 	return false

@@ -95,6 +95,7 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 
 	// Everything above reads the document; what follows changes it.
 	removeClutter(root)
+	mathAsText(root)
 	main := readableText(root, base)
 	scope := simpleScope(root)
 	simple := scopeText(scope)
