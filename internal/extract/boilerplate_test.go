@@ -32,6 +32,9 @@ func TestBoilerplateInsideTheArticle(t *testing.T) {
 		{"tags line", `<p>Tags: neglect, early help, referrals</p>`, "Tags:"},
 		{"link-dense paragraph", `<p><a href="/1">Child protection conference</a> | <a href="/2">Multi-agency training</a> | <a href="/3">Annual report</a></p>`, "Multi-agency training"},
 		{"picture credit", `<figure><img src="/x.jpg" alt=""><figcaption>Photo: Getty Images</figcaption></figure>`, "Getty Images"},
+		{"agency credit", `<p>Judy Eddy/WENN.com</p>`, "WENN"},
+		{"agency credit with a source cue", `<p>(Quelle: Fleischmann/Unsplash/DJV)</p>`, "Fleischmann"},
+		{"read also, French", `<p>À lire aussi : <a href="/rapport">Le rapport annuel</a></p>`, "Le rapport annuel"},
 		{"newsletter box", `<section class="newsletter-signup"><p>Sign up for our weekly briefing.</p></section>`, "weekly briefing"},
 	} {
 		t.Run(c.kind, func(t *testing.T) {
@@ -57,6 +60,8 @@ func TestBoilerplateKeepsArticleText(t *testing.T) {
 		{"a paragraph with one link", `<p>Read <a href="/wt">Working Together to Safeguard Children</a>.</p>`, "Working Together to Safeguard Children"},
 		{"a caption that is not a credit", `<figure><img src="/x.jpg" alt=""><figcaption>The referral pathway, step by step.</figcaption></figure>`, "The referral pathway, step by step."},
 		{"a word in the middle of a class", `<div class="dnd-widget-wrapper"><p>Practitioners should record every concern.</p></div>`, "Practitioners should record every concern."},
+		{"a BEM modifier", `<section class="report__section--ads"><p>Each agency names a designated safeguarding lead.</p></section>`, "designated safeguarding lead"},
+		{"a name like an agency's", `<p>Getty Lee, chair of the partnership, opened the launch.</p>`, "chair of the partnership"},
 		{"a long block named like a widget", `<div class="article-rating">` + strings.Repeat("<p>The main guidance text is here, in a container the site happened to call comment, and it is most of the page's words.</p>", 12) + `</div>`, "The main guidance text is here"},
 	} {
 		t.Run(c.kind, func(t *testing.T) {

@@ -64,10 +64,14 @@ var (
 	rxDateCue   = regexp.MustCompile(`(?i)\b(?:first published|published(?: on)?|publication date|date of publication|date published|posted(?: on)?|issued|released|dated?|veröffentlicht(?: am)?|publiziert(?: am)?|erstellt(?: am)?|geschrieben(?: am)?|eingestellt(?: am)?|datum|publié(?: le)?|publicado(?: el)?|pubblicato(?: il)?|opublikowano)(?:^|\b|\s)\s*:?`)
 )
 
+// currentYear is the year dates are checked against; the evaluations pin
+// it, so that their figures do not move with the calendar.
+var currentYear = func() int { return time.Now().Year() }
+
 // formatDate validates a date and formats it at the precision given (month
 // and day 0 mean unknown). Years outside 1900..next year are rejected.
 func formatDate(y, m, d int) string {
-	if y < 1900 || y > time.Now().Year()+1 {
+	if y < 1900 || y > currentYear()+1 {
 		return ""
 	}
 	if m == 0 {
