@@ -151,11 +151,17 @@ func visibleDate(text string) (string, int) {
 }
 
 // rxURLDate finds a date in a URL path: /2016/10/12/, /2016-10-12-title,
-// /2016/10/ (a year alone is too often something else).
-var rxURLDate = regexp.MustCompile(`/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?(?:[/_.-]|$)`)
+// /2016/10/ (a year alone is too often something else); rxURLCompact one
+// written /20200428/ or /20220127-title (eight digits exactly: fourteen are
+// a web archive's capture time, not the page's date).
+var (
+	rxURLDate    = regexp.MustCompile(`/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?(?:[/_.-]|$)`)
+	rxURLCompact = regexp.MustCompile(`/((?:19|20)\d{2})(\d{2})(\d{2})(?:[/_.-]|$)`)
+)
 
 // urlDate is the date in a page's URL path, or "": the last resort, after
-// metadata and visible text.
+// metadata and visible text. Of a year and month (/2003/03/) and a whole
+// date later in the path (/20030331_speech), the whole date wins.
 func urlDate(pageURL string) string {
 	path := pageURL
 	if i := strings.Index(path, "://"); i >= 0 {
@@ -167,15 +173,19 @@ func urlDate(pageURL string) string {
 		}
 	}
 	path, _, _ = strings.Cut(path, "?")
-	m := rxURLDate.FindStringSubmatch(path)
-	if m == nil {
-		return ""
+	path, _, _ = strings.Cut(path, ";") // ;jsessionid=...
+	found := ""
+	if m := rxURLDate.FindStringSubmatch(path); m != nil {
+		found = formatDate(atoi(m[1]), atoi(m[2]), atoi(m[3]))
 	}
-	d := 0
-	if m[3] != "" {
-		d = atoi(m[3])
+	if len(found) < len("2006-01-02") {
+		for _, m := range rxURLCompact.FindAllStringSubmatch(path, 4) {
+			if d := formatDate(atoi(m[1]), atoi(m[2]), atoi(m[3])); d != "" && (found == "" || strings.HasPrefix(d, found)) {
+				return d
+			}
+		}
 	}
-	return formatDate(atoi(m[1]), atoi(m[2]), d)
+	return found
 }
 
 // textDate looks for a publication date in visible text: first a date right

@@ -150,14 +150,20 @@ func TestTextHelpers(t *testing.T) {
 
 func TestURLDate(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://example.org/news/2016/10/12/new-guidance":     "2016-10-12",
-		"https://example.org/blog/2019-03-04-working-together": "2019-03-04",
-		"https://example.org/2021/06/":                         "2021-06",
-		"https://example.org/reports/2016/annual":              "",
-		"https://example.org/item?id=2016/10/12":               "",
-		"https://2016.example.org/10/12/x":                     "",
-		"https://example.org/1999/13/40/x":                     "",
-		"/2018/02/page":                                        "2018-02",
+		"https://example.org/news/2016/10/12/new-guidance":                       "2016-10-12",
+		"https://example.org/blog/2019-03-04-working-together":                   "2019-03-04",
+		"https://example.org/2021/06/":                                           "2021-06",
+		"https://example.org/reports/2016/annual":                                "",
+		"https://example.org/item?id=2016/10/12":                                 "",
+		"https://2016.example.org/10/12/x":                                       "",
+		"https://example.org/1999/13/40/x":                                       "",
+		"/2018/02/page":                                                          "2018-02",
+		"https://example.org/20200428/meet-the-team":                             "2020-04-28",
+		"https://example.org/texte/20220127-gedenkstunde.html;jsessionid=FD52.1": "2022-01-27",
+		"https://example.org/Reden/2003/03/20030331_Rede2.html":                  "2003-03-31",
+		"https://example.org/2003/04/20030331_Rede2.html":                        "2003-04",
+		"https://web.archive.org/web/20110106023242/http://example.org/news":     "",
+		"https://example.org/item/20201399":                                      "",
 	} {
 		if got := urlDate(in); got != want {
 			t.Errorf("urlDate(%q) = %q, want %q", in, got, want)
