@@ -74,19 +74,10 @@ func hasTeXAnnotation(n *html.Node) bool {
 func findAttr(n *html.Node, key string) bool {
 	found := false
 	eachElement(n, func(c *html.Node) bool {
-		if _, ok := attrValue(c, key); ok {
-			found = true
+		for _, a := range c.Attr {
+			found = found || a.Key == key
 		}
 		return !found
 	})
 	return found
-}
-
-func attrValue(n *html.Node, key string) (string, bool) {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val, true
-		}
-	}
-	return "", false
 }
