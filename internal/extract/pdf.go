@@ -349,10 +349,7 @@ func readPDF(ctx context.Context, inst pdfium.Pdfium, body []byte, pageURL strin
 	}
 	page.Text = strings.Join(page.Pages, "\n\n")
 
-	page.Title = pdfTitle(metaText("Title"))
-	if page.Title == "" {
-		page.Title = firstLine(page.Text)
-	}
+	page.Title = pdfDocTitle(inst, doc.Document, count.PageCount, metaText("Title"), page.Text)
 	if subject := plainText(metaText("Subject")); utf8.RuneCountInString(subject) >= 40 && strings.Contains(subject, " ") {
 		page.Summary = truncate(subject, maxSummary)
 	} else {

@@ -1,0 +1,417 @@
+package extract
+
+import (
+	"cmp"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/klippa-app/go-pdfium"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
+)
+
+// A PDF's title, when its metadata has none worth keeping, is the largest
+// text near the top of page 1: the characters' sizes, positions and angles
+// are read from PDFium, grouped into lines, and lines that are no title are
+// passed over (rotated watermarks, running headers and footers, page
+// numbers, tiny print, a logo-like single word above the real title).
+// Consecutive lines of the title's size are one title set over two or three
+// lines. Only page 1 is read character by character; page 2 is asked only
+// whether a candidate line recurs at the same place (a running header).
+
+const (
+	// titleChars bounds the characters of page 1 looked at: a title is
+	// near the top, and each character costs a few engine calls.
+	titleChars = 4000
+	// titleLines bounds the lines of one title.
+	titleLines = 3
+	// titleStandOut is how much larger than the body text a line must be
+	// to stand out as a title.
+	titleStandOut = 1.15
+	// titleBand is the share of the page height at the top and at the
+	// bottom where running headers and footers sit.
+	titleBand = 0.12
+	// titleRecheck bounds the candidates checked against page 2.
+	titleRecheck = 6
+)
+
+// pickTitles turns the picker on; tests turn it off to measure the rule
+// before it.
+var pickTitles = true
+
+// pdfDocTitle chooses the title of a PDF: the Title metadata when it is a
+// real title, else the largest text on page 1 (pickPDFTitle), else today's
+// rule: the cleaned metadata, then the first line of the text.
+func pdfDocTitle(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pageCount int, meta, text string) string {
+	if t := pdfTitle(meta); t != "" && officeTitle(meta) != "" {
+		return t
+	}
+	if pickTitles {
+		if t := pickPDFTitle(inst, doc, pageCount); t != "" {
+			return t
+		}
+	}
+	if t := pdfTitle(meta); t != "" {
+		return t
+	}
+	return firstLine(text)
+}
+
+// titleChar is one character of a page as PDFium placed it.
+type titleChar struct {
+	r       rune
+	x, y    float64 // origin on the baseline, PDF user space (y up)
+	size    float64 // effective font size, points
+	rotated bool
+}
+
+// titleLine is one line of text on page 1.
+type titleLine struct {
+	text      string
+	size      float64 // the size most of its letters have
+	x0, x1, y float64 // extent and baseline
+	rotated   bool
+	letters   int
+	skip      bool // not a title line: see chooseTitle
+	order     int  // position in reading order
+}
+
+// pickPDFTitle returns the title found on page 1, or "".
+func pickPDFTitle(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pageCount int) string {
+	if pageCount < 1 {
+		return ""
+	}
+	chars, height, err := titlePageChars(inst, doc, 0)
+	if err != nil || len(chars) == 0 {
+		return ""
+	}
+	lines := titleLinesOf(chars)
+	if pageCount == 1 {
+		return chooseTitle(lines, height, nil)
+	}
+	var page2 *requests.Page
+	var text2 references.FPDF_TEXTPAGE
+	defer func() {
+		if text2 != "" {
+			inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: text2}) //nolint:errcheck // nothing to do about a failed close
+		}
+		if page2 != nil {
+			inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: *page2.ByReference}) //nolint:errcheck // nothing to do about a failed close
+		}
+	}()
+	opened := false
+	return chooseTitle(lines, height, func(l titleLine) bool {
+		if !opened {
+			opened = true
+			pg, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: 1})
+			if err != nil {
+				return false
+			}
+			page2 = &requests.Page{ByReference: &pg.Page}
+			tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: *page2})
+			if err != nil {
+				return false
+			}
+			text2 = tp.TextPage
+		}
+		return text2 != "" && recurs(inst, text2, l)
+	})
+}
+
+// chooseTitle picks the title among the lines of page 1 (in reading order)
+// of a page height tall; recur, when not nil, tells whether a line recurs
+// at the same place on page 2.
+func chooseTitle(lines []titleLine, height float64, recur func(titleLine) bool) string {
+	body := bodySize(lines)
+	if body == 0 {
+		return ""
+	}
+	for i := range lines {
+		l := &lines[i]
+		inBand := height > 0 && (l.y > height*(1-titleBand) || l.y < height*titleBand)
+		switch {
+		case l.rotated, l.letters == 0:
+			l.skip = true
+		case l.size < body*0.7 || l.size < 5:
+			l.skip = true // tiny print
+		case inBand && l.size <= body*titleStandOut:
+			l.skip = true // a running header or footer in small print
+		case rxPageNumber.MatchString(l.text) && (inBand || l.size <= body*titleStandOut):
+			l.skip = true // a page number; a large "2016" below a title is not one
+		}
+	}
+	// Candidates: lines that stand out, largest first, then top first.
+	var cand []int
+	for i, l := range lines {
+		if !l.skip && l.size >= body*titleStandOut {
+			cand = append(cand, i)
+		}
+	}
+	if len(cand) == 0 {
+		return ""
+	}
+	slices.SortStableFunc(cand, func(a, b int) int {
+		if c := cmp.Compare(round1(lines[b].size), round1(lines[a].size)); c != 0 {
+			return c
+		}
+		return cmp.Compare(lines[b].y, lines[a].y) // top first
+	})
+	// Prefer the upper two thirds of the page, where titles are.
+	if height > 0 {
+		upper := slices.DeleteFunc(slices.Clone(cand), func(i int) bool { return lines[i].y < height/3 })
+		if len(upper) > 0 {
+			cand = upper
+		}
+	}
+	checked := 0
+	for _, i := range cand {
+		l := lines[i]
+		if recur != nil && checked < titleRecheck {
+			checked++
+			if recur(l) {
+				lines[i].skip = true
+				continue
+			}
+		}
+		// A single short word larger than the rest (a logo, an acronym)
+		// gives way to a large line of words below it.
+		if isLogoWord(l.text) {
+			alt := -1
+			for j, o := range lines {
+				if !o.skip && o.y < l.y && (height == 0 || o.y >= height/3) && !isLogoWord(o.text) &&
+					o.size < l.size && (o.size >= 16 || o.size >= body*1.5) &&
+					(alt < 0 || round1(o.size) > round1(lines[alt].size)) {
+					alt = j
+				}
+			}
+			if alt >= 0 {
+				return joinTitle(lines, alt)
+			}
+		}
+		return joinTitle(lines, i)
+	}
+	return ""
+}
+
+// joinTitle joins line i with the lines after it that continue it: the
+// same size, just below, up to titleLines in all.
+func joinTitle(lines []titleLine, i int) string {
+	first := lines[i]
+	parts := []string{first.text}
+	prevY := first.y
+	for j := i + 1; j < len(lines) && len(parts) < titleLines; j++ {
+		l := lines[j]
+		if l.skip && l.letters > 0 {
+			break
+		}
+		if l.letters == 0 {
+			continue
+		}
+		gap := prevY - l.y
+		if math.Abs(l.size-first.size) > first.size*0.04 || gap <= 0 || gap > first.size*1.7 {
+			break
+		}
+		parts = append(parts, l.text)
+		prevY = l.y
+	}
+	t := parts[0]
+	for _, p := range parts[1:] {
+		// A word broken with a hyphen at the end of a line.
+		if strings.HasSuffix(t, "-") && len(t) > 1 {
+			if r, _ := utf8.DecodeLastRuneInString(t[:len(t)-1]); unicode.IsLetter(r) {
+				if n, _ := utf8.DecodeRuneInString(p); unicode.IsLower(n) {
+					t = t[:len(t)-1] + p
+					continue
+				}
+			}
+		}
+		t += " " + p
+	}
+	return truncate(collapseSpace(t), maxTitle)
+}
+
+func round1(f float64) float64 { return math.Round(f*2) / 2 }
+
+// bodySize is the size most letters on the page have.
+func bodySize(lines []titleLine) float64 {
+	count := map[float64]int{}
+	for _, l := range lines {
+		if !l.rotated {
+			count[round1(l.size)] += l.letters
+		}
+	}
+	best, n := 0.0, 0
+	for s, c := range count {
+		if c > n || c == n && s < best {
+			best, n = s, c
+		}
+	}
+	return best
+}
+
+// rxPageNumber matches what page numbers look like: "1", "- 1 -", "(1)",
+// "Page 1", "Page 1 of 12", "1 / 12", "1 of 12", roman "iv".
+var rxPageNumber = regexp.MustCompile(`(?i)^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$`)
+
+// isLogoWord reports whether a line is one short word (an acronym, a name
+// set as a logo).
+func isLogoWord(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsSpace) && utf8.RuneCountInString(s) <= 12
+}
+
+// titleLinesOf groups characters (in PDFium's reading order) into lines:
+// a new line at PDFium's line breaks, and wherever the baseline moves or the
+// size or angle changes.
+func titleLinesOf(chars []titleChar) []titleLine {
+	var lines []titleLine
+	var b strings.Builder
+	var cur []titleChar // the letters of the line
+	flush := func() {
+		text := collapseSpace(b.String())
+		b.Reset()
+		if len(cur) == 0 || text == "" {
+			cur = cur[:0]
+			return
+		}
+		l := titleLine{text: text, x0: math.Inf(1), x1: math.Inf(-1), order: len(lines)}
+		sizes := map[float64]int{}
+		rotated, ys := 0, 0.0
+		for _, c := range cur {
+			sizes[round1(c.size)]++
+			if c.rotated {
+				rotated++
+			}
+			l.x0, l.x1 = min(l.x0, c.x), max(l.x1, c.x+c.size/2)
+			ys += c.y
+			if unicode.IsLetter(c.r) || unicode.IsDigit(c.r) {
+				l.letters++
+			}
+		}
+		n := 0
+		for s, c := range sizes {
+			if c > n || c == n && s > l.size {
+				l.size, n = s, c
+			}
+		}
+		l.y = ys / float64(len(cur))
+		l.rotated = rotated*2 > len(cur)
+		lines = append(lines, l)
+		cur = cur[:0]
+	}
+	for _, c := range chars {
+		switch c.r {
+		case '\r', '\n':
+			flush()
+			continue
+		case ' ', '\t', '\u00a0':
+			b.WriteByte(' ')
+			continue
+		case '\ufffe', '\x02', '\u00ad':
+			b.WriteByte('-') // a hyphen that breaks a word at the line end
+			continue
+		}
+		if len(cur) > 0 {
+			last := cur[len(cur)-1]
+			if c.rotated != last.rotated || !c.rotated && (math.Abs(c.y-last.y) > max(c.size, last.size)*0.6 ||
+				math.Abs(c.size-last.size) > max(c.size, last.size)*0.2) {
+				flush()
+			}
+		}
+		cur = append(cur, c)
+		b.WriteRune(c.r)
+	}
+	flush()
+	return lines
+}
+
+// titlePageChars reads the first titleChars characters of page i with their
+// positions, sizes and angles, and the page height.
+func titlePageChars(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]titleChar, float64, error) {
+	pg, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: pg.Page}) //nolint:errcheck // nothing to do about a failed close
+	page := requests.Page{ByReference: &pg.Page}
+	height := 0.0
+	if h, err := inst.FPDF_GetPageHeightF(&requests.FPDF_GetPageHeightF{Page: page}); err == nil {
+		height = float64(h.PageHeight)
+	}
+	tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: page})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage}) //nolint:errcheck // nothing to do about a failed close
+	count, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
+	if err != nil {
+		return nil, 0, err
+	}
+	n := min(count.Count, titleChars)
+	chars := make([]titleChar, 0, max(n, 0))
+	for k := range n {
+		u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: k})
+		if err != nil {
+			return nil, 0, err
+		}
+		r := rune(u.Unicode)
+		if r == 0 || r > unicode.MaxRune {
+			continue
+		}
+		c := titleChar{r: r}
+		switch r {
+		case '\r', '\n', ' ', '\t', '\u00a0', '\ufffe', '\x02', '\u00ad':
+			// Breaks and spaces: their place and size do not matter.
+			chars = append(chars, c)
+			continue
+		}
+		fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp.TextPage, Index: k})
+		if err != nil {
+			return nil, 0, err
+		}
+		c.size = fs.FontSize
+		if m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp.TextPage, Index: k}); err == nil {
+			a, b, cc, d := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D)
+			// The font size is in text space; the matrix scales and
+			// turns it onto the page.
+			if det := math.Abs(a*d - b*cc); det > 0 {
+				c.size *= math.Sqrt(det)
+			}
+			c.rotated = math.Abs(math.Atan2(b, a)) > 2*math.Pi/180
+		}
+		if o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: k}); err == nil {
+			c.x, c.y = o.X, o.Y
+		}
+		chars = append(chars, c)
+	}
+	return chars, height, nil
+}
+
+// recurs reports whether the text page holds the text of l at the same
+// place: a running header or footer, a watermark on every page.
+func recurs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, l titleLine) bool {
+	pad := l.size * 0.5
+	got, err := inst.FPDFText_GetBoundedText(&requests.FPDFText_GetBoundedText{
+		TextPage: tp,
+		Left:     l.x0 - pad, Right: l.x1 + pad,
+		Top: l.y + l.size + pad, Bottom: l.y - l.size*0.3 - pad,
+	})
+	if err != nil {
+		return false
+	}
+	return strings.Contains(digitsAsHash(collapseSpace(got.Text)), digitsAsHash(l.text))
+}
+
+// digitsAsHash writes every digit as '#', so that "Page 1" and "Page 2" are
+// the same running footer.
+func digitsAsHash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsDigit(r) {
+			return '#'
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
