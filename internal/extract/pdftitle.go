@@ -254,8 +254,8 @@ func bodySize(lines []titleLine) float64 {
 }
 
 // rxPageNumber matches what page numbers look like: "1", "- 1 -", "(1)",
-// "Page 1", "Page 1 of 12", "1 / 12", "1 of 12", roman "iv".
-var rxPageNumber = regexp.MustCompile(`(?i)^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$`)
+// "Page 1", "Page 1 of 12", "1 / 12", "1 of 12", roman "iv" (to xxxix).
+var rxPageNumber = regexp.MustCompile(`(?i)^(?:page\s*)?[-–—(\[]?\s*(?:\d{1,4}|x{0,3}(?:ix|iv|v?i{1,3}|v)|x{1,3})\s*[-–—)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$`)
 
 // isLogoWord reports whether a line is one short word (an acronym, a name
 // set as a logo).
