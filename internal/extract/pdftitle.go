@@ -64,7 +64,9 @@ func pdfDocTitle(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pageCount int
 // titleChar is one character of a page as PDFium placed it.
 type titleChar struct {
 	r       rune
+	index   int     // PDFium's index
 	x, y    float64 // origin on the baseline, PDF user space (y up)
+	placed  bool    // x and y were read
 	size    float64 // effective font size, points
 	rotated bool
 }
@@ -264,8 +266,9 @@ func isLogoWord(s string) bool {
 }
 
 // titleLinesOf groups characters (in PDFium's reading order) into lines:
-// a new line at PDFium's line breaks, and wherever the baseline moves or the
-// size or angle changes.
+// a new line at PDFium's line breaks, and wherever the size or angle
+// changes or the baseline moves (as far as the characters whose place was
+// read tell).
 func titleLinesOf(chars []titleChar) []titleLine {
 	var lines []titleLine
 	var b strings.Builder
@@ -279,17 +282,25 @@ func titleLinesOf(chars []titleChar) []titleLine {
 		}
 		l := titleLine{text: text, x0: math.Inf(1), x1: math.Inf(-1), order: len(lines)}
 		sizes := map[float64]int{}
-		rotated, ys := 0, 0.0
+		rotated, ys, placed := 0, 0.0, 0
 		for _, c := range cur {
 			sizes[round1(c.size)]++
 			if c.rotated {
 				rotated++
 			}
-			l.x0, l.x1 = min(l.x0, c.x), max(l.x1, c.x+c.size/2)
-			ys += c.y
+			if c.placed {
+				l.x0, l.x1 = min(l.x0, c.x), max(l.x1, c.x+c.size/2)
+				ys += c.y
+				placed++
+			}
 			if unicode.IsLetter(c.r) || unicode.IsDigit(c.r) {
 				l.letters++
 			}
+		}
+		if placed == 0 {
+			l.x0, l.x1 = 0, 0
+		} else {
+			l.y = ys / float64(placed)
 		}
 		n := 0
 		for s, c := range sizes {
@@ -297,15 +308,16 @@ func titleLinesOf(chars []titleChar) []titleLine {
 				l.size, n = s, c
 			}
 		}
-		l.y = ys / float64(len(cur))
 		l.rotated = rotated*2 > len(cur)
 		lines = append(lines, l)
 		cur = cur[:0]
 	}
+	var lastPlaced titleChar // the last character of the line whose place was read
 	for _, c := range chars {
 		switch c.r {
 		case '\r', '\n':
 			flush()
+			lastPlaced = titleChar{}
 			continue
 		case ' ', '\t', '\u00a0':
 			b.WriteByte(' ')
@@ -316,12 +328,16 @@ func titleLinesOf(chars []titleChar) []titleLine {
 		}
 		if len(cur) > 0 {
 			last := cur[len(cur)-1]
-			if c.rotated != last.rotated || !c.rotated && (math.Abs(c.y-last.y) > max(c.size, last.size)*0.6 ||
-				math.Abs(c.size-last.size) > max(c.size, last.size)*0.2) {
+			moved := c.placed && lastPlaced.placed && !c.rotated && math.Abs(c.y-lastPlaced.y) > max(c.size, lastPlaced.size)*0.6
+			if moved || c.rotated != last.rotated || math.Abs(c.size-last.size) > max(c.size, last.size)*0.2 {
 				flush()
+				lastPlaced = titleChar{}
 			}
 		}
 		cur = append(cur, c)
+		if c.placed {
+			lastPlaced = c
+		}
 		b.WriteRune(c.r)
 	}
 	flush()
@@ -329,7 +345,11 @@ func titleLinesOf(chars []titleChar) []titleLine {
 }
 
 // titlePageChars reads the first titleChars characters of page i with their
-// positions, sizes and angles, and the page height.
+// sizes, and the page height. Each engine call costs microseconds, so the
+// text is read in one call, the font size at the start of each word, and
+// the place and the matrix (scale and angle) where a line starts or ends
+// and where the font size changes; each is carried over to the characters
+// between.
 func titlePageChars(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]titleChar, float64, error) {
 	pg, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
 	if err != nil {
@@ -351,42 +371,85 @@ func titlePageChars(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) ([]
 		return nil, 0, err
 	}
 	n := min(count.Count, titleChars)
-	chars := make([]titleChar, 0, max(n, 0))
-	for k := range n {
-		u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: k})
-		if err != nil {
-			return nil, 0, err
+	if n <= 0 {
+		return nil, height, nil
+	}
+	// One character index is one rune of the text, unless the page holds
+	// characters outside the Basic Multilingual Plane: then each is asked.
+	var runes []rune
+	if text, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, StartIndex: 0, Count: n}); err == nil {
+		runes = []rune(strings.TrimRight(text.Text, "\x00"))
+	}
+	if len(runes) != n {
+		runes = runes[:0]
+		for k := range n {
+			u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: k})
+			if err != nil {
+				return nil, 0, err
+			}
+			runes = append(runes, rune(min(u.Unicode, unicode.MaxRune)))
 		}
-		r := rune(u.Unicode)
-		if r == 0 || r > unicode.MaxRune {
-			continue
+	}
+	// place reads the origin of character k, and with the matrix its
+	// scale and angle.
+	scale, rotated := 1.0, false
+	place := func(k int, c *titleChar, matrix bool) {
+		if matrix {
+			scale, rotated = 1, false
+			if m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp.TextPage, Index: k}); err == nil {
+				a, b, cc, d := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D)
+				// The font size is in text space; the matrix scales
+				// and turns it onto the page.
+				if det := math.Abs(a*d - b*cc); det > 0 {
+					scale = math.Sqrt(det)
+				}
+				rotated = math.Abs(math.Atan2(b, a)) > 2*math.Pi/180
+			}
 		}
-		c := titleChar{r: r}
+		if o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: k}); err == nil {
+			c.x, c.y, c.placed = o.X, o.Y, true
+		}
+	}
+	chars := make([]titleChar, 0, n)
+	lastRaw := -1.0
+	last := -1 // the last letter of the line, in chars
+	lineEnd := func() {
+		if last >= 0 && !chars[last].placed {
+			place(chars[last].index, &chars[last], false)
+		}
+		last, lastRaw = -1, -1
+	}
+	for k, r := range runes {
+		c := titleChar{r: r, index: k}
 		switch r {
-		case '\r', '\n', ' ', '\t', '\u00a0', '\ufffe', '\x02', '\u00ad':
-			// Breaks and spaces: their place and size do not matter.
+		case 0:
+			continue
+		case '\r', '\n':
+			lineEnd()
+			chars = append(chars, c)
+			continue
+		case ' ', '\t', '\u00a0', '\ufffe', '\x02', '\u00ad':
+			// Spaces and soft hyphens: their place and size do not
+			// matter.
 			chars = append(chars, c)
 			continue
 		}
-		fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp.TextPage, Index: k})
-		if err != nil {
-			return nil, 0, err
-		}
-		c.size = fs.FontSize
-		if m, err := inst.FPDFText_GetMatrix(&requests.FPDFText_GetMatrix{TextPage: tp.TextPage, Index: k}); err == nil {
-			a, b, cc, d := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D)
-			// The font size is in text space; the matrix scales and
-			// turns it onto the page.
-			if det := math.Abs(a*d - b*cc); det > 0 {
-				c.size *= math.Sqrt(det)
+		// The size is read at the start of each word: a size that
+		// changes inside a word does not matter to a title.
+		if raw := lastRaw; last < 0 || last != len(chars)-1 {
+			fs, err := inst.FPDFText_GetFontSize(&requests.FPDFText_GetFontSize{TextPage: tp.TextPage, Index: k})
+			if err != nil {
+				return nil, 0, err
 			}
-			c.rotated = math.Abs(math.Atan2(b, a)) > 2*math.Pi/180
+			if lastRaw = fs.FontSize; lastRaw != raw {
+				place(k, &c, true)
+			}
 		}
-		if o, err := inst.FPDFText_GetCharOrigin(&requests.FPDFText_GetCharOrigin{TextPage: tp.TextPage, Index: k}); err == nil {
-			c.x, c.y = o.X, o.Y
-		}
+		c.size, c.rotated = lastRaw*scale, rotated
 		chars = append(chars, c)
+		last = len(chars) - 1
 	}
+	lineEnd()
 	return chars, height, nil
 }
 

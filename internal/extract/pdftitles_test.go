@@ -3,6 +3,7 @@ package extract
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ func titleKey(s string) string {
 
 // pdfTitleSet reads the manifest of the LibreOffice-made title set
 // (testdata/pdftitles: how it was made is in its README).
-func pdfTitleSet(t *testing.T) [][2]string {
+func pdfTitleSet(t testing.TB) [][2]string {
 	t.Helper()
 	dir := filepath.Join("testdata", "pdftitles")
 	f, err := os.Open(filepath.Join(dir, "expected.tsv"))
@@ -85,4 +86,34 @@ func TestPDFTitleSet(t *testing.T) {
 	pickTitles = false
 	defer func() { pickTitles = true }()
 	t.Logf("first-line rule (before): %d of %d titles bad", badTitles(t, set), len(set))
+}
+
+// BenchmarkPDFTitleSet reads the 39 PDFs of the title set (one or two
+// pages each, no real Title metadata but one) with the picker off (the
+// first-line rule) and on; ns/op divided by 39 is the cost of a PDF.
+func BenchmarkPDFTitleSet(b *testing.B) {
+	var bodies [][]byte
+	for _, c := range pdfTitleSet(b) {
+		body, err := os.ReadFile(c[0])
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, body)
+	}
+	if _, err := PDF(context.Background(), bodies[0], ""); err != nil { // start the engine
+		b.Fatal(err)
+	}
+	for _, on := range []bool{false, true} {
+		b.Run(fmt.Sprintf("picker=%v", on), func(b *testing.B) {
+			pickTitles = on
+			defer func() { pickTitles = true }()
+			for b.Loop() {
+				for _, body := range bodies {
+					if _, err := PDF(context.Background(), body, ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
 }
