@@ -21,7 +21,8 @@ import (
 // numbers, tiny print, a logo-like single word above the real title).
 // Consecutive lines of the title's size are one title set over two or three
 // lines. Only page 1 is read character by character; page 2 is asked only
-// whether a candidate line recurs at the same place (a running header).
+// whether a candidate line in the top or bottom band recurs at the same
+// place (a running header).
 
 const (
 	// titleChars bounds the characters of page 1 looked at: a title is
@@ -134,15 +135,15 @@ func chooseTitle(lines []titleLine, height float64, recur func(titleLine) bool) 
 	}
 	for i := range lines {
 		l := &lines[i]
-		inBand := height > 0 && (l.y > height*(1-titleBand) || l.y < height*titleBand)
+		band := inBand(*l, height)
 		switch {
 		case l.rotated, l.letters == 0:
 			l.skip = true
 		case l.size < body*0.7 || l.size < 5:
 			l.skip = true // tiny print
-		case inBand && l.size <= body*titleStandOut:
+		case band && l.size <= body*titleStandOut:
 			l.skip = true // a running header or footer in small print
-		case rxPageNumber.MatchString(l.text) && (inBand || l.size <= body*titleStandOut):
+		case rxPageNumber.MatchString(l.text) && (band || l.size <= body*titleStandOut):
 			l.skip = true // a page number; a large "2016" below a title is not one
 		}
 	}
@@ -172,7 +173,9 @@ func chooseTitle(lines []titleLine, height float64, recur func(titleLine) bool) 
 	checked := 0
 	for _, i := range cand {
 		l := lines[i]
-		if recur != nil && checked < titleRecheck {
+		// Running headers and footers sit in the bands: only lines there
+		// are looked for on page 2, which is then read.
+		if recur != nil && checked < titleRecheck && inBand(l, height) {
 			checked++
 			if recur(l) {
 				lines[i].skip = true
@@ -234,6 +237,12 @@ func joinTitle(lines []titleLine, i int) string {
 		t += " " + p
 	}
 	return truncate(collapseSpace(t), maxTitle)
+}
+
+// inBand reports whether the line sits in the top or bottom band of a page
+// height tall.
+func inBand(l titleLine, height float64) bool {
+	return height > 0 && (l.y > height*(1-titleBand) || l.y < height*titleBand)
 }
 
 func round1(f float64) float64 { return math.Round(f*2) / 2 }
