@@ -26,7 +26,7 @@ import (
 
 const (
 	// titleChars bounds the characters of page 1 looked at: a title is
-	// near the top, and each character costs a few engine calls.
+	// near the top, and each word costs an engine call.
 	titleChars = 4000
 	// titleLines bounds the lines of one title.
 	titleLines = 3
@@ -45,8 +45,9 @@ const (
 var pickTitles = true
 
 // pdfDocTitle chooses the title of a PDF: the Title metadata when it is a
-// real title, else the largest text on page 1 (pickPDFTitle), else today's
-// rule: the cleaned metadata, then the first line of the text.
+// real title, else the largest text on page 1 (pickPDFTitle), else the rule
+// from before the picker: the cleaned metadata, then the first line of the
+// text.
 func pdfDocTitle(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, pageCount int, meta, text string) string {
 	if t := pdfTitle(meta); t != "" && officeTitle(meta) != "" {
 		return t
@@ -80,7 +81,6 @@ type titleLine struct {
 	rotated   bool
 	letters   int
 	skip      bool // not a title line: see chooseTitle
-	order     int  // position in reading order
 }
 
 // pickPDFTitle returns the title found on page 1, or "".
@@ -289,7 +289,7 @@ func titleLinesOf(chars []titleChar) []titleLine {
 			cur = cur[:0]
 			return
 		}
-		l := titleLine{text: text, x0: math.Inf(1), x1: math.Inf(-1), order: len(lines)}
+		l := titleLine{text: text, x0: math.Inf(1), x1: math.Inf(-1)}
 		sizes := map[float64]int{}
 		rotated, ys, placed := 0, 0.0, 0
 		for _, c := range cur {
