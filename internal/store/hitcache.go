@@ -115,17 +115,9 @@ func cloneResource(r *catalog.Resource) *catalog.Resource {
 
 // changeCounter reads the change counter through a kept statement.
 func (s *Store) changeCounter(ctx context.Context) (int64, error) {
-	rows, err := s.queryPrepared(ctx, `SELECT counter FROM library_changes WHERE id = 1`)
-	if err != nil {
-		return 0, fmt.Errorf("change counter: %w", err)
-	}
-	defer rows.Close()
 	var n int64
-	if !rows.Next() {
-		return 0, fmt.Errorf("change counter: no row: %w", rows.Err())
-	}
-	if err := rows.Scan(&n); err != nil {
+	if err := s.queryRowPrepared(ctx, `SELECT counter FROM library_changes WHERE id = 1`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("change counter: %w", err)
 	}
-	return n, rows.Close()
+	return n, nil
 }

@@ -7,9 +7,10 @@ import (
 	"sync"
 )
 
-// Statements every search runs (the hits' rows, themes and texts) are
-// prepared once and kept: parsing and planning them again on each call
-// was a tenth of the store's CPU per search. database/sql prepares a kept
+// Statements every search runs (the hits' rows, themes and texts; an API
+// token's row and its user's) are prepared once and kept: parsing and
+// planning them again on each call was a tenth of the store's CPU per
+// search. database/sql prepares a kept
 // statement on each connection the first time it runs there; SQLite
 // prepares it again by itself after a schema change.
 
@@ -34,6 +35,15 @@ func (s *Store) queryPrepared(ctx context.Context, query string, args ...any) (*
 		return s.db.QueryContext(ctx, query, args...)
 	}
 	return st.QueryContext(ctx, args...)
+}
+
+// queryRowPrepared is s.db.QueryRowContext(ctx, query, args...) through a
+// kept statement.
+func (s *Store) queryRowPrepared(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, err := s.stmt(ctx, query); err == nil && st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.db.QueryRowContext(ctx, query, args...) // with the error, if preparing failed
 }
 
 // stmt returns query's kept statement, preparing it the first time (nil

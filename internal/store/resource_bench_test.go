@@ -94,3 +94,32 @@ func reportCPU(b *testing.B, cpu0 time.Duration) {
 		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 }
+
+// BenchmarkTokenIdentityRows reads an API token's row and its user's, as
+// every API request with a token does.
+func BenchmarkTokenIdentityRows(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, b.TempDir()+"/bench.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	u := &catalog.User{Email: "ann@example.org", Role: catalog.RoleMember}
+	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.CreateAPIToken(ctx, &catalog.APIToken{UserID: u.ID, Hash: "h1", Created: time.Now()}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
+	for b.Loop() {
+		t, err := s.APITokenByHash(ctx, "h1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.UserByID(ctx, t.UserID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

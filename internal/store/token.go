@@ -50,7 +50,7 @@ func scanToken(row interface{ Scan(...any) error }) (*catalog.Token, error) {
 
 // tokenByHash finds a token of table (revoked or not) by its hash.
 func (s *Store) tokenByHash(ctx context.Context, table, hash string) (*catalog.Token, error) {
-	return scanToken(s.db.QueryRowContext(ctx, tokenSelect(table)+` WHERE t.token_hash = ?`, hash))
+	return scanToken(s.queryRowPrepared(ctx, tokenSelect(table)+` WHERE t.token_hash = ?`, hash))
 }
 
 // listTokens lists the tokens of table of one user (userID 0: everyone's),

@@ -105,7 +105,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*catalog.User, e
 
 // UserByID finds a user by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (*catalog.User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
+	u, err := scanUser(s.queryRowPrepared(ctx, `SELECT `+userCols+userFrom+` WHERE u.id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("user %d: %w", id, err)
 	}
