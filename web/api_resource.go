@@ -27,6 +27,7 @@ func (s *Server) apiResource(c *gin.Context) {
 		// Staff get what editing needs: version (for PATCH), status,
 		// source and suggested themes (staff_api.go).
 		out := staffJSON(r)
+		out.TextNote = v.TextNote
 		s.fileJSON(c, &out.apiResource, r.ID, v.Files)
 		s.writeJSON(c, http.StatusOK, out)
 		return

@@ -117,7 +117,11 @@ func (s *Server) apiUploadResource(c *gin.Context, rd catalog.Reader) {
 		return
 	}
 	c.Header("Location", "/api/v1/resources/"+saved.ID)
-	s.writeJSON(c, http.StatusCreated, gin.H{"id": saved.ID})
+	out := gin.H{"id": saved.ID}
+	if note := s.textNote(c, rd, saved.ID); note != "" {
+		out["text_note"] = note // kept, but its text could not be read
+	}
+	s.writeJSON(c, http.StatusCreated, out)
 }
 
 // apiAddVersion answers POST /api/v1/resources/:id/versions (staff): the
@@ -158,6 +162,7 @@ func (s *Server) apiAddVersion(c *gin.Context) {
 		return
 	}
 	out := staffJSON(v.Resource)
+	out.TextNote = v.TextNote
 	s.fileJSON(c, &out.apiResource, id, v.Files)
 	c.Header("Location", "/api/v1/resources/"+id)
 	s.writeJSON(c, http.StatusCreated, out)

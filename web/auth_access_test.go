@@ -81,6 +81,9 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 	_, sharePath := sharedList(t, e)
 	// A members-only file the library holds (files_test.go).
 	fileID, filePath := addMembersFile(t, e)
+	// A second version of it, withdrawn (the first is current again):
+	// served to no one, whoever asks.
+	withdrawnPath := addWithdrawnVersion(t, e, fileID)
 	// A sent edition of the newsletter holding it, and its staff previews.
 	editionPath, composePath := publishedEdition(t, e)
 	// Paths that read resources. Each check gets the answer and the role.
@@ -99,7 +102,11 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 		// forbidden: readers without access get the 403 sign-in or renew
 		// page (held files).
 		forbidden bool
+		// withdrawn: a withdrawn version's file, which nobody gets (403
+		// without access, 410 with it, staff included).
+		withdrawn bool
 	}{
+		{name: "withdrawn version download", target: withdrawnPath, withdrawn: true},
 		{name: "held file download", target: filePath, forbidden: true, check: func(t *testing.T, rc roleCase, w *httptest.ResponseRecorder) {
 			if !bytes.Equal(w.Body.Bytes(), docFixture(t, "briefing.pdf")) || w.Header().Get("Content-Type") != "application/pdf" {
 				t.Fatalf("served %d bytes of %q", w.Body.Len(), w.Header().Get("Content-Type"))
@@ -143,7 +150,11 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 			body := w.Body.String()
 			r := decode[map[string]any](t, strings.NewReader(body))
 			if rc.access {
-				if f, _ := r["file"].(map[string]any); f == nil || f["name"] != "thresholds.pdf" || len(r["versions"].([]any)) != 1 {
+				listed := 1 // the withdrawn version is listed to staff only
+				if rc.staff {
+					listed = 2
+				}
+				if f, _ := r["file"].(map[string]any); f == nil || f["name"] != "thresholds.pdf" || len(r["versions"].([]any)) != listed {
 					t.Errorf("file expected: %v", r)
 				}
 				return
@@ -386,6 +397,16 @@ func TestAccessEveryRoleEveryReadPath(t *testing.T) {
 					}
 					if p.asAnonymous {
 						rc.access, rc.lapsed = false, false
+					}
+					if p.withdrawn {
+						want := http.StatusGone
+						if !rc.access {
+							want = http.StatusForbidden
+						}
+						if w.Code != want || bytes.Contains(w.Body.Bytes(), []byte("PK\x03\x04")) || strings.Contains(w.Body.String(), "referral") {
+							t.Fatalf("withdrawn version: status %d, %d bytes", w.Code, w.Body.Len())
+						}
+						return
 					}
 					if p.forbidden && !rc.access {
 						body := w.Body.String()

@@ -27,6 +27,8 @@ var statuses = map[catalog.Code]struct {
 	catalog.TooLarge:    {http.StatusRequestEntityTooLarge, ""},
 	catalog.Unsupported: {http.StatusUnsupportedMediaType, ""},
 	catalog.Conflict:    {http.StatusConflict, ""},
+	// A version of a held file staff withdrew: the message says which.
+	catalog.Gone: {http.StatusGone, ""},
 	// Say no more: an item the reader may not see looks like a missing one.
 	catalog.NotFound:     {http.StatusNotFound, "There is nothing at this address."},
 	catalog.Forbidden:    {http.StatusForbidden, "You may not do this."},
@@ -81,6 +83,7 @@ var problemKinds = []problemKind{
 	{http.StatusNotFound, "not-found", "There is nothing at this address, or nothing this reader may see: an item the reader may not read looks like a missing one.", "Check the address or id."},
 	{http.StatusMethodNotAllowed, "method-not-allowed", "The address exists but does not accept that method.", "Use a method the API description (/api/v1/openapi.json) gives for it."},
 	{http.StatusConflict, "conflict", "The change conflicts with the library's state: someone saved the resource since the version you edited (current_version and differences say what changed; nothing was written), or a limit of lists or alerts is reached, or the job is already running.", "Fetch the current version, merge, and send the change again with it."},
+	{http.StatusGone, "gone", "Staff withdrew this version of the item's file; it is no longer served to anyone.", "Download the current version from the item's page or its file.url."},
 	{http.StatusRequestEntityTooLarge, "too-large", "The body is larger than this address accepts.", "Send less: the detail gives the limit."},
 	{http.StatusRequestURITooLong, "query-too-long", "The query string is longer than 8 KiB.", "Ask for fewer selections at once."},
 	{http.StatusUnsupportedMediaType, "unsupported-media-type", "The body's Content-Type is not one this address reads.", "Send application/json (or application/merge-patch+json for a PATCH of a resource)."},

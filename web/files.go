@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -26,11 +27,16 @@ type apiFile struct {
 	URL string `json:"url"`
 }
 
-// apiVersion is one version of a held file.
+// apiVersion is one version of a held file. Withdrawn and TextNote are
+// staff's only (the library gives neither to anyone else).
 type apiVersion struct {
 	Label     string  `json:"label"`
 	Published string  `json:"published"`
 	File      apiFile `json:"file"`
+	// Withdrawn is when staff withdrew it (its url then answers 410).
+	Withdrawn *time.Time `json:"withdrawn,omitempty"`
+	// TextNote says why its text was not read ("kept without text: ...").
+	TextNote string `json:"text_note,omitempty"`
 }
 
 // filePath is where version f of resource id is served.
@@ -48,26 +54,49 @@ func (s *Server) fileJSON(c *gin.Context, out *apiResource, id string, files []c
 	out.Versions = make([]apiVersion, len(files))
 	for i, f := range files {
 		out.Versions[i] = apiVersion{Label: f.Label, Published: string(f.Published), File: apiFile{Name: f.Name,
-			Size: f.Size, ContentType: f.ContentType, SHA256: f.SHA256, URL: base + filePath(id, f)}}
+			Size: f.Size, ContentType: f.ContentType, SHA256: f.SHA256, URL: base + filePath(id, f)}, TextNote: f.TextNote}
+		if !f.Withdrawn.IsZero() {
+			w := f.Withdrawn.UTC()
+			out.Versions[i].Withdrawn = &w
+		}
 	}
-	cur := out.Versions[len(out.Versions)-1].File
-	out.File = &cur
+	if c := catalog.CurrentFile(files); c >= 0 {
+		cur := out.Versions[c].File
+		out.File = &cur
+	}
 }
 
-// fileRow is a version on the resource page.
+// fileRow is a version on the resource page (Withdrawn and TextNote on
+// the staff page only: the library gives neither to anyone else).
 type fileRow struct {
 	Label, Name, Published, Added, Size, Kind, URL string
+	Version                                        int
 	Current                                        bool
+	// Withdrawable: staff may withdraw it (another version is served).
+	Withdrawable bool
+	Withdrawn    string // when, "" while served
+	TextNote     string
 }
 
 // fileRows lists the versions for the resource page, newest first.
 func fileRows(id string, files []catalog.File) []fileRow {
 	out := make([]fileRow, 0, len(files))
+	cur, served := catalog.CurrentFile(files), 0
+	for _, f := range files {
+		if f.Withdrawn.IsZero() {
+			served++
+		}
+	}
 	for i := len(files) - 1; i >= 0; i-- {
 		f := files[i]
-		out = append(out, fileRow{Label: f.Label, Name: f.Name, Published: formatDate(f.Published),
+		row := fileRow{Label: f.Label, Name: f.Name, Published: formatDate(f.Published),
 			Added: f.Added.Format("2 January 2006"), Size: formatSize(f.Size), Kind: kindOfMedia(f.ContentType),
-			URL: filePath(id, f), Current: i == len(files)-1})
+			URL: filePath(id, f), Version: f.Version, Current: i == cur, TextNote: f.TextNote,
+			Withdrawable: f.Withdrawn.IsZero() && served > 1}
+		if !f.Withdrawn.IsZero() {
+			row.Withdrawn = f.Withdrawn.In(london).Format("2 January 2006")
+		}
+		out = append(out, row)
 	}
 	return out
 }
@@ -81,7 +110,7 @@ func kindOfMedia(mt string) string {
 		return "Word"
 	case catalog.DocumentTypes["pptx"].MediaType, catalog.DocumentTypes["ppt"].MediaType:
 		return "PowerPoint"
-	case catalog.DocumentTypes["xlsx"].MediaType:
+	case catalog.DocumentTypes["xlsx"].MediaType, catalog.DocumentTypes["xls"].MediaType:
 		return "Excel"
 	case catalog.DocumentTypes["odt"].MediaType, catalog.DocumentTypes["odp"].MediaType:
 		return "OpenDocument"

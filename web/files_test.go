@@ -51,6 +51,22 @@ func addMembersFile(t *testing.T, e *authEnv) (id, path string) {
 	return r.ID, "/files/" + r.ID + "/1/thresholds.pdf"
 }
 
+// addWithdrawnVersion adds policy.docx as version 2 of item id and
+// withdraws it, so version 1 is current again; it returns version 2's
+// path.
+func addWithdrawnVersion(t *testing.T, e *authEnv, id string) string {
+	t.Helper()
+	staff := catalog.Reader{UserID: 1, Email: staffEmail, Role: catalog.RoleStaff, Members: true}
+	ctx := context.Background()
+	if _, err := e.lib.AddFileVersion(ctx, staff, id, library.Upload{Name: "policy.docx", Data: bytes.NewReader(docFixture(t, "policy.docx"))}, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.lib.WithdrawFileVersion(ctx, staff, id, 2, "uploaded by mistake"); err != nil {
+		t.Fatal(err)
+	}
+	return "/files/" + id + "/2/policy.docx"
+}
+
 // multipartBody builds a multipart form of fields and one file part.
 func multipartBody(t testing.TB, fields [][2]string, name string, content []byte) (*bytes.Buffer, string) {
 	t.Helper()

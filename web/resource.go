@@ -38,9 +38,9 @@ func (s *Server) resourcePage(c *gin.Context) {
 	d.Cur = s.curationOf(c, r, v.Teaser)
 	d.Similar = s.similarOf(c, r.ID)
 	d.Meta = s.citationMeta(c, r, v.Teaser)
-	if n := len(v.Files); n > 0 && v.Files[n-1].ContentType == "application/pdf" && r.URL == "" {
+	if n := catalog.CurrentFile(v.Files); n >= 0 && v.Files[n].ContentType == "application/pdf" && r.URL == "" {
 		// The library holds the PDF itself: reference managers fetch it here.
-		d.Meta = append(d.Meta, metaTag{"citation_pdf_url", s.baseURL(c) + filePath(r.ID, v.Files[n-1])})
+		d.Meta = append(d.Meta, metaTag{"citation_pdf_url", s.baseURL(c) + filePath(r.ID, v.Files[n])})
 	}
 	d.CiteURL = "/api/v1/resources/" + url.PathEscape(r.ID) + "?format="
 	d.LoginNext = template.URL("/login?next=" + url.QueryEscape("/resources/"+r.ID))

@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	api.GET("/themes", s.apiThemes)
 	api.POST("/resources", s.apiCreateResource)
 	api.POST("/resources/:id/versions", s.apiAddVersion)
+	api.DELETE("/resources/:id/versions/:n", s.apiWithdrawFile)
 	s.curationAPI(api)
 	s.alertRoutes(api)
 	s.listAPIRoutes(api)

@@ -36,6 +36,9 @@ type apiStaffResource struct {
 	Status        string   `json:"status"`
 	Source        string   `json:"source"`
 	MachineThemes []string `json:"machine_themes"`
+	// TextNote says why the item has no text ("kept without text: ...",
+	// a legacy format the library keeps but does not read); staff only.
+	TextNote string `json:"text_note,omitempty"`
 }
 
 func staffJSON(r *catalog.Resource) apiStaffResource {

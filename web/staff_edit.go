@@ -32,6 +32,10 @@ type staffEditData struct {
 	// and FileError the message about a refused new version (staff_upload.go).
 	Files     []fileRow
 	FileError string
+	// TextNote says why the item has no text (library.View.TextNote).
+	TextNote string
+	// MaxUpload is the upload limit, for people ("32 MB").
+	MaxUpload string
 }
 
 type versionRow struct {
@@ -60,12 +64,13 @@ func (s *Server) renderEditPage(c *gin.Context, status int, r *catalog.Resource,
 	ctx := c.Request.Context()
 	rd := s.reader(c)
 	d := staffEditData{Page: s.basePage(c, "Edit: "+r.Title), R: r, Form: f, Conflict: conflict,
-		Withdrawn: r.Status == catalog.StatusWithdrawn, Gone: r.Status == catalog.StatusGone, FileError: fileErr}
+		Withdrawn: r.Status == catalog.StatusWithdrawn, Gone: r.Status == catalog.StatusGone, FileError: fileErr,
+		MaxUpload: catalog.SizeText(s.lib.MaxUpload())}
 	if v, err := s.lib.Resource(ctx, rd, r.ID); err != nil {
 		s.pageError(c, err)
 		return
 	} else {
-		d.Files = fileRows(r.ID, v.Files)
+		d.Files, d.TextNote = fileRows(r.ID, v.Files), v.TextNote
 	}
 	for _, t := range r.MachineThemes {
 		d.Suggested = append(d.Suggested, themeChoice{Slug: t, Label: s.lib.Taxonomy().Label(t)})

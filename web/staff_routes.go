@@ -26,6 +26,7 @@ func (s *Server) curationRoutes(g *gin.RouterGroup) {
 	g.GET("/upload", s.staffUploadForm)
 	g.POST("/upload", s.staffUploadSave)
 	g.POST("/resources/:id/versions", s.staffVersionSave)
+	g.POST("/resources/:id/files/:n/withdraw", s.staffWithdrawFile)
 	g.POST("/add", s.staffAddFetch)
 	g.POST("/add/save", s.staffAddSave)
 	g.GET("/go", s.staffGo)

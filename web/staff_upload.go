@@ -27,6 +27,8 @@ type staffUploadData struct {
 	Form resourceForm
 	// FileError is the message about the file, FileStatus its kind.
 	FileError string
+	// MaxUpload is the upload limit, for people ("32 MB").
+	MaxUpload string
 }
 
 // uploadForm is the resource form for an upload: nothing is required, as
@@ -54,7 +56,7 @@ func (s *Server) uploadForm(v formValues, errs map[string]string) resourceForm {
 
 // staffUploadForm answers GET /staff/upload.
 func (s *Server) staffUploadForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "staff_upload", staffUploadData{Page: s.basePage(c, "Upload a document"),
+	s.render(c, http.StatusOK, "staff_upload", staffUploadData{Page: s.basePage(c, "Upload a document"), MaxUpload: catalog.SizeText(s.lib.MaxUpload()),
 		Form: s.uploadForm(formValues{}, nil)})
 }
 
@@ -62,7 +64,7 @@ func (s *Server) staffUploadForm(c *gin.Context) {
 func (s *Server) staffUploadSave(c *gin.Context) {
 	v := parseValues(c)
 	fail := func(status int, fileErr string, errs map[string]string) {
-		s.render(c, status, "staff_upload", staffUploadData{Page: s.basePage(c, "Upload a document"),
+		s.render(c, status, "staff_upload", staffUploadData{Page: s.basePage(c, "Upload a document"), MaxUpload: catalog.SizeText(s.lib.MaxUpload()),
 			Form: s.uploadForm(v, errs), FileError: fileErr})
 	}
 	up, done, ok := s.formUpload(c)
@@ -75,7 +77,11 @@ func (s *Server) staffUploadSave(c *gin.Context) {
 	var exists *library.ExistsError
 	switch {
 	case err == nil || r != nil && errors.Is(err, catalog.ErrNotIndexed):
-		s.setFlash(c, "staff-uploaded")
+		if s.textNote(c, s.reader(c), r.ID) != "" {
+			s.setFlash(c, "staff-uploaded-notext")
+		} else {
+			s.setFlash(c, "staff-uploaded")
+		}
 		c.Redirect(http.StatusSeeOther, staffURL(r.ID))
 	case errors.As(err, &exists):
 		fail(http.StatusConflict, "", map[string]string{"url": exists.Error()})

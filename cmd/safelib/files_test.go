@@ -30,7 +30,7 @@ func fixture(t *testing.T, name string) []byte {
 }
 
 // heldLibrary makes a data directory holding uploaded files: one item with
-// three versions, one members-only.
+// three versions (the second withdrawn), one members-only.
 func heldLibrary(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
@@ -52,6 +52,10 @@ func heldLibrary(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := h.AddFileVersion(ctx, staff, r.ID, up("briefing.odp"), "V3 17/11/2016", ""); err != nil {
+		t.Fatal(err)
+	}
+	// Version 2 withdrawn: its row and bytes stay, and travel.
+	if _, err := h.WithdrawFileVersion(ctx, staff, r.ID, 2, "superseded"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := h.UploadResource(ctx, staff, &catalog.Resource{Type: "local-policy"}, up("policy.docx")); err != nil {
@@ -79,7 +83,7 @@ func TestFilesRoundTrips(t *testing.T) {
 		return string(out)
 	}
 	want := run("export", "--data", src, "--format", "jsonl")
-	if !strings.Contains(want, `"versions":[{"label":"V1 `) || strings.Count(want, `"sha256"`) != 6 {
+	if !strings.Contains(want, `"versions":[{"label":"V1 `) || strings.Count(want, `"sha256"`) != 6 || strings.Count(want, `"withdrawn":"`) != 1 {
 		t.Fatalf("export does not name the files:\n%s", want)
 	}
 	check := func(name, data string) {

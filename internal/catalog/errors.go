@@ -36,6 +36,9 @@ const (
 	// Unsupported: the input is of a kind the library does not take (an
 	// upload that is not one of the document types it holds).
 	Unsupported Code = "unsupported"
+	// Gone: it was there and staff withdrew it on purpose (a withdrawn
+	// version of a held file); the message says what to have instead.
+	Gone Code = "gone"
 )
 
 // label is how an error of each code starts when printed (kept from the
@@ -50,6 +53,7 @@ var label = map[Code]string{
 	NotIndexed:   "not indexed",
 	TooLarge:     "too large",
 	Unsupported:  "unsupported type",
+	Gone:         "gone",
 }
 
 // Error is the one application error type: a code for programs and a
@@ -97,6 +101,7 @@ var (
 	ErrForbidden    = &Error{Code: Forbidden}
 	ErrUnavailable  = &Error{Code: Unavailable}
 	ErrNotIndexed   = &Error{Code: NotIndexed}
+	ErrGone         = &Error{Code: Gone}
 )
 
 // ErrorCode is the code of the first Error in err's chain. A context that

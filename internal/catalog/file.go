@@ -23,6 +23,24 @@ type File struct {
 	ContentType string // the media type it is served with
 	SHA256      string // lower-case hex
 	Added       time.Time
+	// Withdrawn is when staff withdrew this version (zero: it is served).
+	// A withdrawn version is listed to staff and never served to anyone.
+	Withdrawn time.Time
+	// TextNote says why this version gave no text (a legacy format the
+	// extractor does not read), for staff; "" when its text was read.
+	TextNote string
+}
+
+// CurrentFile returns the index in files (oldest first) of the current
+// version, the newest not withdrawn, or -1 when every one is withdrawn
+// (or there are none).
+func CurrentFile(files []File) int {
+	for i := len(files) - 1; i >= 0; i-- {
+		if files[i].Withdrawn.IsZero() {
+			return i
+		}
+	}
+	return -1
 }
 
 // MaxUpload bounds an uploaded file, in bytes (the extractor reads at most
@@ -45,7 +63,12 @@ var DocumentTypes = map[string]struct {
 	"rtf":  {"application/rtf", []string{".rtf"}},
 	"doc":  {"application/msword", []string{".doc", ".dot"}},
 	"ppt":  {"application/vnd.ms-powerpoint", []string{".ppt", ".pps"}},
+	// Kept with its properties; its text is not read (Page.NoText).
+	"xls": {"application/vnd.ms-excel", []string{".xls", ".xlt"}},
 }
+
+// HeldTypes names the document types the library holds, for messages.
+const HeldTypes = "PDF, Word (.docx, .doc), PowerPoint (.pptx, .ppt), OpenDocument (.odt, .odp), RTF and Excel (.xlsx, .xls) documents"
 
 // documentKind returns the document type whose extension ext is, or "".
 func documentKind(ext string) string {
@@ -65,7 +88,8 @@ var typeNames = map[string]string{
 	"pdf": "a PDF", "docx": "a Word document (.docx)", "pptx": "a PowerPoint presentation (.pptx)",
 	"xlsx": "an Excel workbook (.xlsx)", "odt": "an OpenDocument text (.odt)",
 	"odp": "an OpenDocument presentation (.odp)", "rtf": "an RTF document", "doc": "a Word 97-2003 document (.doc)",
-	"ppt": "a PowerPoint 97-2003 presentation (.ppt)", "html": "a web page (HTML)",
+	"ppt": "a PowerPoint 97-2003 presentation (.ppt)", "xls": "an Excel 97-2003 workbook (.xls)",
+	"html": "a web page (HTML)",
 }
 
 // DescribeType names a type for people ("a PDF").
@@ -86,7 +110,7 @@ func DescribeType(kind string) string {
 func UploadName(name, kind string) (string, error) {
 	t, ok := DocumentTypes[kind]
 	if !ok {
-		return "", Errorf(Unsupported, "the file is %s; the library holds only PDF, Word (.docx, .doc), PowerPoint (.pptx, .ppt), OpenDocument (.odt, .odp), RTF and Excel (.xlsx) documents", DescribeType(kind))
+		return "", Errorf(Unsupported, "the file is %s; the library holds only %s", DescribeType(kind), HeldTypes)
 	}
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(name)

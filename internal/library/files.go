@@ -156,8 +156,8 @@ func readUpload(ctx context.Context, up Upload, limit int64) (*heldUpload, error
 	}
 	t, ok := catalog.DocumentTypes[p.ContentType]
 	if !ok {
-		return nil, catalog.Errorf(catalog.Unsupported, "the file is %s; the library holds only PDF, Word (.docx, .doc), PowerPoint (.pptx, .ppt), OpenDocument (.odt, .odp), RTF and Excel (.xlsx) documents",
-			catalog.DescribeType(p.ContentType))
+		return nil, catalog.Errorf(catalog.Unsupported, "the file is %s; the library holds only %s",
+			catalog.DescribeType(p.ContentType), catalog.HeldTypes)
 	}
 	name, err := catalog.UploadName(up.Name, p.ContentType)
 	if err != nil {
@@ -173,8 +173,18 @@ func readUpload(ctx context.Context, up Upload, limit int64) (*heldUpload, error
 	if p.ContentType == extract.TypePDF || p.Slides {
 		h.page.Pages, h.page.Slides = p.Pages, p.Slides
 	}
+	if p.NoText != "" {
+		// A legacy format whose text is not read (Word 6/95, Excel
+		// 97-2003): kept with its properties, and staff told why, as the
+		// crawler records it.
+		h.file.TextNote = KeptWithoutText + p.NoText
+	}
 	return h, nil
 }
+
+// KeptWithoutText starts the reason a document was kept without its text,
+// as the crawl history and the staff pages say it.
+const KeptWithoutText = "kept without text: "
 
 // TooLarge is the error of an upload over limit bytes.
 func TooLarge(limit int64) error {
@@ -190,7 +200,7 @@ func uploadError(err error, limit int64) error {
 	case errors.Is(err, extract.ErrEncrypted):
 		return catalog.Errorf(catalog.Invalid, "the document is password-protected or encrypted, so its text can't be read: upload a copy saved without a password")
 	case errors.Is(err, extract.ErrUnsupported):
-		return catalog.Errorf(catalog.Unsupported, "not a document the library holds (PDF, Word, PowerPoint, OpenDocument, RTF or Excel .xlsx): %s", reason)
+		return catalog.Errorf(catalog.Unsupported, "not a document the library holds (%s): %s", catalog.HeldTypes, reason)
 	case errors.Is(err, extract.ErrOffice), errors.Is(err, extract.ErrPDF):
 		return catalog.Errorf(catalog.Invalid, "the document can't be read: %s", reason)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -308,14 +318,7 @@ func (l *Library) AddFileVersion(ctx context.Context, rd catalog.Reader, id stri
 		return nil, err
 	}
 	r := clone(old)
-	r.Body = h.page.Text
-	if r.Body == "" && len(h.page.Pages) > 0 {
-		r.Body = strings.Join(h.page.Pages, "\n\n")
-	}
-	if len(r.Body) > catalog.MaxBody {
-		r.Body = clipText(r.Body, catalog.MaxBody-len("…"))
-	}
-	r.Pages, r.Slides = h.page.Pages, h.page.Slides
+	setFileText(r, h.page)
 	if date != "" {
 		r.Published = date
 	}
@@ -361,15 +364,29 @@ func (l *Library) OpenFile(ctx context.Context, rd catalog.Reader, id string, n 
 	if v.Teaser {
 		return nil, catalog.Errorf(catalog.Forbidden, "this document is for members")
 	}
-	if len(v.Files) == 0 || l.files == nil {
+	if l.files == nil {
 		return nil, catalog.ErrNotFound
 	}
-	f := v.Files[len(v.Files)-1]
+	// Every version, withdrawn ones too (the view lists those to staff
+	// only), so that a withdrawn one answers that it was withdrawn.
+	all, err := l.st.ResourceFiles(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cur := catalog.CurrentFile(all)
+	if cur < 0 {
+		return nil, catalog.ErrNotFound
+	}
+	f := all[cur]
 	if n != 0 {
-		if n < 1 || n > len(v.Files) || v.Files[n-1].Version != n {
+		if n < 1 || n > len(all) || all[n-1].Version != n {
 			return nil, catalog.ErrNotFound
 		}
-		f = v.Files[n-1]
+		f = all[n-1]
+	}
+	if !f.Withdrawn.IsZero() {
+		return nil, catalog.Errorf(catalog.Gone, "version %d (%s) was withdrawn by staff on %s and is no longer available; the current version is %s",
+			f.Version, f.Label, f.Withdrawn.Format("2 January 2006"), all[cur].Label)
 	}
 	c, err := os.Open(l.files.path(f.SHA256))
 	if err != nil {

@@ -30,6 +30,10 @@ type VersionRecord struct {
 	Published string     `json:"published"`
 	Added     time.Time  `json:"added"`
 	File      FileRecord `json:"file"`
+	// Withdrawn is when staff withdrew the version (absent: served).
+	Withdrawn *time.Time `json:"withdrawn,omitempty"`
+	// TextNote says why the version gave no text (absent: it did).
+	TextNote string `json:"text_note,omitempty"`
 }
 
 func fileRecords(fs []catalog.File) (*FileRecord, []VersionRecord) {
@@ -39,9 +43,17 @@ func fileRecords(fs []catalog.File) (*FileRecord, []VersionRecord) {
 	vs := make([]VersionRecord, len(fs))
 	for i, f := range fs {
 		vs[i] = VersionRecord{Label: f.Label, Published: string(f.Published), Added: f.Added.UTC(),
-			File: FileRecord{Name: f.Name, Size: f.Size, ContentType: f.ContentType, SHA256: f.SHA256}}
+			File: FileRecord{Name: f.Name, Size: f.Size, ContentType: f.ContentType, SHA256: f.SHA256}, TextNote: f.TextNote}
+		if !f.Withdrawn.IsZero() {
+			w := f.Withdrawn.UTC()
+			vs[i].Withdrawn = &w
+		}
 	}
-	cur := vs[len(vs)-1].File
+	c := catalog.CurrentFile(fs)
+	if c < 0 {
+		return nil, vs
+	}
+	cur := vs[c].File
 	return &cur, vs
 }
 
@@ -50,7 +62,10 @@ func (rec Record) files() []catalog.File {
 	out := make([]catalog.File, len(rec.Versions))
 	for i, v := range rec.Versions {
 		out[i] = catalog.File{Version: i + 1, Label: v.Label, Published: catalog.Date(v.Published), Name: v.File.Name,
-			Size: v.File.Size, ContentType: v.File.ContentType, SHA256: v.File.SHA256, Added: v.Added}
+			Size: v.File.Size, ContentType: v.File.ContentType, SHA256: v.File.SHA256, Added: v.Added, TextNote: v.TextNote}
+		if v.Withdrawn != nil {
+			out[i].Withdrawn = *v.Withdrawn
+		}
 	}
 	return out
 }

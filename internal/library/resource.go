@@ -13,8 +13,15 @@ type View struct {
 	// publisher, type, date and themes are filled in.
 	Teaser bool
 	// Files are the versions of the file the library holds of it, oldest
-	// first (the last is current); none for a teaser.
+	// first; none for a teaser. The current one is the newest not
+	// withdrawn (catalog.CurrentFile): staff see withdrawn versions
+	// (File.Withdrawn set) and why a version has no text (File.TextNote);
+	// anyone else sees neither.
 	Files []catalog.File
+	// TextNote, for staff only, says why the item has no text: its current
+	// file's reason, or for a crawled document the crawl history's
+	// ("kept without text: ..."); "" when it has text or none is recorded.
+	TextNote string
 }
 
 // Resource returns the resource with this id as rd may see it. Withdrawn
@@ -37,5 +44,31 @@ func (l *Library) Resource(ctx context.Context, rd catalog.Reader, id string) (*
 	if err != nil {
 		return nil, err
 	}
-	return &View{Resource: r, Files: files}, nil
+	v := &View{Resource: r, Files: files}
+	if !rd.IsStaff() {
+		v.Files = v.Files[:0:0]
+		for _, f := range files {
+			if f.Withdrawn.IsZero() {
+				f.TextNote = ""
+				v.Files = append(v.Files, f)
+			}
+		}
+		return v, nil
+	}
+	if v.TextNote, err = l.textNote(ctx, r, files); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// textNote says why r has no text (for staff): the current file's reason,
+// or crawl history's for a crawled document; "" when it has text.
+func (l *Library) textNote(ctx context.Context, r *catalog.Resource, files []catalog.File) (string, error) {
+	if cur := catalog.CurrentFile(files); cur >= 0 {
+		return files[cur].TextNote, nil
+	}
+	if r.Body != "" || r.URL == "" {
+		return "", nil
+	}
+	return l.st.KeptWithoutText(ctx, r.URL)
 }

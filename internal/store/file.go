@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"safelib/internal/catalog"
 )
@@ -12,23 +13,35 @@ import (
 // are here; the bytes are kept by internal/library under the data
 // directory, written (and synced) before the row that names them commits.
 
-const fileCols = `version, label, published, name, size, content_type, sha256, added`
+const fileCols = `version, label, published, name, size, content_type, sha256, added, withdrawn, text_note`
 
 func scanFile(row interface{ Scan(...any) error }) (catalog.File, error) {
 	var f catalog.File
-	var published, added string
-	err := row.Scan(&f.Version, &f.Label, &published, &f.Name, &f.Size, &f.ContentType, &f.SHA256, &added)
+	var published, added, withdrawn string
+	err := row.Scan(&f.Version, &f.Label, &published, &f.Name, &f.Size, &f.ContentType, &f.SHA256, &added,
+		&withdrawn, &f.TextNote)
 	f.Published, f.Added = catalog.Date(published), parseTime(added)
+	if withdrawn != "" {
+		f.Withdrawn = parseTime(withdrawn)
+	}
 	return f, err
+}
+
+// timeOrEmpty writes t for a column where the empty string means none.
+func timeOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
 }
 
 func insertFile(ctx context.Context, tx *sql.Tx, id string, f *catalog.File) error {
 	if f.Added.IsZero() {
 		f.Added = parseTime(now())
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO resource_files (resource_id, `+fileCols+`) VALUES (?,?,?,?,?,?,?,?,?)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO resource_files (resource_id, `+fileCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		id, f.Version, f.Label, string(f.Published), f.Name, f.Size, f.ContentType, f.SHA256,
-		f.Added.UTC().Format(timeLayout))
+		f.Added.UTC().Format(timeLayout), timeOrEmpty(f.Withdrawn), f.TextNote)
 	if err != nil {
 		return fmt.Errorf("file %d of %q: %w", f.Version, id, err)
 	}
@@ -147,7 +160,7 @@ func (s *Store) HeldFiles(ctx context.Context) ([]HeldFile, error) {
 }
 
 // HeldFilesIn returns the file rows of the database file db (a backup),
-// opened read-only.
+// opened read-only: resource, version, name, size and hash only.
 func HeldFilesIn(ctx context.Context, db string) ([]HeldFile, error) {
 	d, err := openReadOnly(db)
 	if err != nil {
@@ -161,7 +174,22 @@ func HeldFilesIn(ctx context.Context, db string) ([]HeldFile, error) {
 	if n == 0 { // a backup from before files were held
 		return nil, nil
 	}
-	return heldFiles(ctx, d)
+	// Only what copying needs, so that a backup from before later
+	// columns (0022: withdrawn, text_note) reads too.
+	rows, err := d.QueryContext(ctx, `SELECT resource_id, version, name, size, sha256 FROM resource_files ORDER BY resource_id, version`)
+	if err != nil {
+		return nil, fmt.Errorf("held files of %s: %w", db, err)
+	}
+	defer rows.Close()
+	var out []HeldFile
+	for rows.Next() {
+		var h HeldFile
+		if err := rows.Scan(&h.ResourceID, &h.Version, &h.Name, &h.Size, &h.SHA256); err != nil {
+			return nil, fmt.Errorf("held files of %s: %w", db, err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 func heldFiles(ctx context.Context, db *sql.DB) ([]HeldFile, error) {
