@@ -125,7 +125,7 @@ func finishOffice(p *Page) {
 
 var (
 	rxJunkTitle = regexp.MustCompile(`(?i)^(?:document|doc|slide|presentation|book|sheet|untitled|new document|new presentation|title|powerpoint presentation|microsoft word document|title of (?:the )?document|click to (?:add|edit) (?:master )?title(?: style)?)\s*\d*$`)
-	rxFileName  = regexp.MustCompile(`(?i)\.(?:docx?|pptx?|xlsx?|od[tps]|rtf|pdf|dotx?|potx?|txt)$`)
+	rxFileName  = regexp.MustCompile(`(?i)\.(?:docx?|pptx?|xlsx?|od[tps]|fod[tps]|rtf|pdf|dotx?|potx?|txt|html?|indd|pub)$`)
 	rxAuthorJnk = regexp.MustCompile(`(?i)^(?:user|admin|administrator|owner|author|unknown|windows user|microsoft office user|default)$`)
 )
 

@@ -93,7 +93,7 @@ func TestOfficeFixtures(t *testing.T) {
 func TestOfficeTitleJunk(t *testing.T) {
 	for in, want := range map[string]string{
 		"Slide 1": "", "Document1": "", "Microsoft Word - draft.docx": "", "PowerPoint Presentation": "",
-		"report.pdf": "", "Presentation2": "", "Click to edit Master title style": "", "Untitled": "",
+		"report.pdf": "", "rtl.html": "", "minutes.htm": "", "Presentation2": "", "Click to edit Master title style": "", "Untitled": "",
 		"Working Together 2023": "Working Together 2023", "  Child  exploitation ": "Child exploitation",
 	} {
 		if got := officeTitle(in); got != want {

@@ -475,7 +475,7 @@ var rxOfficePrefix = regexp.MustCompile(`(?i)^microsoft (?:word|powerpoint|excel
 func pdfTitle(s string) string {
 	t := plainText(s)
 	t = rxOfficePrefix.ReplaceAllString(t, "")
-	for _, ext := range []string{".docx", ".doc", ".pptx", ".ppt", ".xlsx", ".pdf", ".odt", ".rtf", ".indd", ".txt"} {
+	for _, ext := range []string{".docx", ".doc", ".pptx", ".ppt", ".xlsx", ".pdf", ".odt", ".rtf", ".indd", ".txt", ".html", ".htm"} {
 		if len(t) > len(ext) && strings.EqualFold(t[len(t)-len(ext):], ext) {
 			t = t[:len(t)-len(ext)]
 			break
