@@ -82,6 +82,8 @@ func TestBylineDates(t *testing.T) {
 		{`<p>Erstellt am 16.08.2019</p>`, "2019-08-16"},
 		{`<p>Posted on 3.2.2021 by the partnership team</p>`, "2021-02-03"},
 		{`<p>Publié le 12.11.2020</p>`, "2020-11-12"},
+		{`<p>Anna Schmidt, 5. November 2021</p>`, "2021-11-05"},
+		{`<p>Mis à jour le 1er décembre 2020</p>`, "2020-12-01"},
 	} {
 		page, err := HTML([]byte(articleWith(c.html)), "text/html; charset=utf-8", "https://example.org/procedures")
 		if err != nil {

@@ -48,15 +48,21 @@ var months = map[string]int{
 	"may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
 	"sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
 	"dec": 12, "december": 12,
+	// German and French, as the bylines of the evaluation sets write them
+	// ("5. November 2021", "12 décembre 2020").
+	"januar": 1, "jänner": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "okt": 10, "oktober": 10,
+	"dez": 12, "dezember": 12, "janvier": 1, "février": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7,
+	"août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
 }
 
-const monthPattern = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+const monthPattern = `(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|` +
+	`januar|jänner|februar|märz|mai|juni|juli|okt(?:ober)?|dez(?:ember)?|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre)`
 
 var (
 	rxISODate   = regexp.MustCompile(`^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:$|[T\s_]|[+-]\d\d:?\d\d$|Z)`)
 	rxSlashYMD  = regexp.MustCompile(`^(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b`)
 	rxCompact   = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})(?:$|T|\d{4,6})`)
-	rxDayMonthY = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPattern + `\.?,?\s+(\d{4})\b`)
+	rxDayMonthY = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|\.|er)?\s+(?:of\s+)?` + monthPattern + `\.?,?\s+(\d{4})\b`)
 	rxMonthDayY = regexp.MustCompile(`(?i)\b` + monthPattern + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
 	rxMonthY    = regexp.MustCompile(`(?i)\b` + monthPattern + `\.?,?\s+(\d{4})\b`)
 	rxNumericDY = regexp.MustCompile(`\b(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})\b`)
@@ -191,6 +197,14 @@ func urlDate(pageURL string) string {
 // textDate looks for a publication date in visible text: first a date right
 // after a cue such as "Published", then the first date near the start.
 func textDate(texts ...string) string {
+	if d := cueDate(texts...); d != "" {
+		return d
+	}
+	return datelineDate(texts...)
+}
+
+// cueDate is the first date right after a cue such as "Published".
+func cueDate(texts ...string) string {
 	for _, text := range texts {
 		text = prefix(text, maxCueScan)
 		for _, m := range rxDateCue.FindAllStringIndex(text, 20) {
@@ -204,9 +218,13 @@ func textDate(texts ...string) string {
 			}
 		}
 	}
-	// Without a cue, only a date standing in a short paragraph near the
-	// start counts: a byline or dateline, not "in December 2002, we..."
-	// in the running text.
+	return ""
+}
+
+// datelineDate is the first date standing in a short paragraph near the
+// start: without a cue, only a byline or dateline counts, not "in December
+// 2002, we..." in the running text.
+func datelineDate(texts ...string) string {
 	for _, text := range texts {
 		for p := range strings.SplitSeq(prefix(text, maxDateScan), "\n\n") {
 			if utf8.RuneCountInString(p) > maxDatelineLen {

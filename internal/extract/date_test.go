@@ -174,3 +174,20 @@ func TestURLDate(t *testing.T) {
 		t.Fatalf("published %q, %v", p.Published, err)
 	}
 }
+
+// TestMarkedDate: a date in an element marked as one (class "meta__date")
+// is read when metadata and cues have none, even outside the article; one
+// in navigation is not.
+func TestMarkedDate(t *testing.T) {
+	article := `<article><p>` + strings.Repeat("Guidance for partnerships on neglect and early help. ", 12) + `</p></article>`
+	for _, c := range []struct{ html, want string }{
+		{`<div class="head"><span class="meta__date">02.11.2021</span></div>` + article, "2021-11-02"},
+		{`<div class="head"><span class="textbox__box-date">Thursday 3 February 2022</span></div>` + article, "2022-02-03"},
+		{`<nav><span class="nav-date">02.11.2021</span></nav>` + article, ""},
+	} {
+		p, err := HTML([]byte(`<html><body>`+c.html+`</body></html>`), "text/html", "https://example.org/news/item")
+		if err != nil || p.Published != c.want {
+			t.Errorf("%s: published %q (%v), want %q", c.html, p.Published, err, c.want)
+		}
+	}
+}

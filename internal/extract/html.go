@@ -91,6 +91,10 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 	page.NoIndex = metaNoIndex(meta)
 	page.Title = title(doc, meta, base)
 	page.Published = structuredDate(doc, meta)
+	var dateTexts []string
+	if page.Published == "" {
+		dateTexts = markedDateTexts(root)
+	}
 	description := plainText(firstOf(meta, "description", "og:description", "twitter:description", "dc.description"))
 
 	// Everything above reads the document; what follows changes it.
@@ -108,7 +112,13 @@ func HTML(body []byte, contentType string, pageURL string) (page *Page, err erro
 	}
 	page.Text = prefix(page.Text, MaxText)
 	if page.Published == "" {
-		page.Published = textDate(page.Text, simple)
+		page.Published = cueDate(page.Text, simple)
+	}
+	if page.Published == "" {
+		page.Published = markedDate(dateTexts)
+	}
+	if page.Published == "" {
+		page.Published = datelineDate(page.Text, simple)
 	}
 	if page.Published == "" {
 		page.Published = urlDate(pageURL)
