@@ -41,12 +41,14 @@ var memberLikeText = weightedField{fMSummary, 1}
 type compiler struct {
 	an      *analyzers
 	fields  []weightedField // default fields this reader may search
+	match   string          // the matching field this reader searches (fAll or fMAll)
 	members bool
 }
 
 func newCompiler(an *analyzers, members bool) *compiler {
-	c := &compiler{an: an, fields: publicFields, members: members}
+	c := &compiler{an: an, fields: publicFields, match: fAll, members: members}
 	if members {
+		c.match = fMAll
 		c.fields = append(append([]weightedField(nil), publicFields...), memberFields...)
 	}
 	return c
@@ -174,6 +176,14 @@ func (c *compiler) leaf(n Node) (query.Query, bool) {
 	weight := 1.0
 	if boost > 0 {
 		weight = boost
+	}
+	if field == "" && len(ph) == 1 && len(ph[0]) == 1 {
+		// One word of the default fields: one term search of the reader's
+		// matching field, weighted by field (matchfield.go).
+		tq := query.NewTermQuery(ph[0][0])
+		tq.SetField(c.match)
+		tq.SetBoost(weight)
+		return tq, true
 	}
 	qs := make([]query.Query, 0, len(targets))
 	for _, f := range targets {

@@ -28,7 +28,10 @@ import (
 // document's theme field changed (every broader theme a theme is under
 // is indexed with it, for the theme hierarchy), so older indexes are
 // rebuilt from the database.
-const MappingVersion = 3
+//
+// Version 4: matching fields (all, m_all: matchfield.go), one term search
+// per word instead of a disjunction over every text field.
+const MappingVersion = 4
 
 // Field names inside Bleve. Text fields use the English analyzer; keyword
 // fields hold one exact value per entry. No field has docvalues: facets and
@@ -47,6 +50,8 @@ const (
 	fThemeTx     = "theme_text"
 	fAreaTx      = "area_text"
 	fRegionTx    = "region_text"
+	fAll         = "all"   // matching: every word any reader may search (matchfield.go)
+	fMAll        = "m_all" // matching, for members: every word
 	fSpell       = "spell" // unstemmed words of visible short text, for suggestions
 
 	fPublisher = "publisher"
@@ -80,6 +85,7 @@ const (
 	kindText    fieldKind = iota // analyzed English text with positions (phrases need them)
 	kindKeyword                  // exact values
 	kindSpell                    // unstemmed words, no positions
+	kindMatch                    // terms of other text fields, weighted, no term vectors (matchfield.go)
 )
 
 type fieldSpec struct {
@@ -103,6 +109,8 @@ var fieldSpecs = []fieldSpec{
 	{fAreaTx, kindText},
 	{fRegionTx, kindText},
 	{fSpell, kindSpell},
+	{fAll, kindMatch},
+	{fMAll, kindMatch},
 
 	{fPublisher, kindKeyword},
 	{fType, kindKeyword},
@@ -310,6 +318,9 @@ func (b *docBuilder) build(doc *Document) *document.Document {
 		spell = append(spell, doc.Summary)
 	}
 	b.add(d, fSpell, strings.Join(spell, " \n "), -1)
+	for _, f := range matchFields(d) {
+		d.AddField(f) // after the fields it merges: Bleve analyses them in order
+	}
 	return d
 }
 
