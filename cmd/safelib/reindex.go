@@ -15,6 +15,11 @@ func reindexCmd(a *app) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withLibrary(cmd.Context(), func(h *library.Handle) error {
+				if h.Rebuilt() {
+					// Opening it rebuilt the index (an older mapping, say):
+					// a second rebuild would only double the time.
+					return nil
+				}
 				return h.RebuildIndex(cmd.Context(), progress("reindex"))
 			})
 		},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -316,10 +317,24 @@ func TestOpenLocksDataDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	res, _ = h.Search(ctx, catalog.Anonymous, SearchParams{})
+	if res.Total != total || h.Rebuilt() {
+		t.Fatalf("after reopen: %d (rebuilt %v), want %d", res.Total, h.Rebuilt(), total)
+	}
+	h.Close()
+	// An index that cannot be read is rebuilt from the store on open, and
+	// Open says so (reindex then does not rebuild it a second time).
+	if err := os.WriteFile(filepath.Join(dir, "index", "index_meta.json"), []byte("not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err = Open(ctx, dir, taxonomy.Default(), nil, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer h.Close()
 	res, _ = h.Search(ctx, catalog.Anonymous, SearchParams{})
-	if res.Total != total {
-		t.Fatalf("after reopen: %d, want %d", res.Total, total)
+	if res.Total != total || !h.Rebuilt() {
+		t.Fatalf("after the index was spoilt: %d (rebuilt %v), want %d", res.Total, h.Rebuilt(), total)
 	}
 }
 

@@ -23,9 +23,13 @@ var ErrInUse = errors.New("data directory in use")
 // Handle is an open data directory: its lock, store, index and library.
 type Handle struct {
 	*Library
-	dir  string
-	lock *os.File
+	dir     string
+	lock    *os.File
+	rebuilt bool // Open rebuilt the index (it was missing, unreadable or of an older mapping)
 }
+
+// Rebuilt reports whether Open rebuilt the index from the store.
+func (h *Handle) Rebuilt() bool { return h.rebuilt }
 
 // Store returns the open store, for the command that wires the services
 // whose tables carry no resource text (auth, crawl state, link runs).
@@ -98,6 +102,7 @@ func Open(ctx context.Context, dir string, tax *taxonomy.Taxonomy, log *slog.Log
 		if err := h.Rebuild(ctx, opt.Progress); err != nil {
 			return nil, err
 		}
+		h.rebuilt = true
 	} else if n, err := h.Heal(ctx); err != nil {
 		return nil, fmt.Errorf("heal index: %w", err)
 	} else if n > 0 {
