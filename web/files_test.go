@@ -218,10 +218,7 @@ func TestAPIUploadBadInput(t *testing.T) {
 	e.lib.SetFilesDir(dir)
 	staff := withBearer(e.token(t, staffEmail))
 	pdf, doc, docx := docFixture(t, "briefing.pdf"), docFixture(t, "policy.doc"), docFixture(t, "policy.docx")
-	encrypted := bytes.Clone(doc)
-	if i := bytes.Index(encrypted, []byte{0xec, 0xa5}); i >= 0 {
-		encrypted[i+0x0b] |= 0x01 // Word's fEncrypted flag
-	}
+	encrypted := testkit.EncryptedWord(t, doc)
 	total := func() int {
 		n, err := e.st.ResourceCounts(context.Background())
 		if err != nil {

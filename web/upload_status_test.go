@@ -22,10 +22,7 @@ func TestUploadStatusesAgree(t *testing.T) {
 	bearer := withBearer(e.token(t, staffEmail))
 	tok := [][2]string{{"csrf_token", csrfToken(sess)}}
 	docx, doc, pdf := docFixture(t, "policy.docx"), docFixture(t, "policy.doc"), docFixture(t, "briefing.pdf")
-	encrypted := bytes.Clone(doc)
-	if i := bytes.Index(encrypted, []byte{0xec, 0xa5}); i >= 0 {
-		encrypted[i+0x0b] |= 0x01 // Word's fEncrypted flag
-	}
+	encrypted := testkit.EncryptedWord(t, doc)
 	for _, tc := range []struct {
 		name, file string
 		body       []byte

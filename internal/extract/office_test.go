@@ -148,12 +148,7 @@ func TestOfficeBadInput(t *testing.T) {
 	manyStrings := testkit.ReplaceZipMember(t, xlsx, "xl/sharedStrings.xml", `<sst>`+strings.Repeat("<si><t>x</t></si>", 2000)+`</sst>`)
 
 	// Word's fEncrypted flag set in the real .doc's file information block.
-	encryptedDoc := bytes.Clone(doc)
-	if i := bytes.Index(encryptedDoc, []byte{0xec, 0xa5}); i < 0 {
-		t.Fatal("no FIB in policy.doc")
-	} else {
-		encryptedDoc[i+0x0b] |= 0x01
-	}
+	encryptedDoc := testkit.EncryptedWord(t, doc)
 	// An encrypted OOXML package is a compound file holding an
 	// "EncryptedPackage" stream: the real .doc with its WordDocument
 	// stream renamed so.
@@ -267,12 +262,7 @@ func TestRTFControls(t *testing.T) {
 // a page: their kind, their properties, and the reason in NoText.
 func TestOfficeKeptWithoutText(t *testing.T) {
 	xls := readFixture(t, "figures.xls")
-	word95 := bytes.Clone(readFixture(t, "policy.doc"))
-	i := bytes.Index(word95, []byte{0xec, 0xa5})
-	if i < 0 {
-		t.Fatal("no FIB in policy.doc")
-	}
-	word95[i+2], word95[i+3] = 100, 0 // nFib 100: Word 6/95
+	word95 := testkit.Word95(t, readFixture(t, "policy.doc"))
 	for _, c := range []struct {
 		name     string
 		body     []byte

@@ -211,10 +211,7 @@ func badUploads(t testing.TB) []struct {
 	Msg        string
 } {
 	docx, doc, pdf := officeFixture(t, "policy.docx"), officeFixture(t, "policy.doc"), officeFixture(t, "briefing.pdf")
-	encrypted := bytes.Clone(doc)
-	if i := bytes.Index(encrypted, []byte{0xec, 0xa5}); i >= 0 {
-		encrypted[i+0x0b] |= 0x01 // Word's fEncrypted flag in the file information block
-	}
+	encrypted := testkit.EncryptedWord(t, doc)
 	bomb := testkit.ReplaceZipMember(t, docx, "word/document.xml", `<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>`+strings.Repeat("a", 8<<20)+`</w:t></w:r></w:p></w:body></w:document>`)
 	return []struct {
 		Name, File string

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"safelib/internal/catalog"
+	"safelib/internal/testkit"
 )
 
 // TestWithdrawFileVersion: a withdrawn version is served to no one (staff
@@ -126,12 +127,7 @@ func TestWithdrawFileVersion(t *testing.T) {
 func TestUploadLegacyKeptWithoutText(t *testing.T) {
 	ctx := context.Background()
 	l, _ := newFilesLibrary(t)
-	word95 := bytes.Clone(officeFixture(t, "policy.doc"))
-	i := bytes.Index(word95, []byte{0xec, 0xa5})
-	if i < 0 {
-		t.Fatal("no FIB in policy.doc")
-	}
-	word95[i+2], word95[i+3] = 100, 0 // nFib 100: Word 6/95
+	word95 := testkit.Word95(t, officeFixture(t, "policy.doc"))
 	for _, tc := range []struct {
 		name       string
 		body       []byte

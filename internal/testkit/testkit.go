@@ -1,6 +1,6 @@
 // Package testkit holds what several packages' tests and benchmarks share:
-// a live-heap sampler and a zip member rewriter for Office fixtures. Only
-// tests import it.
+// a live-heap sampler, a zip member rewriter and Word header patches for
+// Office fixtures. Only tests import it.
 package testkit
 
 import (
@@ -67,4 +67,33 @@ func ReplaceZipMember(tb testing.TB, body []byte, name, content string) []byte {
 		tb.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// EncryptedWord returns a copy of a Word 97-2003 document with Word's
+// fEncrypted flag set in its file information block.
+func EncryptedWord(tb testing.TB, doc []byte) []byte {
+	tb.Helper()
+	out, i := wordFIB(tb, doc)
+	out[i+0x0b] |= 0x01
+	return out
+}
+
+// Word95 returns a copy of a Word 97-2003 document whose file information
+// block says Word 6/95 (nFib 100), a format whose text is not read.
+func Word95(tb testing.TB, doc []byte) []byte {
+	tb.Helper()
+	out, i := wordFIB(tb, doc)
+	out[i+2], out[i+3] = 100, 0
+	return out
+}
+
+// wordFIB returns a copy of doc and the offset of its file information
+// block (found by Word's magic number, 0xA5EC little-endian).
+func wordFIB(tb testing.TB, doc []byte) ([]byte, int) {
+	tb.Helper()
+	i := bytes.Index(doc, []byte{0xec, 0xa5})
+	if i < 0 || i+0x0b >= len(doc) {
+		tb.Fatal("no file information block in the Word document")
+	}
+	return bytes.Clone(doc), i
 }
