@@ -171,8 +171,19 @@ func makePDF(d testPDF) []byte {
 		_ = pageNum
 	}
 
+	trailer := fmt.Sprintf("/Root 1 0 R /Info 4 0 R /ID [<%x> <%x>]", fileID, fileID)
+	if encrypt {
+		trailer += " /Encrypt 5 0 R"
+	}
+	return writePDF("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", objs, trailer)
+}
+
+// writePDF lays out the numbered objects (object i+1 is objs[i]) after
+// header, with their cross-reference table and a trailer holding the
+// given entries beside /Size.
+func writePDF(header string, objs []string, trailer string) []byte {
 	var out bytes.Buffer
-	out.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	out.WriteString(header)
 	offsets := make([]int, len(objs))
 	for i, o := range objs {
 		offsets[i] = out.Len()
@@ -183,10 +194,6 @@ func makePDF(d testPDF) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&out, "%010d 00000 n \n", off)
 	}
-	trailer := fmt.Sprintf("<< /Size %d /Root 1 0 R /Info 4 0 R /ID [<%x> <%x>]", len(objs)+1, fileID, fileID)
-	if encrypt {
-		trailer += " /Encrypt 5 0 R"
-	}
-	fmt.Fprintf(&out, "trailer\n%s >>\nstartxref\n%d\n%%%%EOF\n", trailer, xref)
+	fmt.Fprintf(&out, "trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailer, xref)
 	return out.Bytes()
 }
